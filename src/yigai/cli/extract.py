@@ -1,0 +1,1 @@
+"""`yigai extract`: policy documents in, the yigai.plan/1 JSON (or a table for people) out."""

@@ -1,0 +1,1 @@
+"""Platform commands (demo, serve, run, import, plans, manage): registered on the main app."""

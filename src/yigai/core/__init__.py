@@ -1,0 +1,1 @@
+"""Framework-free domain code. Never imports Django (enforced by ruff TID251)."""

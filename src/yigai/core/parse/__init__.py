@@ -1,0 +1,1 @@
+"""Policy-document understanding: readers, normalisation, structure, units, deadlines, targets."""
