@@ -1,0 +1,1 @@
+"""Thin Django apps: models, services (writes), selectors (reads), api, views, templates."""

@@ -1,0 +1,39 @@
+"""Org-unit pages: the reporting tree with population, and the population file import."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.orgunits import selectors, services
+
+
+class PopulationForm(forms.Form):
+    file = forms.FileField(label="人口文件（CSV 或 Excel .xlsx）")
+
+
+@login_required
+def orgunit_tree(request: AuthedRequest) -> HttpResponse:
+    units = selectors.orgunit_list().exclude(level="facility").prefetch_related("population", "groups")
+    return render(request, "orgunits/tree.html", {"units": units, "form": PopulationForm()})
+
+
+@login_required
+def population_import(request: AuthedRequest) -> HttpResponse:
+    if request.user.role not in ("admin", "plan_owner"):
+        raise PermissionDenied("无权导入人口数据")
+    form = PopulationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            n = services.population_import(file_name=upload.name, data=upload.read())
+        except services.PopulationImportError as exc:
+            return render(request, "orgunits/population_errors.html", {"errors": exc.errors}, status=400)
+        messages.success(request, f"已导入 {n} 行人口数据")
+        return redirect("orgunits:tree")
+    return redirect("orgunits:tree")

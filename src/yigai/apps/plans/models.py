@@ -1,0 +1,143 @@
+"""A stored plan: the document, its outline (sections), tasks, targets and unit links.
+
+Fields mirror :mod:`yigai.core.plan` (the yigai.plan/1 contract); ``adapters.py`` maps between them.
+``TaskUnit`` keeps what the document says (lead/co, as written); ``TaskAssignment`` is what publishing
+makes of it: one row per concrete (unit, org unit), placeholders such as 各县（市、区）政府 expanded.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+
+
+class Plan(models.Model):
+    source = models.CharField("文件名", max_length=255, db_index=True)
+    content_hash = models.CharField("内容SHA-256", max_length=64, unique=True)
+    title = models.CharField("标题", max_length=500, blank=True)
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    issuer = models.CharField("发文机关", max_length=200, blank=True)
+    issued_on = models.DateField("成文日期", null=True, blank=True)
+    issued_on_text = models.CharField(max_length=40, blank=True)
+    period_start = models.PositiveSmallIntegerField(null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(null=True, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    org_unit = models.ForeignKey("orgunits.OrgUnit", verbose_name="行政区划", on_delete=models.PROTECT)
+    implements = models.ForeignKey(
+        "self", verbose_name="落实的上级方案", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="implemented_by",
+    )  # fmt: skip
+    is_demo = models.BooleanField("示例数据", default=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("source", "pk")
+        verbose_name = "方案"
+
+    def __str__(self) -> str:
+        return self.title or self.source
+
+
+class Section(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    title = models.CharField(max_length=500)
+    depth = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("plan", "order")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    ext_id = models.CharField("抽取编号", max_length=32, blank=True)
+    number = models.CharField("序号", max_length=32, blank=True)
+    path = models.JSONField(default=list, blank=True)
+    title = models.CharField("标题", max_length=500, blank=True)
+    text = models.TextField("内容", blank=True)
+    units_as_written = models.TextField("责任单位（原文）", blank=True)
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    deadline_text = models.CharField("时限（原文）", max_length=200, blank=True)
+    deadline_source = models.CharField(max_length=16, blank=True)
+    milestones = models.JSONField("节点", default=list, blank=True)
+    recurring = models.CharField("周期", max_length=64, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    edited = models.BooleanField("已人工修改", default=False)
+
+    class Meta:
+        ordering = ("plan", "order", "pk")
+        verbose_name = "任务"
+
+    def __str__(self) -> str:
+        return self.title or self.text[:40]
+
+
+class Target(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets")
+    ext_id = models.CharField(max_length=32, blank=True)
+    indicator = models.CharField("指标", max_length=300)
+    comparator = models.CharField(max_length=16)
+    value = models.FloatField(null=True, blank=True)
+    value_max = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=32, blank=True)
+    per = models.CharField(max_length=64, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    due = models.DateField(null=True, blank=True)
+    recurring = models.CharField(max_length=64, blank=True)
+    scope = models.CharField(max_length=100, blank=True)
+    condition = models.CharField(max_length=300, blank=True)
+    quote = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("plan", "order", "pk")
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "牵头"
+    CO = "co", "配合"
+
+
+class TaskUnit(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT)
+    role = models.CharField(max_length=8, choices=Role.choices)
+    as_written = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("task", "role", "order")
+
+
+class TaskAssignment(models.Model):
+    """A concrete responsibility created at publication: this unit in this org unit answers for the task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT)
+    org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT)
+    role = models.CharField(max_length=8, choices=Role.choices)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["task", "unit", "org_unit", "role"], name="assignment_unique"),
+        )

@@ -1,0 +1,165 @@
+"""Reads of plans and tasks, always through the user's jurisdiction (CONVENTIONS.md §5).
+
+- admin: everything;
+- plan owner, reviewer, leader: plans of their org-unit subtree, plus published plans that assign
+  work inside it (a county sees the provincial tasks assigned to it);
+- unit reporter: published tasks assigned to their unit inside their org unit, nothing else.
+
+Views and APIs reach single objects only through ``access_plan`` / ``access_task``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from yigai.apps.accounts.models import Role, User
+from yigai.apps.plans.models import Plan, Status, Task
+
+
+class PlanNotFound(Http404):
+    """No plan of that id or file name that the user may see."""
+
+
+def _subtree_prefix(user: User) -> str | None:
+    return user.org_unit.path if user.org_unit_id else None  # type: ignore[union-attr]  # checked by id
+
+
+def _reporter_tasks(user: User) -> Q:
+    prefix = _subtree_prefix(user)
+    if not user.unit_id or prefix is None:
+        return Q(pk__in=[])
+    return Q(
+        plan__status=Status.PUBLISHED,
+        assignments__unit_id=user.unit_id,
+        assignments__org_unit__path__startswith=prefix,
+    )
+
+
+def _visible_tasks(user: User) -> Q:
+    if user.role == Role.ADMIN:
+        return Q()
+    if user.role == Role.UNIT_REPORTER:
+        return _reporter_tasks(user)
+    prefix = _subtree_prefix(user)
+    if prefix is None:
+        return Q(pk__in=[])
+    return Q(plan__org_unit__path__startswith=prefix) | Q(
+        plan__status=Status.PUBLISHED, assignments__org_unit__path__startswith=prefix
+    )
+
+
+def plan_list(*, user: User) -> QuerySet[Plan]:
+    """Plans the user may see, with task and target counts."""
+    if user.role == Role.ADMIN:
+        qs = Plan.objects.all()
+    else:
+        visible = Task.objects.filter(_visible_tasks(user)).values("plan_id")
+        qs = Plan.objects.filter(pk__in=visible)
+        if user.role != Role.UNIT_REPORTER and (prefix := _subtree_prefix(user)) is not None:
+            qs = Plan.objects.filter(Q(pk__in=visible) | Q(org_unit__path__startswith=prefix))
+    return qs.select_related("org_unit", "implements").annotate(
+        n_tasks=Count("tasks", distinct=True), n_targets=Count("targets", distinct=True)
+    )
+
+
+def plan_list_all() -> QuerySet[Plan]:
+    """Every plan, for the command line (which runs with the operator's full rights)."""
+    return Plan.objects.select_related("org_unit").annotate(
+        n_tasks=Count("tasks", distinct=True), n_targets=Count("targets", distinct=True)
+    )
+
+
+def plan_resolve(*, ref: str | int, plans: QuerySet[Plan] | None = None) -> Plan:
+    """A plan named by its id or its source file name (unique among ``plans``)."""
+    qs = plan_list_all() if plans is None else plans
+    ref = str(ref).strip()
+    if ref.isdigit() and (plan := qs.filter(pk=int(ref)).first()) is not None:
+        return plan
+    matches = list(qs.filter(source=ref)[:5])
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        ids = "、".join(str(p.pk) for p in matches)
+        raise PlanNotFound(f"有多个方案的文件名是 {ref}（编号 {ids}），请用编号指定")
+    raise PlanNotFound(f"找不到方案：{ref}（可用编号或文件名）")
+
+
+def access_plan(*, user: User, ref: str | int, for_edit: bool = False, for_publish: bool = False) -> Plan:
+    """The plan if the user may see it (and edit or publish it, when asked); else 404 / 403."""
+    plan = plan_resolve(ref=ref, plans=plan_list(user=user))
+    if for_edit or for_publish:
+        prefix = _subtree_prefix(user)
+        owns = user.role == Role.ADMIN or (prefix is not None and plan.org_unit.path.startswith(prefix))
+        allowed = user.can_publish if for_publish else user.can_edit_plans
+        if not (owns and allowed):
+            raise PermissionDenied("无权修改该方案")
+    return plan
+
+
+def access_task(*, user: User, task_id: int, for_edit: bool = False) -> Task:
+    task = task_list(user=user).filter(pk=task_id).first()
+    if task is None:
+        raise Http404("找不到该任务")
+    if for_edit:
+        access_plan(user=user, ref=task.plan_id, for_edit=True)
+    return task
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    plan: int | None = None
+    unit: str = ""  # unit name contains
+    org_unit: str = ""  # org unit code: tasks of plans or assignments inside it
+    deadline_from: dt.date | None = None
+    deadline_to: dt.date | None = None
+    section: str = ""  # section title contains (any level)
+    q: str = ""  # search in title, text, units as written
+
+
+def task_list(*, user: User, filters: TaskFilters | None = None) -> QuerySet[Task]:
+    f = filters or TaskFilters()
+    ids = Task.objects.filter(_visible_tasks(user)).values("pk")
+    qs = Task.objects.filter(pk__in=ids)
+    if f.plan:
+        qs = qs.filter(plan_id=f.plan)
+    if f.unit:
+        qs = qs.filter(unit_links__unit__name__icontains=f.unit)
+    if f.org_unit:
+        qs = qs.filter(
+            Q(plan__org_unit__code=f.org_unit) | Q(assignments__org_unit__path__contains=f"{f.org_unit}/")
+        )
+    if f.deadline_from:
+        qs = qs.filter(deadline__gte=f.deadline_from)
+    if f.deadline_to:
+        qs = qs.filter(deadline__lte=f.deadline_to)
+    if f.section:
+        qs = qs.filter(
+            Q(section__title__icontains=f.section) | Q(section__parent__title__icontains=f.section)
+        )
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(text__icontains=f.q) | Q(units_as_written__icontains=f.q))
+    return (
+        qs.distinct()
+        .select_related("plan", "section")
+        .prefetch_related("unit_links__unit", "targets")
+        .order_by("plan_id", "order", "pk")
+    )
+
+
+def plan_outline(*, plan: Plan) -> list[dict[str, object]]:
+    """The document's own outline: sections in order, each with its tasks (units, targets prefetched)."""
+    tasks = list(plan.tasks.prefetch_related("unit_links__unit", "targets").order_by("order", "pk"))
+    by_section: dict[int | None, list[Task]] = {}
+    for t in tasks:
+        by_section.setdefault(t.section_id, []).append(t)
+    rows: list[dict[str, object]] = [{"section": None, "depth": 0, "tasks": by_section.get(None, [])}]
+    rows += [
+        {"section": s, "depth": s.depth, "tasks": by_section.get(s.pk, [])}
+        for s in plan.sections.order_by("order")
+    ]
+    return [r for r in rows if r["section"] is not None or r["tasks"]]

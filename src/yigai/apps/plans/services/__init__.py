@@ -1,0 +1,34 @@
+"""Writes to plans: import (extract + store), review (edit, merge, split, link) and publish."""
+
+from yigai.apps.plans.services.imports import (
+    ImportRejected,
+    ImportResult,
+    document_check,
+    plan_import,
+    plan_store_document,
+)
+from yigai.apps.plans.services.publish import plan_publish, task_assign
+from yigai.apps.plans.services.review import (
+    plan_link_parent,
+    plan_update,
+    task_merge,
+    task_set_units,
+    task_split,
+    task_update,
+)
+
+__all__ = [
+    "ImportRejected",
+    "ImportResult",
+    "document_check",
+    "plan_import",
+    "plan_link_parent",
+    "plan_publish",
+    "plan_store_document",
+    "plan_update",
+    "task_assign",
+    "task_merge",
+    "task_set_units",
+    "task_split",
+    "task_update",
+]

@@ -1,0 +1,160 @@
+"""Import: check the file, extract it, store the document atomically; idempotent by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from yigai.apps.accounts.models import User
+from yigai.apps.orgunits.models import OrgUnit
+from yigai.apps.orgunits.selectors import orgunit_find_in_text, orgunit_guess_from_text
+from yigai.apps.plans import adapters
+from yigai.apps.plans.models import Plan, Section, Target, Task, TaskUnit
+from yigai.apps.units.services import unit_ensure
+from yigai.core.parse.blocks import ReadError
+from yigai.core.parse.extract import extract_bytes
+from yigai.core.plan import Document
+
+logger = logging.getLogger(__name__)
+DOCUMENT_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+
+
+class ImportRejected(Exception):
+    """A file that is not imported; ``message`` is one Chinese sentence naming the file and the reason."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}：{reason}")
+        self.name = name
+        self.reason = reason
+        self.message = f"{name}：{reason}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    plan: Plan
+    created: bool
+
+
+def document_check(*, name: str, data: bytes) -> None:
+    """Reject what is plainly not a policy document before extraction: empty, too big, wrong kind."""
+    ext = PurePath(name).suffix.lower()
+    if not data:
+        raise ImportRejected(name, "文件为空（0 字节）")
+    limit = settings.MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise ImportRejected(
+            name, f"文件过大（{len(data) / 1048576:.1f} MB），上限为 {limit / 1048576:.0f} MB"
+        )
+    if ext not in DOCUMENT_EXTENSIONS:
+        allowed = "、".join(DOCUMENT_EXTENSIONS)
+        raise ImportRejected(name, f"不是可导入的文件类型（{ext or '无扩展名'}），支持：{allowed}")
+    if ext == ".docx" and not data.startswith(b"PK"):
+        raise ImportRejected(name, "不是有效的 Word（.docx）文件")
+    if ext == ".pdf" and not data.lstrip()[:5] == b"%PDF-":
+        raise ImportRejected(name, "不是有效的 PDF 文件")
+    if ext in (".txt", ".md", ".html", ".htm") and b"\x00" in data[:4096]:
+        raise ImportRejected(name, "不是文本文件（含二进制内容）")
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def plan_import(
+    *,
+    name: str,
+    data: bytes,
+    org_unit: OrgUnit | None = None,
+    user: User | None = None,
+    is_demo: bool = False,
+) -> ImportResult:
+    """Check, extract and store one file. The same content twice gives the same plan (``created=False``)."""
+    name = PurePath(name).name
+    document_check(name=name, data=data)
+    digest = content_hash(data)
+    existing = Plan.objects.filter(content_hash=digest).first()
+    if existing is not None:
+        return ImportResult(plan=existing, created=False)
+    try:
+        document = extract_bytes(name, data)
+    except ReadError as exc:
+        raise ImportRejected(name, f"无法读取：{exc.reason}") from exc
+    except Exception as exc:  # an extractor bug must not become a 500 or a traceback for the user
+        logger.exception("extraction failed for %s", name)
+        raise ImportRejected(name, f"抽取失败（{type(exc).__name__}）：{exc}") from exc
+    try:
+        plan = plan_store_document(
+            document=document, content_hash=digest, org_unit=org_unit, user=user, is_demo=is_demo
+        )
+    except IntegrityError:  # the same content stored concurrently: that one wins
+        return ImportResult(plan=Plan.objects.get(content_hash=digest), created=False)
+    return ImportResult(plan=plan, created=True)
+
+
+def _plan_org_unit(document: Document, fallback: OrgUnit | None) -> OrgUnit:
+    """Whose plan: the issuer's place ("保定市人民政府" → 保定市), else the importer's, else the city the
+    text is plainly about (CLI and demo imports), else the root of the tree."""
+    for text in (document.issuer, document.doc_number):
+        found = orgunit_find_in_text(text=text) if text else None
+        if found is not None:
+            return found
+    if fallback is not None:
+        return fallback
+    text = " ".join([document.title or "", *(t.text or "" for t in document.tasks or ())])
+    guessed = orgunit_guess_from_text(text=text)
+    if guessed is not None:
+        return guessed
+    root = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    if root is None:
+        raise ImportRejected(document.source, "尚未加载行政区划（请先运行 yigai demo 或加载参考数据）")
+    return root
+
+
+@transaction.atomic
+def plan_store_document(
+    *,
+    document: Document,
+    content_hash: str,
+    org_unit: OrgUnit | None = None,
+    user: User | None = None,
+    is_demo: bool = False,
+) -> Plan:
+    """Store an extracted document with its outline, tasks, targets and unit links — all or nothing."""
+    plan = Plan.objects.create(
+        content_hash=content_hash,
+        org_unit=_plan_org_unit(document, org_unit),
+        imported_by=user,
+        is_demo=is_demo,
+        **adapters.document_fields(document),
+    )
+    sections: dict[tuple[str, ...], Section] = {}
+    for order, path in enumerate(adapters.outline_paths(document)):
+        sections[path] = Section.objects.create(
+            plan=plan, parent=sections.get(path[:-1]), title=path[-1][:500], depth=len(path) - 1, order=order
+        )
+    tasks: dict[str, Task] = {}
+    for order, t in enumerate(document.tasks or ()):
+        path = tuple(str(p) for p in t.path or ())
+        task = Task.objects.create(
+            plan=plan, section=sections.get(path), order=order, **adapters.task_fields(t)
+        )
+        tasks.setdefault(task.ext_id, task)
+        _store_units(task, lead=t.lead_units or (), co=t.co_units or ())
+    for order, g in enumerate(document.targets or ()):
+        Target.objects.create(
+            plan=plan, task=tasks.get(g.task_id or ""), order=order, **adapters.target_fields(g)
+        )
+    return plan
+
+
+def _store_units(task: Task, *, lead: tuple[str, ...] | list[str], co: tuple[str, ...] | list[str]) -> None:
+    for role, names in (("lead", lead), ("co", co)):
+        for order, name in enumerate(n for n in names if n and n.strip()):
+            TaskUnit.objects.create(
+                task=task, unit=unit_ensure(name=name), role=role, as_written=name[:200], order=order
+            )

@@ -1,0 +1,181 @@
+"""Plan pages: each view parses input, calls one selector or service, renders (CONVENTIONS.md §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.orgunits.selectors import orgunit_list
+from yigai.apps.plans import selectors, services
+from yigai.apps.plans.forms import ImportForm, LinkForm, SplitForm, TaskForm, split_units
+from yigai.apps.plans.models import Plan
+from yigai.apps.plans.services.review import ReviewError
+
+
+@login_required
+def plan_list(request: AuthedRequest) -> HttpResponse:
+    plans = selectors.plan_list(user=request.user)
+    return render(request, "plans/list.html", {"plans": plans})
+
+
+@login_required
+def plan_import(request: AuthedRequest) -> HttpResponse:
+    if not request.user.can_publish:
+        raise PermissionDenied("无权导入方案")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.plan_import(
+                name=upload.name,
+                data=upload.read(),
+                org_unit=request.user.org_unit,
+                user=request.user,
+            )
+        except services.ImportRejected as exc:
+            form.add_error("file", exc.message)
+        else:
+            note = "已导入" if result.created else "该文件此前已导入（内容相同），未重复保存"
+            messages.success(request, f"{note}：{result.plan}")
+            return redirect("plans:detail", ref=result.plan.pk)
+    return render(request, "plans/import.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _detail_context(request: AuthedRequest, plan: Plan) -> dict[str, object]:
+    user = request.user
+    candidates = selectors.plan_list(user=user).exclude(pk=plan.pk)
+    link_form = LinkForm(initial={"parent": plan.implements_id}, candidates=candidates)
+    can_edit = user.can_edit_plans and _owns(request, plan)
+    return {
+        "plan": plan,
+        "outline": selectors.plan_outline(plan=plan),
+        "can_edit": can_edit,
+        "can_publish": can_edit and user.can_publish,
+        "link_form": link_form,
+        "n_tasks": plan.tasks.count(),
+        "n_targets": plan.targets.count(),
+    }
+
+
+def _owns(request: AuthedRequest, plan: Plan) -> bool:
+    try:
+        selectors.access_plan(user=request.user, ref=plan.pk, for_edit=True)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@login_required
+def plan_detail(request: AuthedRequest, ref: str) -> HttpResponse:
+    plan = selectors.access_plan(user=request.user, ref=ref)
+    return render(request, "plans/detail.html", _detail_context(request, plan))
+
+
+@login_required
+@require_POST
+def plan_publish(request: AuthedRequest, ref: str) -> HttpResponse:
+    plan = selectors.access_plan(user=request.user, ref=ref, for_publish=True)
+    n = services.plan_publish(plan=plan)
+    messages.success(request, f"已发布：{plan}（生成责任分解 {n} 条）")
+    return redirect("plans:detail", ref=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_link(request: AuthedRequest, ref: str) -> HttpResponse:
+    plan = selectors.access_plan(user=request.user, ref=ref, for_edit=True)
+    parent_ref = request.POST.get("parent") or ""
+    parent = selectors.access_plan(user=request.user, ref=parent_ref) if parent_ref else None
+    try:
+        services.plan_link_parent(plan=plan, parent=parent)
+        messages.success(request, "已更新上级方案")
+    except ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("plans:detail", ref=plan.pk)
+
+
+@login_required
+def task_edit(request: AuthedRequest, task_id: int) -> HttpResponse:
+    task = selectors.access_task(user=request.user, task_id=task_id, for_edit=True)
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.task_update(
+            task=task, section=data.pop("section"),
+            lead_units=split_units(data.pop("lead_units")), co_units=split_units(data.pop("co_units")),
+            **{k: data[k] for k in ("number", "title", "text", "deadline", "deadline_text")},
+        )  # fmt: skip
+        if request.htmx:
+            return render(request, "plans/_task.html", {"task": task, "can_edit": True})
+        messages.success(request, "已保存")
+        return redirect("plans:detail", ref=task.plan_id)
+    template = "plans/_task_form.html" if request.htmx else "plans/task_edit.html"
+    return render(request, template, {"task": task, "form": form})
+
+
+@login_required
+def task_card(request: AuthedRequest, task_id: int) -> HttpResponse:
+    task = selectors.access_task(user=request.user, task_id=task_id)
+    return render(request, "plans/_task.html", {"task": task, "can_edit": True})
+
+
+@login_required
+def task_split(request: AuthedRequest, task_id: int) -> HttpResponse:
+    task = selectors.access_task(user=request.user, task_id=task_id, for_edit=True)
+    form = SplitForm(request.POST or None, initial={"parts": task.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            parts = services.task_split(task=task, texts=form.texts())
+        except ReviewError as exc:
+            form.add_error("parts", str(exc))
+        else:
+            messages.success(request, f"已拆分为 {len(parts)} 项任务")
+            return redirect("plans:detail", ref=task.plan_id)
+    return render(request, "plans/task_split.html", {"task": task, "form": form})
+
+
+@login_required
+@require_POST
+def task_merge(request: AuthedRequest, ref: str) -> HttpResponse:
+    plan = selectors.access_plan(user=request.user, ref=ref, for_edit=True)
+    ids = [int(i) for i in request.POST.getlist("task") if i.isdigit()]
+    tasks = list(
+        selectors.task_list(user=request.user, filters=selectors.TaskFilters(plan=plan.pk)).filter(pk__in=ids)
+    )
+    try:
+        merged = services.task_merge(tasks=tasks)
+        messages.success(request, f"已合并为任务 {merged.number or merged.pk}")
+    except ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("plans:detail", ref=plan.pk)
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def task_list(request: AuthedRequest) -> HttpResponse:
+    g = request.GET
+    filters = selectors.TaskFilters(
+        plan=int(g["plan"]) if g.get("plan", "").isdigit() else None,
+        unit=g.get("unit", "").strip(), org_unit=g.get("org_unit", "").strip(),
+        deadline_from=_date(g.get("deadline_from")), deadline_to=_date(g.get("deadline_to")),
+        section=g.get("section", "").strip(), q=g.get("q", "").strip(),
+    )  # fmt: skip
+    tasks = selectors.task_list(user=request.user, filters=filters)
+    page = Paginator(tasks, 50).get_page(g.get("page"))
+    context = {"page": page, "filters": filters, "org_units": orgunit_list().exclude(level="facility")}
+    template = "plans/_task_rows.html" if request.htmx else "plans/tasks.html"
+    return render(request, template, context)

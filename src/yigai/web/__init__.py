@@ -1,0 +1,1 @@
+"""The Django project: env-driven settings, URLs, WSGI/ASGI entry points."""

@@ -1,0 +1,32 @@
+"""The HTTP API (django-ninja): session auth for the browser, bearer tokens for machine clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from yigai.apps.accounts.services import api_token_authenticate
+from yigai.apps.plans.api import router as plans_router
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer yg_…``; the token's SHA-256 is looked up, never the key itself."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="yigai 医改工作平台 API",
+    version="1",
+    description="方案、任务的查询与导入。机器客户端使用 Bearer 令牌（`yigai token 用户名` 生成）。",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+api.add_router("/", plans_router)

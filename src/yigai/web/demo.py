@@ -1,0 +1,80 @@
+"""The demo: reference data, the five packaged sample plans and one user per role — idempotent.
+
+Called by ``yigai demo`` / ``yigai run``; everything it creates is marked 示例数据 (``is_demo``).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from importlib import resources
+
+from django.db import transaction
+
+from yigai.apps.accounts.models import Role
+from yigai.apps.accounts.services import user_upsert
+from yigai.apps.orgunits.models import OrgUnit, Population
+from yigai.apps.orgunits.services import orgunit_group_set, orgunits_load_reference
+from yigai.apps.plans.models import Status
+from yigai.apps.plans.services import plan_import, plan_publish
+from yigai.apps.units.services import unit_ensure, units_load_directory
+
+DEMO_PASSWORD = "yigai2026"
+# username, role, org unit code, unit, display name
+DEMO_USERS = [
+    ("admin", Role.ADMIN, "130000", "省卫生健康委", "系统管理员（示例）"),
+    ("owner", Role.PLAN_OWNER, "130000", "省卫生健康委", "省卫健委体改处（示例）"),
+    ("owner_bd", Role.PLAN_OWNER, "130600", "市卫生健康委", "保定市卫健委（示例）"),
+    ("reviewer", Role.REVIEWER, "130000", "省卫生健康委", "审核员（示例）"),
+    ("leader", Role.LEADER, "130000", "省卫生健康委", "分管领导（示例）"),
+    ("reporter_xx", Role.UNIT_REPORTER, "130638", "县（市、区）政府", "雄县政府填报员（示例）"),
+    ("reporter_rc", Role.UNIT_REPORTER, "130629", "县（市、区）政府", "容城县政府填报员（示例）"),
+]
+DEMO_GROUPS = [("huanjing", "环京地区", ["130600", "131000", "130700", "130800"])]
+
+
+@dataclass
+class DemoReport:
+    org_units: int = 0
+    units_loaded: int = 0
+    plans: list[tuple[str, int, bool]] = field(default_factory=list)  # (source, id, created)
+    users: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (login, role, place, created)
+
+
+def sample_files() -> list[tuple[str, bytes]]:
+    folder = resources.files("yigai.data").joinpath("samples")
+    return sorted(
+        (f.name, f.read_bytes()) for f in folder.iterdir() if f.is_file() and not f.name.startswith(".")
+    )
+
+
+@transaction.atomic
+def _reference(report: DemoReport) -> None:
+    orgunits_load_reference()
+    report.org_units = OrgUnit.objects.count()
+    report.units_loaded = units_load_directory()
+    for code, name, members in DEMO_GROUPS:
+        orgunit_group_set(code=code, name=name, member_codes=members, is_demo=True)
+    for unit in OrgUnit.objects.filter(level__in=["province", "city"]):
+        value = 1_000_000 + zlib.crc32(unit.code.encode()) % 9_000_000  # invented figures, marked 示例数据
+        Population.objects.get_or_create(
+            org_unit=unit, year=2025, defaults={"value": value, "source": "示例数据", "is_demo": True}
+        )
+
+
+def demo_load() -> DemoReport:
+    report = DemoReport()
+    _reference(report)
+    for name, data in sample_files():
+        result = plan_import(name=name, data=data, is_demo=True)
+        if result.created and result.plan.status != Status.PUBLISHED:
+            plan_publish(plan=result.plan)
+        report.plans.append((name, result.plan.pk, result.created))
+    for login, role, code, unit_name, display in DEMO_USERS:
+        org_unit = OrgUnit.objects.get(code=code)
+        _, created = user_upsert(
+            username=login, password=DEMO_PASSWORD, role=role, org_unit=org_unit,
+            unit=unit_ensure(name=unit_name), display_name=display, is_demo=True,
+        )  # fmt: skip
+        report.users.append((login, str(Role(role).label), org_unit.name, created))
+    return report
