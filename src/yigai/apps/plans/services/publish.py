@@ -25,9 +25,9 @@ def task_assign(*, task: Task) -> int:
 @transaction.atomic
 def plan_publish(*, plan: Plan) -> int:
     """Publish (or re-publish) ``plan``; returns the number of assignments made."""
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    total = sum(task_assign(task=t) for t in plan.tasks.select_related("plan__org_unit"))
-    plan.status = Status.PUBLISHED
-    plan.published_at = timezone.now()
-    plan.save(update_fields=["status", "published_at"])
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    total = sum(task_assign(task=t) for t in locked.tasks.select_related("plan__org_unit"))
+    plan.status = locked.status = Status.PUBLISHED
+    plan.published_at = locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at"])
     return total

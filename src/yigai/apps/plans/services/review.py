@@ -72,7 +72,7 @@ def task_set_units(*, task: Task, lead: list[str], co: list[str]) -> Task:
     """Replace the task's lead and co units; a published task's assignments follow at once."""
     task.unit_links.all().delete()
     _store_units(task, lead=lead, co=co)
-    if task.plan.status == Status.PUBLISHED:
+    if Plan.objects.filter(pk=task.plan_id, status=Status.PUBLISHED).exists():
         task_assign(task=task)
     return task
 

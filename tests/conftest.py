@@ -1,0 +1,90 @@
+"""Shared fixtures. Django fixtures here are opt-in: core tests request none and never touch a database
+(pytest-django fails any test that does without the ``db`` fixture)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from yigai.core.plan import Document, Milestone, Target, Task
+
+
+def make_document(source: str = "fake_plan.txt", **overrides: Any) -> Document:
+    """A tiny extracted document: two sections, three tasks (one with a placeholder unit), two targets."""
+    s1 = ("一、重点任务", "（一）强化基层")
+    s2 = ("一、重点任务", "（二）提升医院")
+    fields: dict[str, Any] = dict(
+        source=source,
+        title="关于测试医改工作的实施方案",
+        doc_number="保政办〔2024〕1号",
+        issuer="保定市人民政府办公室",
+        issued_on="2024-03-01",
+        period_start=2024,
+        period_end=2027,
+        warnings=("测试提示",),
+        sections=(s1, s2),
+        tasks=(
+            Task(id="T1", number="1", path=s1, title="培养基层医务人员", text="加强培养。2025年底前完成。",
+                 lead_units=("市卫生健康委",), co_units=("市医疗保障局", "市财政局"),
+                 units_as_written="市卫生健康委、市医保局、市财政局", deadline="2025-12-31",
+                 deadline_text="2025年底前", deadline_source="text",
+                 milestones=(Milestone(due="2024-10-31", text="10月底前完成摸底"),)),
+            Task(id="T2", number="2", path=s1, title="建设县域医共体", text="各县推进医共体建设。",
+                 lead_units=("各县（市、区）政府",), deadline="2026-06-30", deadline_source="table"),
+            Task(id="T3", number=None, path=s2, title="", text="提升医院服务能力。"),
+        ),
+        targets=(
+            Target(id="G1", task_id="T1", indicator="每千人口执业（助理）医师数", comparator=">=", value=3.2,
+                   unit="人", quote="每千人口执业（助理）医师数达到3.2人", per="每千人口", year=2025,
+                   due="2025-12-31", scope="全市"),
+            Target(id="G2", task_id=None, indicator="县域就诊率", comparator="range", value=90, value_max=95,
+                   unit="%", quote="县域就诊率90%—95%"),
+        ),
+    )  # fmt: skip
+    fields.update(overrides)
+    return Document(**fields)
+
+
+@pytest.fixture
+def fake_document() -> Callable[..., Document]:
+    return make_document
+
+
+@pytest.fixture
+def orgunits(db: None) -> None:
+    """The packaged org-unit tree (reporting tree with its exceptions)."""
+    from yigai.apps.orgunits.services import orgunits_load_reference
+
+    orgunits_load_reference()
+
+
+@pytest.fixture
+def fake_extract(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Make the import service extract ``make_document(source=name)`` instead of running the engine."""
+
+    def install(**overrides: Any) -> None:
+        monkeypatch.setattr(
+            "yigai.apps.plans.services.imports.extract_bytes",
+            lambda name, data: make_document(source=name, **overrides),
+        )
+
+    install()
+    return install
+
+
+@pytest.fixture
+def make_user(orgunits: None) -> Callable[..., Any]:
+    from yigai.apps.accounts.services import user_upsert
+    from yigai.apps.orgunits.models import OrgUnit
+    from yigai.apps.units.services import unit_ensure
+
+    def make(username: str, role: str, code: str, unit: str | None = None) -> Any:
+        user, _ = user_upsert(
+            username=username, password="pw-test-123", role=role, org_unit=OrgUnit.objects.get(code=code),
+            unit=unit_ensure(name=unit) if unit else None,
+        )  # fmt: skip
+        return user
+
+    return make
