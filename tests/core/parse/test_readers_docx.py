@@ -153,3 +153,17 @@ def test_docx_with_broken_xml() -> None:
     with pytest.raises(ReadError) as caught:
         read_bytes("a.docx", buf.getvalue())
     assert caught.value.reason == "Word 文档已损坏或格式异常，无法读取"
+
+
+def test_macro_enabled_word_file_is_refused_with_advice() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(build_plan())) as source, zipfile.ZipFile(buf, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"
+                )
+            target.writestr(item, data)
+    with pytest.raises(ReadError, match=r"启用宏的 Word 文档（\.docm）"):
+        read_bytes("a.docm", buf.getvalue())

@@ -104,7 +104,7 @@ def _read(source: str, data: bytes, kind: str) -> RawDocument:
         return read_markdown(source, text)
     if looks_like_html(text):
         return read_markdown(source, text, format="html")
-    return read_txt(source, data)
+    return read_txt(source, text)
 
 
 def _is_html_page(text: str) -> bool:

@@ -12,114 +12,24 @@ are flattened into their cell's text.
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 
 from yigai.core.parse.blocks import Block
 from yigai.core.parse.readers.builder import BlockBuilder
+from yigai.core.parse.readers.html_tables import SPACES, HtmlTable
 
-_BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "caption",
-        "center",
-        "dd",
-        "details",
-        "dialog",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "html",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "ul",
-    ]
-)
+_BLOCK_TAGS = frozenset((
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "ul",
+))  # fmt: skip
 _HIDDEN_TAGS = frozenset(
-    ["head", "script", "style", "template", "noscript", "iframe", "object", "svg", "math", "select"]
+    ("head", "script", "style", "template", "noscript", "iframe", "object", "svg", "math", "select")
 )
-_VOID_TAGS = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
-_SPACES = re.compile(r"[ \t\n\r\f\xa0]+")
+_VOID_TAGS = frozenset((
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+))  # fmt: skip
 _MAX_COLSPAN = 100
-
-
-class _Table:
-    def __init__(self) -> None:
-        self.rows: list[list[tuple[str, int, int]]] = []
-        self.cell: list[str] | None = None
-        self.span = (1, 1)
-        self.caption: list[str] = []
-
-    def start_row(self) -> None:
-        self.end_cell()
-        self.rows.append([])
-
-    def start_cell(self, colspan: int, rowspan: int) -> None:
-        self.end_cell()
-        if not self.rows:
-            self.rows.append([])
-        self.cell, self.span = [], (colspan, rowspan)
-
-    def end_cell(self) -> None:
-        if self.cell is not None:
-            lines = (_SPACES.sub(" ", line).strip() for line in "".join(self.cell).split("\n"))
-            self.rows[-1].append(("\n".join(line for line in lines if line), *self.span))
-            self.cell = None
-
-    def grid(self) -> list[list[str]]:
-        self.end_cell()
-        taken: dict[tuple[int, int], str] = {}
-        for r, row in enumerate(self.rows):
-            c = 0
-            for text, colspan, rowspan in row:
-                while (r, c) in taken:
-                    c += 1
-                for dr in range(min(rowspan, len(self.rows) - r)):
-                    for dc in range(colspan):
-                        taken[(r + dr, c + dc)] = text if dr == dc == 0 else ""
-                c += colspan
-        width = max((c + 1 for _, c in taken), default=0)
-        return [[taken.get((r, c), "") for c in range(width)] for r in range(len(self.rows))]
 
 
 class _Renderer(HTMLParser):
@@ -129,7 +39,7 @@ class _Renderer(HTMLParser):
         self.builder = BlockBuilder()
         self.parts: list[str] = []
         self.hidden: list[str] = []
-        self.tables: list[_Table] = []
+        self.tables: list[HtmlTable] = []
         self.pre = 0
         self.title: list[str] | None = None
         self.h1: list[str] | None = None
@@ -158,7 +68,7 @@ class _Renderer(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title" and self.title is not None:
-            self.titles["title"] = _SPACES.sub(" ", "".join(self.title)).strip()
+            self.titles["title"] = SPACES.sub(" ", "".join(self.title)).strip()
             self.title = None
         if self.hidden:
             if tag in self.hidden:
@@ -166,7 +76,7 @@ class _Renderer(HTMLParser):
                     pass
             return
         if tag == "h1" and self.h1 is not None:
-            self.titles["h1"] = _SPACES.sub(" ", "".join(self.h1)).strip()
+            self.titles["h1"] = SPACES.sub(" ", "".join(self.h1)).strip()
             self.h1 = None
         if tag == "pre":
             self.pre = max(0, self.pre - 1)
@@ -190,7 +100,7 @@ class _Renderer(HTMLParser):
         if not self.pre:
             data = data.replace("\xa0", " ")
             if self.tables or not self.keep_newlines:
-                data = _SPACES.sub(" ", data)
+                data = SPACES.sub(" ", data)
         self._emit(data)
 
     # -- tables ---------------------------------------------------------------------------
@@ -198,10 +108,10 @@ class _Renderer(HTMLParser):
         if tag == "table":
             if self.tables:
                 self._emit("\n")  # nested: flattened into the outer cell
-                self.tables.append(_Table())
+                self.tables.append(HtmlTable())
                 return True
             self._break()
-            self.tables.append(_Table())
+            self.tables.append(HtmlTable())
             return True
         if not self.tables:
             return False
@@ -228,7 +138,7 @@ class _Renderer(HTMLParser):
         if tag == "table":
             table = self.tables.pop()
             if not self.tables:
-                caption = _SPACES.sub(" ", "".join(table.caption)).strip()
+                caption = SPACES.sub(" ", "".join(table.caption)).strip()
                 if caption:
                     self.builder.add_line(caption)
                 self.builder.add_table(table.grid())

@@ -44,8 +44,8 @@ def decode_text(source: str, data: bytes) -> str:
     return text
 
 
-def read_txt(source: str, data: bytes) -> RawDocument:
-    text = decode_text(source, data)
+def read_txt(source: str, text: str) -> RawDocument:
+    """``text`` as :func:`decode_text` returned it: one block, line breaks and tabs kept."""
     return RawDocument(source=source, format="txt", blocks=(Block(kind="text", text=trim_blank_lines(text)),))
 
 

@@ -19,10 +19,11 @@ from typing import Any
 
 import docx
 
-from yigai.core.parse.blocks import RawDocument
+from yigai.core.parse.blocks import RawDocument, ReadError
 from yigai.core.parse.readers.builder import BlockBuilder
 from yigai.core.parse.readers.word_numbering import Numberer, W
 
+MACRO_OR_TEMPLATE = "不支持启用宏的 Word 文档（.docm）或 Word 模板（.dotx），请另存为 .docx 后再导入"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _SKIP = frozenset(
     W + tag
@@ -40,7 +41,12 @@ _SKIP = frozenset(
 
 
 def read_docx(source: str, data: bytes) -> RawDocument:
-    document = docx.Document(io.BytesIO(data))
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except ValueError as error:
+        if "content type" in str(error):  # python-docx opens only .docx, not .docm/.dotx
+            raise ReadError(source, MACRO_OR_TEMPLATE) from None
+        raise
     numberer = Numberer(_numbering_element(document), _styles_element(document))
     builder = BlockBuilder()
     _walk(document.element.body, builder, numberer)
