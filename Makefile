@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck unit bench clean browser-deps
+.PHONY: run test setup lint typecheck unit unit-pg bench clean browser-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/yigai run
 
 ## test: set up, then lint, type-check and run the whole suite exactly as CI does
-test: $(STAMP) browser-deps lint typecheck unit
+test: $(STAMP) browser-deps lint typecheck unit unit-pg
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -31,6 +31,17 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# The database tests a second time on PostgreSQL (127.0.0.1:5432, trust auth, database `test`).
+# Outside CI an unreachable server skips this run with a visible message; under CI=true it fails.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PG_TESTS := tests/apps tests/web $(wildcard tests/cli/test_platform*.py)
+unit-pg: $(STAMP)
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "database tests on PostgreSQL ($(PG_URL))"; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" $(PG_TESTS); \
+	elif [ "$$CI" = "true" ]; then echo "error: PostgreSQL unreachable at $(PG_URL) and CI=true"; exit 1; \
+	else echo "SKIPPED: PostgreSQL tests: no server at $(PG_URL) (under CI=true this fails)"; fi
 
 # Browser tests drive Debian's chromium (no browser download is possible here).
 browser-deps:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -124,8 +124,12 @@ def tasks_list(request: AuthedRequest, query: Query[TaskQuery]) -> list[dict[str
     return [_task(t) for t in tasks[offset : offset + limit]]
 
 
-@router.post("/plans/import", response={200: ImportOut, 201: ImportOut}, summary="导入政策文件")
-def plans_import(request: AuthedRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/plans",
+    response={200: ImportOut, 201: ImportOut},
+    summary="导入政策文件（201 新建；200 内容相同已存在）",
+)
+def plans_import(request: AuthedRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     user = request.user
     if not getattr(user, "can_publish", False):
         raise HttpError(403, "无权导入方案")
@@ -139,8 +143,5 @@ def plans_import(request: AuthedRequest, file: File[UploadedFile]) -> tuple[int,
     except services.ImportRejected as exc:
         raise HttpError(400, exc.message) from exc
     plan = result.plan
-    return (201 if result.created else 200), {
-        "id": plan.pk,
-        "created": result.created,
-        "n_tasks": plan.tasks.count(),
-    }
+    body = {"id": plan.pk, "created": result.created, "n_tasks": plan.tasks.count()}
+    return Status(201 if result.created else 200, body)

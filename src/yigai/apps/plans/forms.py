@@ -17,7 +17,8 @@ def split_units(text: str) -> list[str]:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="政策文件", help_text="支持 .docx、.pdf、.txt、.html、.md")
+    # empty files reach the import service, which rejects them with the same message as CLI and API
+    file = forms.FileField(label="政策文件", allow_empty_file=True)
 
 
 class TaskForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[Task] fails at runtime

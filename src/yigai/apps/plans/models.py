@@ -112,6 +112,14 @@ class Target(models.Model):
     class Meta:
         ordering = ("plan", "order", "pk")
 
+    @property
+    def comparator_label(self) -> str:
+        return COMPARATOR_LABELS.get(self.comparator, self.comparator)
+
+
+COMPARATOR_LABELS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<", "increase_by": "提高", "decrease_by": "降低",
+                     "range": "介于"}  # fmt: skip
+
 
 class Role(models.TextChoices):
     LEAD = "lead", "牵头"
@@ -126,7 +134,7 @@ class TaskUnit(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ("task", "role", "order")
+        ordering = ("task", "-role", "order")  # lead before co
 
 
 class TaskAssignment(models.Model):

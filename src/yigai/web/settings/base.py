@@ -94,7 +94,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = os.environ.get("YIGAI_STATIC_ROOT") or None  # optional: collectstatic target
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step for `yigai serve`
 
 MAX_UPLOAD_BYTES = int(float(os.environ.get("YIGAI_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
