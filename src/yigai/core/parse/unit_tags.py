@@ -1,0 +1,196 @@
+"""Responsible units as documents state them: tags, table cells, and lead/co conventions.
+
+The first listed unit leads unless the text designates a lead ("A牵头，B配合", "牵头单位：A；
+配合单位：B"). Locality groups after "，" ("…，各市、雄安新区") and committee members
+("省爱卫会其他成员单位参与") are co-units. Names are resolved through the unit directory;
+``as_written`` keeps the text.
+
+>>> a = parse_unit_text("责任单位:市卫生健康委、市发改委")
+>>> a.lead, a.co
+(('市卫生健康委',), ('市发展改革委',))
+>>> a = parse_unit_text("国家卫生健康委、国家医保局等按职责分工负责")
+>>> a.lead, a.co
+(('国家卫生健康委',), ('国家医保局',))
+>>> parse_unit_text("含中医类医院") is None
+True
+>>> text, a = take_trailing_tag("实施营养干预。（责任单位：省体育局，各市、雄安新区）")
+>>> text, a.lead, a.co
+('实施营养干预。', ('省体育局',), ('各市', '雄安新区'))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from yigai.core.parse.normalise import canon
+
+try:  # the unit directory (aliases, 2018 renames); a light fallback keeps the parser usable alone
+    from yigai.core.units import canonical_unit as _canonical
+    from yigai.core.units import looks_like_unit as _looks_like_unit
+except ImportError:  # pragma: no cover - only while the directory module is absent
+    _canonical = None  # type: ignore[assignment]
+    _looks_like_unit = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class UnitAssignment:
+    lead: tuple[str, ...]
+    co: tuple[str, ...]
+    as_written: str
+
+
+_LABEL = re.compile(
+    r"^(?:主要)?(?:牵头及责任单位|牵头及责任部门|责任单位|责任部门|负责单位|承办单位|实施单位|责任主体|"
+    r"责任处室|主责单位|主办单位|牵头单位|牵头部门|牵头处室|牵头)\s*[：:]\s*"
+)
+_LEAD_LABEL = re.compile(r"(?:牵头单位|牵头部门|牵头处室|主办单位|牵头)\s*[：:]")
+_CO_LABEL = re.compile(r"(?:配合单位|配合部门|协办单位|协助单位|参与单位|配合|协办|参与)\s*[：:]")
+_CONVENTION = re.compile(r"[；;，,]?[^；;，,]*(?:为牵头|牵头单位为|为主办|下同|其他为|其余为)[^）)]*$")
+_DUTY_TAIL = re.compile(
+    r"(?:等)?(?:有关部门|相关部门|有关单位|相关单位)?(?:按照?职责分工|按职责|依职责)?(?:分别)?(?:共同)?(?:负责|落实|实施)$"
+)
+_UNIT_SUFFIX = re.compile(
+    r"(?:委|局|厅|办|部|署|会|院|处|室|站|所|中心|政府|管委会|党委|工委|集团|公司|协会|联合会|残联|大学|学院|医院|"
+    r"成员单位|有关部门|相关部门|各部门|各单位|各地|新区|行|社|队|团|总队|支队)$"
+)
+_NOT_UNIT_START = re.compile(r"^(?:含|包括|不含|下同|其中|按|以|在|对|如|即|约|共|均|试行|暂行)")
+_SPLIT = "、，,；;/\n"
+
+
+def canonical(name: str) -> str:
+    name = canon(name).strip(" 。.、，,；;")
+    return _canonical(name) if _canonical is not None else name
+
+
+def looks_like_unit(text: str) -> bool:
+    text = canon(text).strip(" 。.、，,；;")
+    if not text or len(text) > 30 or _NOT_UNIT_START.match(text):
+        return False
+    if _looks_like_unit is not None and _looks_like_unit(text):
+        return True
+    return bool(_UNIT_SUFFIX.search(text)) or text.startswith("各")
+
+
+def split_unit_list(text: str) -> list[str]:
+    """Split on 、，；/newline outside brackets: "各县（市、区）政府、市卫生健康委" → 2 names."""
+    parts: list[str] = []
+    depth, cur = 0, ""
+    for ch in canon(text):
+        if ch in "（[【":
+            depth += 1
+        elif ch in "）]】" and depth:
+            depth -= 1
+        if ch in _SPLIT and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"^(?:由|请|会同|并|及|和)", "", name.strip())
+    name = re.sub(r"(?:参与|配合|协助|协同|牵头|负责|等)$", "", name)
+    return name.strip()
+
+
+def _names(text: str) -> list[str]:
+    out: list[str] = []
+    for part in split_unit_list(text):
+        name = _clean_name(_DUTY_TAIL.sub("", part))
+        if name:
+            out.append(name)
+    return out
+
+
+def _assign(lead: list[str], co: list[str], written: str) -> UnitAssignment | None:
+    lead = [canonical(n) for n in lead if n]
+    co = [canonical(n) for n in co if n and canonical(n) not in lead]
+    if not lead:
+        if not co:
+            return None
+        lead, co = co[:1], co[1:]
+    return UnitAssignment(tuple(dict.fromkeys(lead)), tuple(dict.fromkeys(co)), written)
+
+
+def parse_unit_text(content: str) -> UnitAssignment | None:
+    """Read the inside of a unit tag (or a units table cell); None when it names no units."""
+    written = content.strip()
+    text = canon(written).strip()
+    labelled = bool(_LABEL.match(text))
+    if _LEAD_LABEL.search(text) and _CO_LABEL.search(text):
+        lead_part = _CO_LABEL.split(_LEAD_LABEL.split(text, maxsplit=1)[1])[0]
+        co_part = _CO_LABEL.split(text, maxsplit=1)[1]
+        return _assign(_names(lead_part), _names(co_part), written)
+    text = _CONVENTION.sub("", _LABEL.sub("", text)).strip()
+    lead_m = re.match(r"^(.+?)牵头[，,、；;]?(.*)$", text)
+    if lead_m and all(looks_like_unit(n) for n in _names(lead_m.group(1))):
+        rest = re.sub(r"(?:配合|参与|协助|协同|协办)(?:实施|落实)?$", "", lead_m.group(2))
+        return _assign(_names(lead_m.group(1)), _names(rest), written)
+    if "会同" in text:
+        first, _, rest = text.partition("会同")
+        return _assign(_names(first), _names(rest), written)
+    names = _names(text)
+    if not names:
+        return None
+    if labelled or _DUTY_TAIL.search(text) or all(looks_like_unit(n) for n in names):
+        if not labelled and not all(looks_like_unit(n) for n in names):
+            return None
+        return _assign(names[:1], names[1:], written)
+    return None
+
+
+def _matching_open(text: str, close: int) -> int | None:
+    depth = 0
+    for i in range(close, -1, -1):
+        ch = text[i]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def take_trailing_tag(text: str) -> tuple[str, UnitAssignment | None]:
+    """Split a trailing unit tag "（责任单位：…）" off a task's text (mixed brackets allowed)."""
+    stripped = text.rstrip(" 。.；;\n")
+    if not stripped.endswith(("）", ")")):
+        return text, None
+    start = _matching_open(stripped, len(stripped) - 1)
+    if start is None:
+        return text, None
+    found = parse_unit_text(stripped[start + 1 : -1])
+    if found is None:
+        return text, None
+    return (stripped[:start].rstrip() + text[len(stripped) :]).strip(), found
+
+
+def from_cells(units: str = "", lead: str = "", co: str = "") -> UnitAssignment | None:
+    """Units from table cells: one 牵头及责任部门 cell (first = lead) or separate lead/co cells."""
+    written = "；".join(p for p in (units, lead, co) if p.strip())
+    if lead.strip() or co.strip():
+        extra = _joined_names(units)
+        return _assign(_joined_names(lead), _joined_names(co) + extra, written)
+    if not units.strip():
+        return None
+    parsed = parse_unit_text(units.replace("\n", "、")) if _LABEL.match(canon(units)) else None
+    if parsed is not None:
+        return parsed
+    names = _joined_names(units)
+    return _assign(names[:1], names[1:], written)
+
+
+def _joined_names(cell: str) -> list[str]:
+    """Names from a cell, re-joining names a line break cut in two ("临空经济区（廊坊）\\n管委会")."""
+    out: list[str] = []
+    for line in [ln.strip() for ln in canon(cell).split("\n") if ln.strip()]:
+        for name in _names(line):
+            if out and not looks_like_unit(out[-1]) and not line.startswith("各"):
+                out[-1] += name
+            else:
+                out.append(name)
+    return out
