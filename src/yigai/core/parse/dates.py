@@ -101,7 +101,8 @@ def find_dates(text: str) -> list[DateMention]:
         after = text[m.end() : m.end() + 6]
         before = text[max(0, m.start() - 4) : m.start()]
         if m.group("fy"):
-            kind = "fiveyear" if m.group("fyend") or "期间" in after[:2] else "history"
+            opens_clause = m.start() == 0 or text[m.start() - 1] in "，。；：、,;:（("
+            kind = "fiveyear" if (m.group("fyend") or "期间" in after[:2]) and opens_clause else "history"
         elif (
             _inside_book_title(text, m.start())
             or _HISTORY_BEFORE.search(before)

@@ -72,6 +72,8 @@ def extract_raw(raw: RawDocument) -> Document:
     title = metadata.title(head, raw.title_hint)
     start, end = metadata.period(title)
     if end is None:
+        start, end = metadata.period(metadata.cited_plan(head))
+    if end is None:
         end = metadata.goal_year(head)
     issuer, issued_on = metadata.issuer_and_date(head[:40])
     outline = build_outline(items)

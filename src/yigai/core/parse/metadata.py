@@ -113,7 +113,7 @@ def title(lines: list[str], hint: str | None = None) -> str | None:
         short = (
             0 < len(text) <= 40
             and not re.search(r"[。；]", text)
-            and not re.match(r"^[一二三四五六七八九十]+、|^[（(]", canon(text))
+            and not re.match(r"^[一二三四五六七八九十]+、|^[（(](?!\d{4})", canon(text))
         )
         if short and not _is_skippable(text):
             run.append(text)
@@ -145,6 +145,19 @@ def period(text: str | None) -> tuple[int | None, int | None]:
         if name in t:
             return span
     return None, None
+
+
+def cited_plan(lines: list[str]) -> str | None:
+    """The plan a news rewrite reports on: the first 《…》 naming a plan in the opening paragraphs.
+
+    >>> cited_plan(["日前，省政府办公厅印发《河北省深化医药卫生体制改革2021年重点工作任务》，提出…"])
+    '河北省深化医药卫生体制改革2021年重点工作任务'
+    """
+    for line in lines[:5]:
+        for quoted in re.findall(r"《([^》]{4,60})》", line):
+            if _GENRE.search(quoted) and "印发" in line:
+                return str(quoted)
+    return None
 
 
 def goal_year(lines: list[str]) -> int | None:

@@ -139,7 +139,10 @@ def _indicator(left: str) -> str:
     text = re.sub(r"（(?:含|包括|不含)[^）]*）|（[^）]*下同）", "", text)
     text = _FILLER.sub("", text)
     text = re.sub(r"(?:拥有|有|的|达|分别|均|都|要|力争|争取|并|持续|逐年|每年|保持|稳定)+$", "", text)
-    return text.strip("，、；：“”")
+    text = text.strip("，、；：")
+    if text.count("“") != text.count("”"):
+        text = text.strip("“”")
+    return text
 
 
 class _Sentence:
@@ -253,6 +256,7 @@ class _Sentence:
             "对" in left[:4] and "进行" in after[:30]
         ):
             return None
+        obj_len = 0
         share = unit == "%" and re.match(r"^(?:及以上|以上)?的(?P<what>[^，。；]{1,30})", after)
         if share and not direct and not post:
             comp = ">="
@@ -284,6 +288,8 @@ class _Sentence:
             obj = _object_after(text, m.end())
             if obj and (verb is not None or not indicator or prev is not None):
                 indicator = obj + ("数量" if not INDICATOR_TAIL.search(obj) else "")
+                if text.startswith(obj, m.end()):
+                    obj_len = len(obj)
         if not indicator and verb:
             indicator = verb + ("人数" if unit in ("人", "名", "人次") else "数量")
         unit = "百分点" if unit in ("个百分点", "百分点") else unit
@@ -300,7 +306,7 @@ class _Sentence:
         clause = text[start : m.end()]
         recurring = recurrence(clause) or (prev.recurring if prev else None)
         q_start = self._quote_start(start)
-        post_len = 0
+        post_len = len(share.group(0)) if share else obj_len
         return Found(
             indicator=indicator or (prev.indicator if prev else ""),
             comparator=comparator,
