@@ -110,10 +110,6 @@ def test_respectively_over_indicators() -> None:
     assert all(t.year == 2025 for t in ts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="分别 over places: the place becomes the indicator (indicator='石家庄市'), scope stays None",
-)
 def test_respectively_over_places() -> None:
     ts = find_targets("到2025年，石家庄市、唐山市、保定市分别建设3个、2个、2个区域医疗中心")
     assert [(t.scope, t.value, t.unit) for t in ts] == [

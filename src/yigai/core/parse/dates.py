@@ -107,7 +107,7 @@ def find_dates(text: str) -> list[DateMention]:
             _inside_book_title(text, m.start())
             or _HISTORY_BEFORE.search(before)
             or (_HISTORY_AFTER.match(after) and not m.group("before"))
-            or (m.group("before") and re.match(r"^(?:建设|建成|设立|批准|的)", after))
+            or (m.group("before") == "以前" and re.match(r"^(?:建设|建成|设立|批准|的)", after))
         ):
             kind = "history"
         elif _START_AFTER.match(after):

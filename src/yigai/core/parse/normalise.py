@@ -128,9 +128,24 @@ def join_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[—\-－–―]+\s*\d{1,4}\s*[—\-－–―]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
+)
+
+
+def is_page_number(line: str) -> bool:
+    """A page number line left by a PDF conversion ("— 3 —", "-3-", "第3页", "3/12").
+
+    >>> is_page_number("— 2 —"), is_page_number("2025年")
+    (True, False)
+    """
+    return bool(_PAGE_NUMBER.match(line))
+
+
 def clean_text_lines(text: str) -> list[str]:
-    """Raw text → cleaned lines (wraps joined, whitespace inside lines removed)."""
+    """Raw text → cleaned lines (page numbers dropped, wraps joined, whitespace inside lines removed)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [ln for ln in lines if not is_page_number(ln)]
     return [clean_line(ln) for ln in join_wrapped(lines)]
 
 

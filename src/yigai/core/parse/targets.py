@@ -107,6 +107,11 @@ _NOUN_FIRST = re.compile(
 )
 
 
+def _scope_match(text: str) -> re.Match[str] | None:
+    """A leading scope ("全省", "每个县（市、区）"), also after 在 ("在全省建设…")."""
+    return SCOPE.match(text[1:] if text.startswith("在") else text)
+
+
 def _clause_start(text: str, pos: int) -> int:
     i = pos
     depth = 0
@@ -133,9 +138,9 @@ def _object_after(text: str, end: int) -> str:
 def _indicator(left: str) -> str:
     text = _YEAR_PHRASE.sub("", left)
     text = PER.sub("", text)
-    scope = SCOPE.match(text)
+    scope = _scope_match(text)
     if scope:
-        text = text[scope.end() :]
+        text = text[scope.end() + text.startswith("在") :]
     text = re.sub(r"（(?:含|包括|不含)[^）]*）|（[^）]*下同）", "", text)
     text = _FILLER.sub("", text)
     text = re.sub(r"(?:拥有|有|的|达|分别|均|都|要|力争|争取|并|持续|逐年|每年|保持|稳定)+$", "", text)
@@ -213,7 +218,8 @@ class _Sentence:
             self.conditions.append((m.start(), self._condition_phrase(clause0, m.end())))
             return None
         if (
-            not _cue(text[clause0 : m.start()])[0]
+            prev is None
+            and not _cue(text[clause0 : m.start()])[0]
             and not _cue(text[clause0 : m.start()])[1]
             and (
                 re.match(r"^万?(?:常住)?人口", after)
@@ -223,6 +229,9 @@ class _Sentence:
         ):
             self.conditions.append((m.start(), self._condition_phrase(clause0, m.end())))
             return None
+        circle = re.match(r"^[^，。；、\d]{0,10}?圈", after) if unit in ("分钟", "小时") else None
+        if circle:
+            return self._circle(m, circle.end(), clause0)
         if not unit and NON_TARGET_AFTER.match(after):
             return None
         if unit is None and not m.group("ratio"):
@@ -269,6 +278,8 @@ class _Sentence:
         if cond and canon(cond) in rest:
             rest = rest.split(canon(cond), 1)[1]
         indicator = _indicator(rest if direct else left)
+        if left.endswith("占比"):
+            indicator = _indicator(left)
         if noun_first is not None:
             indicator = noun_first.group("noun")
         if prev is not None and not direct:
@@ -298,9 +309,9 @@ class _Sentence:
             ratio = float(m.group("ratio"))
             value, unit = (ratio if value == 1 else round(ratio / float(value), 4)), "1:N"
         per = self._per(start, m.start()) or (prev.per if prev else None)
-        scope_m = SCOPE.match(_YEAR_PHRASE.sub("", PER.sub("", left)))
+        scope_m = _scope_match(_YEAR_PHRASE.sub("", PER.sub("", left)))
         if scope_m is None and prev is None:
-            scope_m = SCOPE.match(_YEAR_PHRASE.sub("", PER.sub("", text[start : m.start()])))
+            scope_m = _scope_match(_YEAR_PHRASE.sub("", PER.sub("", text[start : m.start()])))
         scope = scope_m.group(0) if scope_m else (prev.scope if prev else self._sentence_scope(m.start()))
         gov = self.governing(m.start())
         clause = text[start : m.end()]
@@ -328,6 +339,8 @@ class _Sentence:
         left: str, rest: str, prev: Found | None,
     ) -> str | None:  # fmt: skip
         rng = m.group("num2") is not None
+        if verb in ("增设", "新增") and comp in (None, ">="):
+            return "increase_by"
         if comp in ("inc", "dec"):
             return "increase_by" if comp == "inc" else "decrease_by"
         if post in ("以上", "及以上"):
@@ -337,11 +350,14 @@ class _Sentence:
         elif post in ("左右", "上下"):
             comp = "="
         if comp is None and verb is not None:
-            comp = "=" if verb in NORM_VERBS and (self._per(0, m.start()) or "每" in left) else ">="
+            comp = "=" if verb in NORM_VERBS else ">="
             if unit in ("%", "/10万") and verb in ("实现", "完成", "覆盖", "开展"):
                 comp = None
         if comp is None and prev is not None:
-            comp = ">=" if prev.comparator == "range" and not rng else prev.comparator
+            comp = prev.comparator
+            if prev.comparator == "range" and not rng:
+                norm = any(v in self.text[: m.start()] for v in NORM_VERBS)
+                comp = "=" if norm else ">="
         if (
             comp is None
             and unit in ("%", "‰", "/10万", "/万", "/千")
@@ -383,15 +399,34 @@ class _Sentence:
         return self.clean[start:stop]
 
     def _condition_for(self, pos: int) -> str | None:
-        before = [c for p, c in self.conditions if p < pos]
-        return before[-1] if before else None
+        """A qualifier of the same clause, or a preceding clause that is nothing but the qualifier."""
+        start = _clause_start(self.text, pos)
+        for p, cond in reversed(self.conditions):
+            if p >= pos:
+                continue
+            if p >= start:
+                return cond
+            before = self.text[:start].rstrip("，,")
+            return cond if before.endswith(canon(cond)) and len(cond) <= 20 else None
+        return None
+
+    def _circle(self, m: re.Match[str], length: int, start: int) -> Found:
+        """ "15分钟医疗服务圈", "1小时救治圈": a time-to-service standard (≤ N)."""
+        end = m.end() + length
+        gov = self.governing(m.start())
+        return Found(
+            indicator=self.clean[m.end() : end], comparator="<=", value=parse_number(m.group("num")) or 0,
+            value_max=None, unit=m.group("unit"), per=None, year=gov[0] if gov else None,
+            due=gov[1] if gov else None, recurring=None, scope=self._sentence_scope(m.start()), condition=None,
+            quote=self.clean[self._quote_start(start) : end], start=self.offset + start,
+        )  # fmt: skip
 
     def _per(self, start: int, end: int) -> str | None:
         pers = [p for p in PER.finditer(self.text, start, end)]
         return pers[-1].group(0) if pers else None
 
     def _sentence_scope(self, pos: int) -> str | None:
-        m = SCOPE.match(PER.sub("", _YEAR_PHRASE.sub("", self.text[:pos])).lstrip("，"))
+        m = _scope_match(PER.sub("", _YEAR_PHRASE.sub("", self.text[:pos])).lstrip("，"))
         return m.group(0) if m else None
 
     def _quote_start(self, start: int) -> int:
@@ -424,12 +459,15 @@ class _Sentence:
         head_start = _clause_start(self.text, self.text.index("分别"))
         head = self.text[head_start : self.text.index("分别")]
         head = PER.sub("", _YEAR_PHRASE.sub("", head))
-        scope_m = SCOPE.match(head)
+        scope_m = _scope_match(head)
         if scope_m:
-            head = head[scope_m.end() :]
+            head = head[scope_m.end() + head.startswith("在") :]
         items = [p for p in re.split(r"[、和及与]", head) if p]
         if len(items) != len(found):
             return found
+        if all(_PLACE.fullmatch(p) for p in items):
+            common = next((f.indicator for f in reversed(found) if f.indicator and f.indicator != head), "")
+            return [replace(f, scope=p, indicator=common) for f, p in zip(found, items, strict=True)]
         if all(len(p) <= 2 for p in items[:-1]) and len(items[-1]) > 2:
             suffix = (
                 items[-1][len(items[-1]) - len(items[-1].lstrip("省市县区乡村城镇农")) :] or items[-1][1:]
@@ -446,6 +484,7 @@ class _Sentence:
         return [replace(f, indicator=p.strip()) for f, p in zip(found, items, strict=True)]
 
 
+_PLACE = re.compile(r"[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|州|盟|旗|新区)")
 _GOVERNING = re.compile(r"^(?:到|至|于|在|截至)?((?:19|20)\d{2})年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?[，,]")
 
 
@@ -459,8 +498,7 @@ def find_targets(
     for sm in _SENT.finditer(clean):
         sent = _Sentence(sm.group(0), offset + sm.start(), carried, fallback)
         out.extend(sent.run())
-        gov = _GOVERNING.match(canon(sm.group(0)))
-        if gov:
-            dates = [d for d in sent.dates if d.start == 0 or d.start <= 2]
-            carried = (dates[0].year, dates[0].date) if dates else carried
+        governing = [d for d in sent.dates if sent.text[d.end : d.end + 1] in "，,"]
+        if governing:
+            carried = (governing[-1].year, governing[-1].date)
     return out
