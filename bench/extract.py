@@ -1,0 +1,81 @@
+"""Extraction throughput: the five seeds one by one, then a ~10 MB concatenation.
+
+    python bench/extract.py [--mb 10] [--repeat 3]
+
+Prints MB/s per seed and for the large document, and the ratio to a baseline a user would
+otherwise run: the same text only decoded and split into lines (the cost floor of any parser),
+and a naive regex pass that finds every "（责任单位：…）" tag and every percentage. The goal in
+issue 2 is ≥ 1 MB/s on the large document. Timings are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+import resource
+from importlib import resources
+from pathlib import Path
+
+from yigai.core.parse.extract import extract_text
+
+SAMPLES = Path(str(resources.files("yigai") / "data" / "samples"))
+
+
+def _time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _naive(text: str) -> int:
+    tags = re.findall(r"（责任单位[:：][^）]*）", text)
+    pcts = re.findall(r"\d+(?:\.\d+)?%", text)
+    return len(tags) + len(pcts)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=10.0, help="size of the concatenated document (MB)")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))}
+    print(f"{'document':<28}{'size KB':>9}{'tasks':>7}{'targets':>8}{'seconds':>9}{'MB/s':>8}")
+    for name, text in texts.items():
+        size = len(text.encode("utf-8")) / 1e6
+        secs = _time(lambda t=text, n=name: extract_text(n, t), args.repeat)
+        doc = extract_text(name, text)
+        print(f"{name[:27]:<28}{size * 1000:>9.1f}{len(doc.tasks):>7}{len(doc.targets):>8}{secs:>9.3f}{size / secs:>8.2f}")
+
+    # A large document: the annex-structured plan (004) and the task table (003) repeated, so
+    # that structure, tables and targets all scale. Each copy is a new annex.
+    unit = "\n\n".join(texts[n] for n in sorted(texts) if n.startswith(("002", "003", "004")))
+    copies = max(1, int(args.mb * 1e6 / len(unit.encode("utf-8"))))
+    big = "\n\n".join(f"附件{i + 1}\n{unit}" for i in range(copies))
+    size = len(big.encode("utf-8")) / 1e6
+    print(f"\nlarge document: {size:.1f} MB ({copies} copies of seeds 002–004)")
+
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    t0 = time.perf_counter()
+    doc = extract_text("big.txt", big)
+    secs = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    floor = _time(lambda: big.encode("utf-8").decode("utf-8").split("\n"), args.repeat)
+    naive = _time(lambda: _naive(big), args.repeat)
+    print(f"yigai extract      {secs:8.2f} s   {size / secs:6.2f} MB/s   tasks {len(doc.tasks)}   targets {len(doc.targets)}")
+    print(f"  peak RSS {rss:.0f} MB (before the run {rss0:.0f} MB)")
+    print(f"decode + split     {floor:8.3f} s   {size / floor:6.1f} MB/s   (cost floor)")
+    print(f"naive regex pass   {naive:8.3f} s   {size / naive:6.1f} MB/s   (unit tags and % only, no structure)")
+    print(f"ratio yigai / naive regex: {secs / naive:.1f}×")
+    goal = size / secs >= 1.0
+    print(f"goal ≥ 1 MB/s: {'met' if goal else 'NOT met'}")
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
