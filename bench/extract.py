@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import sys
 import time
-import resource
 from importlib import resources
 from pathlib import Path
 
