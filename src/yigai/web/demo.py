@@ -15,9 +15,10 @@ from yigai.apps.accounts.models import Role
 from yigai.apps.accounts.services import user_upsert
 from yigai.apps.orgunits.models import OrgUnit, Population
 from yigai.apps.orgunits.services import orgunit_group_set, orgunits_load_reference
-from yigai.apps.plans.models import Status
+from yigai.apps.plans.models import Plan, Status
 from yigai.apps.plans.services import plan_import, plan_publish
 from yigai.apps.units.services import unit_ensure, units_load_directory
+from yigai.core.parse import extractor_fingerprint
 
 DEMO_PASSWORD = "yigai2026"
 # username, role, org unit code, unit, display name
@@ -66,6 +67,8 @@ def demo_load() -> DemoReport:
     report = DemoReport()
     _reference(report)
     for name, data in sample_files():
+        # A sample read by an older extractor is read again (demo data only; nothing of a user's).
+        Plan.objects.filter(source=name, is_demo=True).exclude(extractor=extractor_fingerprint()).delete()
         result = plan_import(name=name, data=data, is_demo=True)
         if result.created and result.plan.status != Status.PUBLISHED:
             plan_publish(plan=result.plan)

@@ -34,6 +34,7 @@ class Plan(models.Model):
         related_name="implemented_by",
     )  # fmt: skip
     is_demo = models.BooleanField("示例数据", default=False)
+    extractor = models.CharField("抽取规则版本", max_length=16, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -16,12 +16,13 @@ from yigai.apps.orgunits.selectors import orgunit_find_in_text, orgunit_guess_fr
 from yigai.apps.plans import adapters
 from yigai.apps.plans.models import Plan, Section, Target, Task, TaskUnit
 from yigai.apps.units.services import unit_ensure
+from yigai.core.parse import extractor_fingerprint
 from yigai.core.parse.blocks import ReadError
 from yigai.core.parse.extract import extract_bytes
 from yigai.core.plan import Document
 
 logger = logging.getLogger(__name__)
-DOCUMENT_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+DOCUMENT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".xlsx")
 
 
 class ImportRejected(Exception):
@@ -55,6 +56,8 @@ def document_check(*, name: str, data: bytes) -> None:
         raise ImportRejected(name, f"不是可导入的文件类型（{ext or '无扩展名'}），支持：{allowed}")
     if ext == ".docx" and not data.startswith(b"PK"):
         raise ImportRejected(name, "不是有效的 Word（.docx）文件")
+    if ext == ".xlsx" and not data.startswith(b"PK"):
+        raise ImportRejected(name, "不是有效的 Excel（.xlsx）文件")
     if ext == ".pdf" and not data.lstrip()[:5] == b"%PDF-":
         raise ImportRejected(name, "不是有效的 PDF 文件")
     if ext in (".txt", ".md", ".html", ".htm") and b"\x00" in data[:4096]:
@@ -130,6 +133,7 @@ def plan_store_document(
         org_unit=_plan_org_unit(document, org_unit),
         imported_by=user,
         is_demo=is_demo,
+        extractor=extractor_fingerprint(),
         **adapters.document_fields(document),
     )
     sections: dict[tuple[str, ...], Section] = {}
