@@ -40,7 +40,7 @@ def test_publish_expands_county_placeholder(plan) -> None:
         )
     )
     assert places == baoding_counties and "雄县" not in places and "定州市" not in places
-    assert {a.unit.name for a in TaskAssignment.objects.filter(task=t2)} == {"县（市、区）政府"}
+    assert {a.unit.name for a in TaskAssignment.objects.filter(task=t2)} == {"县（市、区）人民政府"}
     t1 = plan.tasks.get(ext_id="T1")
     assert set(TaskAssignment.objects.filter(task=t1).values_list("org_unit__name", flat=True)) == {"保定市"}
     assert n == TaskAssignment.objects.count()
@@ -69,7 +69,7 @@ def test_merge_and_split(plan) -> None:
     merged = task_merge(tasks=[t2, t1])
     assert merged.pk == t1.pk and not Task.objects.filter(pk=t2.pk).exists()
     assert "各县推进医共体建设" in merged.text
-    assert units(merged, "lead") == ["市卫生健康委", "各县（市、区）政府"]
+    assert units(merged, "lead") == ["市卫生健康委", "各县（市、区）人民政府"]
     parts = task_split(task=merged, texts=["第一段", "", "第二段", "第三段"])
     assert [p.text for p in parts] == ["第一段", "第二段", "第三段"]
     assert all(units(p, "lead") == units(merged, "lead") for p in parts)

@@ -83,7 +83,7 @@ def test_json_contract_keys_and_utf8(tmp_path: Path) -> None:
     assert t1["units_as_written"] == "责任单位：市卫生健康委、市发改委"
     assert (t1["deadline"], t1["deadline_source"]) == ("2025-12-31", "text")
     assert (t2["deadline"], t2["deadline_source"]) == ("2024-06-30", "text")
-    assert t2["co_units"] == ["各县（市、区）政府"]
+    assert t2["co_units"] == ["各县（市、区）人民政府"]
     web = [g for g in doc["targets"] if g["indicator"] == "互联网医院数量"]
     assert len(web) == 1
     assert (web[0]["task_id"], web[0]["comparator"], web[0]["value"], web[0]["unit"]) == (

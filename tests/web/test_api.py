@@ -41,7 +41,7 @@ def test_scoped_lists(client, published, make_user) -> None:
     owner = make_user("o", "plan_owner", "130600", "市卫生健康委")
     plans = client.get("/api/plans", **bearer(owner)).json()
     assert [p["id"] for p in plans] == [bd.pk] and plans[0]["n_tasks"] == 3
-    reporter = make_user("r", "unit_reporter", "130608", "县（市、区）政府")
+    reporter = make_user("r", "unit_reporter", "130608", "县（市、区）人民政府")
     tasks = client.get("/api/tasks", **bearer(reporter)).json()
     assert [(t["plan_id"], t["title"]) for t in tasks] == [(bd.pk, "建设县域医共体")]
     assert client.get(f"/api/plans/{published[1].pk}", **bearer(reporter)).status_code == 404

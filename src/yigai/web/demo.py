@@ -28,8 +28,8 @@ DEMO_USERS = [
     ("owner_bd", Role.PLAN_OWNER, "130600", "市卫生健康委", "保定市卫健委（示例）"),
     ("reviewer", Role.REVIEWER, "130000", "省卫生健康委", "审核员（示例）"),
     ("leader", Role.LEADER, "130000", "省卫生健康委", "分管领导（示例）"),
-    ("reporter_xx", Role.UNIT_REPORTER, "130638", "县（市、区）政府", "雄县政府填报员（示例）"),
-    ("reporter_rc", Role.UNIT_REPORTER, "130629", "县（市、区）政府", "容城县政府填报员（示例）"),
+    ("reporter_xx", Role.UNIT_REPORTER, "130638", "县（市、区）人民政府", "雄县政府填报员（示例）"),
+    ("reporter_rc", Role.UNIT_REPORTER, "130629", "县（市、区）人民政府", "容城县政府填报员（示例）"),
 ]
 DEMO_GROUPS = [("huanjing", "环京地区", ["130600", "131000", "130700", "130800"])]
 

@@ -58,9 +58,9 @@ def unit_expand(*, unit: Unit, plan_org_unit: OrgUnit) -> list[tuple[Unit, OrgUn
 
 
 def _generic_name(placeholder: str) -> str:
-    """ "各县（市、区）政府" → "县（市、区）政府"; "各市（含定州、辛集市）" → "市政府"."""
+    """ "各县（市、区）人民政府" → "县（市、区）人民政府"; "各市（含定州、辛集市）" → "市人民政府"."""
     rest = placeholder[1:] if placeholder.startswith("各") else placeholder
     if rest.startswith("市（含"):
         rest = "市" + rest[rest.find("）") + 1 :]
     rest = rest or placeholder
-    return rest if rest.endswith(("政府", "委", "局", "办", "院", "中心")) else rest + "政府"
+    return rest if rest.endswith(("政府", "委", "局", "办", "院", "中心")) else rest + "人民政府"

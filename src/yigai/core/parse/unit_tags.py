@@ -10,7 +10,7 @@ The first listed unit leads unless the text designates a lead ("A牵头，B配�
 (('市卫生健康委',), ('市发展改革委',))
 >>> a = parse_unit_text("国家卫生健康委、国家医保局等按职责分工负责")
 >>> a.lead, a.co
-(('国家卫生健康委',), ('国家医保局',))
+(('国家卫生健康委',), ('国家医疗保障局',))
 >>> parse_unit_text("含中医类医院") is None
 True
 >>> text, a = take_trailing_tag("实施营养干预。（责任单位：省体育局，各市、雄安新区）")
