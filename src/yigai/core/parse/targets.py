@@ -185,7 +185,24 @@ class _Sentence:
             if found is not None:
                 self.found.append(found)
                 prev, prev_end = found, m.end()
-        return self._distribute(self._borrow_level_nouns(self.found))
+        return self._each(self._distribute(self._borrow_level_nouns(self.found)))
+
+    def _each(self, found: list[Found]) -> list[Found]:
+        """ "高血压、糖尿病患者规范管理率均达到65%": one target per listed indicator (均 = each)."""
+        out: list[Found] = []
+        for f in found:
+            at = canon(f.quote).rfind("均")
+            items = [p for p in re.split(r"[、和及]", f.indicator) if p]
+            if at < 0 or len(items) < 2 or any(len(p) > 12 for p in items[:-1]):
+                out.append(f)
+                continue
+            last = items[-1]
+            suffix = last[len(items[0]) :] if len(last) > len(items[0]) else ""
+            out.extend(
+                replace(f, indicator=(p + suffix) if i < len(items) - 1 else last)
+                for i, p in enumerate(items)
+            )
+        return out
 
     def _listed(self, prev_end: int, start: int) -> bool:
         between = self.text[prev_end:start]
@@ -204,7 +221,7 @@ class _Sentence:
         if m.group("pct1") or num.startswith("百分之"):
             unit = "%"
         after = text[m.end() :]
-        if _CN_ONLY.match(num) and not re.search("[零〇一二两三四五六七八九]", num):
+        if _CN_ONLY.match(num) and not re.search("[零〇一二两三四五六七八九]", num) and num != "十":
             return None  # "百元", "千人": a magnitude word, not a number
         if _CN_ONLY.match(num) and (unit not in COUNT_UNITS or unit in ("级", "类", "批", "种", "期", "次")):
             return None
