@@ -292,3 +292,8 @@ def test_registry_refuses_duplicates_and_accepts_new_types() -> None:
         assert scheme.rules[0].colour == "blue"
     finally:
         del RULE_TYPES["always_too"]
+
+
+def test_blue_yellow_red_has_no_light_when_all_is_well() -> None:
+    w = evaluate(item(date(2026, 12, 31), 95), today=date(2026, 11, 23), calendar=PLAIN, scheme=BYR)
+    assert (w.colour, w.label, w.reason) == ("none", "正常", "进度95%，距完成时限还有28个工作日")
