@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "系统管理员"
-    PLAN_OWNER = "plan_owner", "方案管理员"
-    UNIT_REPORTER = "unit_reporter", "责任单位填报员"
-    REVIEWER = "reviewer", "审核员"
-    LEADER = "leader", "领导（只读）"
+    ADMIN = "admin", _("系统管理员")
+    PLAN_OWNER = "plan_owner", _("方案管理员")
+    UNIT_REPORTER = "unit_reporter", _("责任单位填报员")
+    REVIEWER = "reviewer", _("审核员")
+    LEADER = "leader", _("领导（只读）")
 
 
 class User(AbstractUser):
-    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.LEADER)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.LEADER)
     unit = models.ForeignKey(
-        "units.Unit", verbose_name="所属单位", null=True, blank=True, on_delete=models.SET_NULL
+        "units.Unit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.SET_NULL
     )
     org_unit = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name="所属行政区划", null=True, blank=True, on_delete=models.PROTECT
+        "orgunits.OrgUnit", verbose_name=_("所属行政区划"), null=True, blank=True, on_delete=models.PROTECT
     )
-    display_name = models.CharField("姓名", max_length=100, blank=True)
-    is_demo = models.BooleanField("示例数据", default=False)
+    display_name = models.CharField(_("姓名"), max_length=100, blank=True)
+    is_demo = models.BooleanField(_("示例数据"), default=False)
 
     @property
     def can_edit_plans(self) -> bool:

@@ -8,27 +8,34 @@ past date can be rebuilt after a boundary change (DHIS2 keeps only the latest tr
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
-    PROVINCE = "province", "省"
-    CITY = "city", "市"
-    COUNTY = "county", "县（市、区）"
-    FACILITY = "facility", "机构"
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县（市、区）")
+    FACILITY = "facility", _("机构")
 
 
 class OrgUnit(models.Model):
-    code = models.CharField("代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=100)
-    level = models.CharField("层级", max_length=16, choices=Level.choices)
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    path = models.CharField("路径", max_length=400, db_index=True)
+    path = models.CharField(_("路径"), max_length=400, db_index=True)
 
     class Meta:
         ordering = ("path",)
-        verbose_name = "行政区划"
+        verbose_name = pgettext_lazy("model", "行政区划")
 
     def __str__(self) -> str:
         return self.name
@@ -52,7 +59,7 @@ class OrgUnitGroup(models.Model):
 
     code = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=100)
-    is_demo = models.BooleanField("示例数据", default=False)
+    is_demo = models.BooleanField(_("示例数据"), default=False)
     members = models.ManyToManyField(OrgUnit, related_name="groups", blank=True)
 
     def __str__(self) -> str:
@@ -62,9 +69,9 @@ class OrgUnitGroup(models.Model):
 class Population(models.Model):
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="population")
     year = models.PositiveSmallIntegerField()
-    value = models.PositiveBigIntegerField("常住人口")
+    value = models.PositiveBigIntegerField(_("常住人口"))
     source = models.CharField(max_length=200, blank=True)
-    is_demo = models.BooleanField("示例数据", default=False)
+    is_demo = models.BooleanField(_("示例数据"), default=False)
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=["org_unit", "year"], name="population_unique_year"),)

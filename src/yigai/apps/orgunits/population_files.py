@@ -7,12 +7,15 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
 HEADERS = {
     "code": ("代码", "行政区划代码", "code", "adcode"),
     "year": ("年份", "year"),
     "value": ("人口", "常住人口", "population", "value"),
 }
-LABELS = {"code": "代码", "year": "年份", "value": "人口"}
+LABELS = {"code": _("代码"), "year": _("年份"), "value": _("人口")}  # named in messages
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ def _table(file_name: str, data: bytes) -> list[list[Any]]:
             return list(csv.reader(io.StringIO(data.decode(enc))))
         except UnicodeDecodeError:
             continue
-    raise ValueError("无法识别文件编码（应为 UTF-8 或 GB18030）")
+    raise ValueError(gettext("无法识别文件编码（应为 UTF-8 或 GB18030）"))
 
 
 def _columns(header: list[Any]) -> dict[str, int]:
@@ -54,13 +57,14 @@ def read_population_file(file_name: str, data: bytes) -> tuple[list[PopulationRo
     try:
         table = _table(file_name, data)
     except Exception as exc:  # any unreadable file is a user error, reported in one line
-        return [], [f"{file_name}：无法读取：{exc}"]
+        return [], [gettext("%(file)s：无法读取：%(error)s") % {"file": file_name, "error": exc}]
     if not table:
-        return [], [f"{file_name}：文件为空"]
+        return [], [gettext("%(file)s：文件为空") % {"file": file_name}]
     cols = _columns(table[0])
-    missing = [LABELS[k] for k in HEADERS if k not in cols]
+    missing = [str(LABELS[k]) for k in HEADERS if k not in cols]
     if missing:
-        return [], [f"{file_name}：第1行：缺少列 {'、'.join(missing)}"]
+        columns = pgettext("list separator", "、").join(missing)
+        return [], [gettext("%(file)s：第1行：缺少列 %(columns)s") % {"file": file_name, "columns": columns}]
     rows: list[PopulationRow] = []
     errors: list[str] = []
     for line, raw in enumerate(table[1:], start=2):
@@ -74,10 +78,14 @@ def read_population_file(file_name: str, data: bytes) -> tuple[list[PopulationRo
                 if parsed[key] < 0:
                     raise ValueError
             except (TypeError, ValueError):
-                errors.append(f"{file_name}：第{line}行，列“{LABELS[key]}”：不是非负整数：{cells[key]!r}")
+                message = gettext("%(file)s：第%(line)s行，列“%(column)s”：不是非负整数：%(value)r")
+                errors.append(
+                    message % {"file": file_name, "line": line, "column": LABELS[key], "value": cells[key]}
+                )
         code = str(cells["code"] or "").strip()
         if not code:
-            errors.append(f"{file_name}：第{line}行，列“代码”：为空")
+            message = gettext("%(file)s：第%(line)s行，列“%(column)s”：为空")
+            errors.append(message % {"file": file_name, "line": line, "column": LABELS["code"]})
         if len(parsed) == 2 and code:
             rows.append(PopulationRow(line=line, code=code, year=parsed["year"], value=parsed["value"]))
     return rows, errors

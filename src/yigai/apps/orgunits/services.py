@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from yigai.apps.orgunits.models import OrgUnit, OrgUnitGroup, OrgUnitLink, Population
-from yigai.apps.orgunits.population_files import PopulationRow, read_population_file
+from yigai.apps.orgunits.population_files import LABELS, PopulationRow, read_population_file
 from yigai.apps.orgunits.reference import read_divisions
 
 
@@ -54,7 +55,9 @@ def orgunits_load_reference(*, file_name: str | None = None) -> LoadResult:
 def orgunit_move(*, org_unit: OrgUnit, parent: OrgUnit, on: dt.date, note: str = "") -> OrgUnit:
     """Re-parent ``org_unit`` from date ``on``: the old link is closed, not deleted, so history survives."""
     if parent.path.startswith(org_unit.path):
-        raise ValueError(f"不能把{org_unit.name}移到其下级{parent.name}之下")
+        raise ValueError(
+            gettext("不能把%(unit)s移到其下级%(parent)s之下") % {"unit": org_unit.name, "parent": parent.name}
+        )
     OrgUnitLink.objects.filter(child=org_unit, valid_to__isnull=True).update(valid_to=on)
     OrgUnitLink.objects.create(child=org_unit, parent=parent, valid_from=on, note=note)
     old_path = org_unit.path
@@ -95,7 +98,8 @@ def population_import(*, file_name: str, data: bytes, is_demo: bool = False) -> 
     rows, errors = read_population_file(file_name, data)
     units = {u.code: u for u in OrgUnit.objects.filter(code__in={r.code for r in rows})}
     errors += [
-        f"{file_name}：第{r.line}行，列“代码”：未知的行政区划代码 {r.code}"
+        gettext("%(file)s：第%(line)s行，列“%(column)s”：未知的行政区划代码 %(code)s")
+        % {"file": file_name, "line": r.line, "column": LABELS["code"], "code": r.code}
         for r in rows
         if r.code not in units
     ]

@@ -8,13 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.orgunits import selectors, services
 
 
 class PopulationForm(forms.Form):
-    file = forms.FileField(label="人口文件（CSV 或 Excel .xlsx）")
+    file = forms.FileField(label=_("人口文件（CSV 或 Excel .xlsx）"))
 
 
 @login_required
@@ -26,7 +28,7 @@ def orgunit_tree(request: AuthedRequest) -> HttpResponse:
 @login_required
 def population_import(request: AuthedRequest) -> HttpResponse:
     if request.user.role not in ("admin", "plan_owner"):
-        raise PermissionDenied("无权导入人口数据")
+        raise PermissionDenied(gettext("无权导入人口数据"))
     form = PopulationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -34,6 +36,6 @@ def population_import(request: AuthedRequest) -> HttpResponse:
             n = services.population_import(file_name=upload.name, data=upload.read())
         except services.PopulationImportError as exc:
             return render(request, "orgunits/population_errors.html", {"errors": exc.errors}, status=400)
-        messages.success(request, f"已导入 {n} 行人口数据")
+        messages.success(request, gettext("已导入 %(n)s 行人口数据") % {"n": n})
         return redirect("orgunits:tree")
     return redirect("orgunits:tree")

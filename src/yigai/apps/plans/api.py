@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -132,7 +133,7 @@ def tasks_list(request: AuthedRequest, query: Query[TaskQuery]) -> list[dict[str
 def plans_import(request: AuthedRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     user = request.user
     if not getattr(user, "can_publish", False):
-        raise HttpError(403, "无权导入方案")
+        raise HttpError(403, _("无权导入方案"))
     try:
         result = services.plan_import(
             name=file.name or "upload",

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from yigai.apps.plans.models import Plan, Section, Task
 
@@ -18,13 +19,13 @@ def split_units(text: str) -> list[str]:
 
 class ImportForm(forms.Form):
     # empty files reach the import service, which rejects them with the same message as CLI and API
-    file = forms.FileField(label="政策文件", allow_empty_file=True)
+    file = forms.FileField(label=_("政策文件"), allow_empty_file=True)
 
 
 class TaskForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[Task] fails at runtime
-    lead_units = forms.CharField(label="牵头单位", required=False, help_text="多个单位用顿号或换行分隔")
-    co_units = forms.CharField(label="配合单位", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    section = forms.ModelChoiceField(label="所属章节", queryset=Section.objects.none(), required=False)
+    lead_units = forms.CharField(label=_("牵头单位"), required=False, help_text=_("多个单位用顿号或换行分隔"))
+    co_units = forms.CharField(label=_("配合单位"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    section = forms.ModelChoiceField(label=_("所属章节"), queryset=Section.objects.none(), required=False)
 
     class Meta:
         model = Task
@@ -46,9 +47,9 @@ class TaskForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[Task] fa
 
 class SplitForm(forms.Form):
     parts = forms.CharField(
-        label="拆分后的内容",
+        label=_("拆分后的内容"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="每段一项任务，段落之间空一行",
+        help_text=_("每段一项任务，段落之间空一行"),
     )
 
     def texts(self) -> list[str]:
@@ -56,7 +57,7 @@ class SplitForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    parent = forms.ModelChoiceField(label="落实的上级方案", queryset=Plan.objects.none(), required=False)
+    parent = forms.ModelChoiceField(label=_("落实的上级方案"), queryset=Plan.objects.none(), required=False)
 
     def __init__(self, *args: Any, candidates: QuerySet[Plan], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,32 +9,34 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布"
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
 
 
 class Plan(models.Model):
-    source = models.CharField("文件名", max_length=255, db_index=True)
-    content_hash = models.CharField("内容SHA-256", max_length=64, unique=True)
-    title = models.CharField("标题", max_length=500, blank=True)
-    doc_number = models.CharField("文号", max_length=100, blank=True)
-    issuer = models.CharField("发文机关", max_length=200, blank=True)
-    issued_on = models.DateField("成文日期", null=True, blank=True)
+    source = models.CharField(_("文件名"), max_length=255, db_index=True)
+    content_hash = models.CharField(_("内容SHA-256"), max_length=64, unique=True)
+    title = models.CharField(_("标题"), max_length=500, blank=True)
+    doc_number = models.CharField(_("文号"), max_length=100, blank=True)
+    issuer = models.CharField(_("发文机关"), max_length=200, blank=True)
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
     issued_on_text = models.CharField(max_length=40, blank=True)
     period_start = models.PositiveSmallIntegerField(null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(null=True, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
-    org_unit = models.ForeignKey("orgunits.OrgUnit", verbose_name="行政区划", on_delete=models.PROTECT)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    org_unit = models.ForeignKey("orgunits.OrgUnit", verbose_name=_("行政区划"), on_delete=models.PROTECT)
     implements = models.ForeignKey(
-        "self", verbose_name="落实的上级方案", null=True, blank=True, on_delete=models.SET_NULL,
+        "self", verbose_name=_("落实的上级方案"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="implemented_by",
     )  # fmt: skip
-    is_demo = models.BooleanField("示例数据", default=False)
-    extractor = models.CharField("抽取规则版本", max_length=16, blank=True)
+    is_demo = models.BooleanField(_("示例数据"), default=False)
+    extractor = models.CharField(_("抽取规则版本"), max_length=16, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -43,7 +45,7 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ("source", "pk")
-        verbose_name = "方案"
+        verbose_name = pgettext_lazy("model", "方案")
 
     def __str__(self) -> str:
         return self.title or self.source
@@ -70,23 +72,23 @@ class Task(models.Model):
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
     )
-    ext_id = models.CharField("抽取编号", max_length=32, blank=True)
-    number = models.CharField("序号", max_length=32, blank=True)
+    ext_id = models.CharField(_("抽取编号"), max_length=32, blank=True)
+    number = models.CharField(_("序号"), max_length=32, blank=True)
     path = models.JSONField(default=list, blank=True)
-    title = models.CharField("标题", max_length=500, blank=True)
-    text = models.TextField("内容", blank=True)
-    units_as_written = models.TextField("责任单位（原文）", blank=True)
-    deadline = models.DateField("完成时限", null=True, blank=True)
-    deadline_text = models.CharField("时限（原文）", max_length=200, blank=True)
+    title = models.CharField(_("标题"), max_length=500, blank=True)
+    text = models.TextField(_("内容"), blank=True)
+    units_as_written = models.TextField(_("责任单位（原文）"), blank=True)
+    deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    deadline_text = models.CharField(_("时限（原文）"), max_length=200, blank=True)
     deadline_source = models.CharField(max_length=16, blank=True)
-    milestones = models.JSONField("节点", default=list, blank=True)
-    recurring = models.CharField("周期", max_length=64, blank=True)
+    milestones = models.JSONField(_("节点"), default=list, blank=True)
+    recurring = models.CharField(_("周期"), max_length=64, blank=True)
     order = models.PositiveIntegerField(default=0)
-    edited = models.BooleanField("已人工修改", default=False)
+    edited = models.BooleanField(_("已人工修改"), default=False)
 
     class Meta:
         ordering = ("plan", "order", "pk")
-        verbose_name = "任务"
+        verbose_name = pgettext_lazy("model", "任务")
 
     def __str__(self) -> str:
         return self.title or self.text[:40]
@@ -96,7 +98,7 @@ class Target(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets")
     ext_id = models.CharField(max_length=32, blank=True)
-    indicator = models.CharField("指标", max_length=300)
+    indicator = models.CharField(_("指标"), max_length=300)
     comparator = models.CharField(max_length=16)
     value = models.FloatField(null=True, blank=True)
     value_max = models.FloatField(null=True, blank=True)
@@ -115,16 +117,16 @@ class Target(models.Model):
 
     @property
     def comparator_label(self) -> str:
-        return COMPARATOR_LABELS.get(self.comparator, self.comparator)
+        return str(COMPARATOR_LABELS.get(self.comparator, self.comparator))
 
 
-COMPARATOR_LABELS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<", "increase_by": "提高", "decrease_by": "降低",
-                     "range": "介于"}  # fmt: skip
+COMPARATOR_LABELS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<",
+                     "increase_by": _("提高"), "decrease_by": _("降低"), "range": _("介于")}  # fmt: skip
 
 
 class Role(models.TextChoices):
-    LEAD = "lead", "牵头"
-    CO = "co", "配合"
+    LEAD = "lead", _("牵头")
+    CO = "co", _("配合")
 
 
 class TaskUnit(models.Model):

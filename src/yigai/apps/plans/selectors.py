@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yigai.apps.accounts.models import Role, User
 from yigai.apps.plans.models import Plan, Status, Task
@@ -84,9 +86,11 @@ def plan_resolve(*, ref: str | int, plans: QuerySet[Plan] | None = None) -> Plan
     if len(matches) == 1:
         return matches[0]
     if matches:
-        ids = "、".join(str(p.pk) for p in matches)
-        raise PlanNotFound(f"有多个方案的文件名是 {ref}（编号 {ids}），请用编号指定")
-    raise PlanNotFound(f"找不到方案：{ref}（可用编号或文件名）")
+        ids = pgettext("list separator", "、").join(str(p.pk) for p in matches)
+        raise PlanNotFound(
+            _("有多个方案的文件名是 %(ref)s（编号 %(ids)s），请用编号指定") % {"ref": ref, "ids": ids}
+        )
+    raise PlanNotFound(_("找不到方案：%(ref)s（可用编号或文件名）") % {"ref": ref})
 
 
 def access_plan(*, user: User, ref: str | int, for_edit: bool = False, for_publish: bool = False) -> Plan:
@@ -97,14 +101,14 @@ def access_plan(*, user: User, ref: str | int, for_edit: bool = False, for_publi
         owns = user.role == Role.ADMIN or (prefix is not None and plan.org_unit.path.startswith(prefix))
         allowed = user.can_publish if for_publish else user.can_edit_plans
         if not (owns and allowed):
-            raise PermissionDenied("无权修改该方案")
+            raise PermissionDenied(_("无权修改该方案"))
     return plan
 
 
 def access_task(*, user: User, task_id: int, for_edit: bool = False) -> Task:
     task = task_list(user=user).filter(pk=task_id).first()
     if task is None:
-        raise Http404("找不到该任务")
+        raise Http404(_("找不到该任务"))
     if for_edit:
         access_plan(user=user, ref=task.plan_id, for_edit=True)
     return task

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
@@ -29,7 +30,7 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def plan_import(request: AuthedRequest) -> HttpResponse:
     if not request.user.can_publish:
-        raise PermissionDenied("无权导入方案")
+        raise PermissionDenied(_("无权导入方案"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -43,8 +44,12 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
         except services.ImportRejected as exc:
             form.add_error("file", exc.message)
         else:
-            note = "已导入" if result.created else "该文件此前已导入（内容相同），未重复保存"
-            messages.success(request, f"{note}：{result.plan}")
+            note = (
+                _("已导入：%(plan)s")
+                if result.created
+                else _("该文件此前已导入（内容相同），未重复保存：%(plan)s")
+            )
+            messages.success(request, note % {"plan": result.plan})
             return redirect("plans:detail", ref=result.plan.pk)
     return render(request, "plans/import.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -84,7 +89,7 @@ def plan_detail(request: AuthedRequest, ref: str) -> HttpResponse:
 def plan_publish(request: AuthedRequest, ref: str) -> HttpResponse:
     plan = selectors.access_plan(user=request.user, ref=ref, for_publish=True)
     n = services.plan_publish(plan=plan)
-    messages.success(request, f"已发布：{plan}（生成责任分解 {n} 条）")
+    messages.success(request, _("已发布：%(plan)s（生成责任分解 %(n)s 条）") % {"plan": plan, "n": n})
     return redirect("plans:detail", ref=plan.pk)
 
 
@@ -96,7 +101,7 @@ def plan_link(request: AuthedRequest, ref: str) -> HttpResponse:
     parent = selectors.access_plan(user=request.user, ref=parent_ref) if parent_ref else None
     try:
         services.plan_link_parent(plan=plan, parent=parent)
-        messages.success(request, "已更新上级方案")
+        messages.success(request, _("已更新上级方案"))
     except ReviewError as exc:
         messages.error(request, str(exc))
     return redirect("plans:detail", ref=plan.pk)
@@ -115,7 +120,7 @@ def task_edit(request: AuthedRequest, task_id: int) -> HttpResponse:
         )  # fmt: skip
         if request.htmx:
             return render(request, "plans/_task.html", {"task": task, "can_edit": True})
-        messages.success(request, "已保存")
+        messages.success(request, _("已保存"))
         return redirect("plans:detail", ref=task.plan_id)
     template = "plans/_task_form.html" if request.htmx else "plans/task_edit.html"
     return render(request, template, {"task": task, "form": form})
@@ -137,7 +142,7 @@ def task_split(request: AuthedRequest, task_id: int) -> HttpResponse:
         except ReviewError as exc:
             form.add_error("parts", str(exc))
         else:
-            messages.success(request, f"已拆分为 {len(parts)} 项任务")
+            messages.success(request, _("已拆分为 %(n)s 项任务") % {"n": len(parts)})
             return redirect("plans:detail", ref=task.plan_id)
     return render(request, "plans/task_split.html", {"task": task, "form": form})
 
@@ -152,7 +157,7 @@ def task_merge(request: AuthedRequest, ref: str) -> HttpResponse:
     )
     try:
         merged = services.task_merge(tasks=tasks)
-        messages.success(request, f"已合并为任务 {merged.number or merged.pk}")
+        messages.success(request, _("已合并为任务 %(number)s") % {"number": merged.number or merged.pk})
     except ReviewError as exc:
         messages.error(request, str(exc))
     return redirect("plans:detail", ref=plan.pk)

@@ -9,6 +9,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yigai.apps.accounts.models import User
 from yigai.apps.orgunits.models import OrgUnit
@@ -26,13 +28,14 @@ DOCUMENT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".p
 
 
 class ImportRejected(Exception):
-    """A file that is not imported; ``message`` is one Chinese sentence naming the file and the reason."""
+    """A file that is not imported; ``message`` is one sentence (in the active language) naming the file and the reason."""
 
     def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{name}：{reason}")
+        message = _("%(name)s：%(reason)s") % {"name": name, "reason": reason}
+        super().__init__(message)
         self.name = name
         self.reason = reason
-        self.message = f"{name}：{reason}"
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -45,23 +48,29 @@ def document_check(*, name: str, data: bytes) -> None:
     """Reject what is plainly not a policy document before extraction: empty, too big, wrong kind."""
     ext = PurePath(name).suffix.lower()
     if not data:
-        raise ImportRejected(name, "文件为空（0 字节）")
+        raise ImportRejected(name, _("文件为空（0 字节）"))
     limit = settings.MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise ImportRejected(
-            name, f"文件过大（{len(data) / 1048576:.1f} MB），上限为 {limit / 1048576:.0f} MB"
+            name,
+            _("文件过大（%(size).1f MB），上限为 %(limit).0f MB")
+            % {"size": len(data) / 1048576, "limit": limit / 1048576},
         )
     if ext not in DOCUMENT_EXTENSIONS:
-        allowed = "、".join(DOCUMENT_EXTENSIONS)
-        raise ImportRejected(name, f"不是可导入的文件类型（{ext or '无扩展名'}），支持：{allowed}")
+        allowed = pgettext("list separator", "、").join(DOCUMENT_EXTENSIONS)
+        kind = ext or _("无扩展名")
+        raise ImportRejected(
+            name,
+            _("不是可导入的文件类型（%(kind)s），支持：%(allowed)s") % {"kind": kind, "allowed": allowed},
+        )
     if ext == ".docx" and not data.startswith(b"PK"):
-        raise ImportRejected(name, "不是有效的 Word（.docx）文件")
+        raise ImportRejected(name, _("不是有效的 Word（.docx）文件"))
     if ext == ".xlsx" and not data.startswith(b"PK"):
-        raise ImportRejected(name, "不是有效的 Excel（.xlsx）文件")
+        raise ImportRejected(name, _("不是有效的 Excel（.xlsx）文件"))
     if ext == ".pdf" and not data.lstrip()[:5] == b"%PDF-":
-        raise ImportRejected(name, "不是有效的 PDF 文件")
+        raise ImportRejected(name, _("不是有效的 PDF 文件"))
     if ext in (".txt", ".md", ".html", ".htm") and b"\x00" in data[:4096]:
-        raise ImportRejected(name, "不是文本文件（含二进制内容）")
+        raise ImportRejected(name, _("不是文本文件（含二进制内容）"))
 
 
 def content_hash(data: bytes) -> str:
@@ -86,10 +95,12 @@ def plan_import(
     try:
         document = extract_bytes(name, data)
     except ReadError as exc:
-        raise ImportRejected(name, f"无法读取：{exc.reason}") from exc
+        raise ImportRejected(name, _("无法读取：%(reason)s") % {"reason": exc.reason}) from exc
     except Exception as exc:  # an extractor bug must not become a 500 or a traceback for the user
         logger.exception("extraction failed for %s", name)
-        raise ImportRejected(name, f"抽取失败（{type(exc).__name__}）：{exc}") from exc
+        raise ImportRejected(
+            name, _("抽取失败（%(error)s）：%(detail)s") % {"error": type(exc).__name__, "detail": exc}
+        ) from exc
     try:
         plan = plan_store_document(
             document=document, content_hash=digest, org_unit=org_unit, user=user, is_demo=is_demo
@@ -114,7 +125,7 @@ def _plan_org_unit(document: Document, fallback: OrgUnit | None) -> OrgUnit:
         return guessed
     root = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
     if root is None:
-        raise ImportRejected(document.source, "尚未加载行政区划（请先运行 yigai demo 或加载参考数据）")
+        raise ImportRejected(document.source, _("尚未加载行政区划（请先运行 yigai demo 或加载参考数据）"))
     return root
 
 

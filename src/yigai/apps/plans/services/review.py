@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yigai.apps.plans.models import Plan, Section, Status, Task
 from yigai.apps.plans.services.imports import _store_units
@@ -17,7 +19,12 @@ PLAN_FIELDS = ("title", "doc_number", "issuer", "issued_on", "period_start", "pe
 
 
 class ReviewError(ValueError):
-    """A review action that cannot be done; the message is Chinese, for the user."""
+    """A review action that cannot be done; the message is for the user, in the active language."""
+
+
+def _join(names: list[str]) -> str:
+    """Field names as one list for a message: "number、title" in Chinese, "number, title" in English."""
+    return pgettext("list separator", "、").join(names)
 
 
 @transaction.atomic
@@ -32,7 +39,7 @@ def task_update(
     """Change any of :data:`TASK_FIELDS`, the section (``None`` clears it) and the lead/co units."""
     unknown = set(fields) - set(TASK_FIELDS)
     if unknown:
-        raise ReviewError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+        raise ReviewError(_("不能修改的字段：%(fields)s") % {"fields": _join(sorted(unknown))})
     if "deadline" in fields and isinstance(fields["deadline"], str):
         fields["deadline"] = dt.date.fromisoformat(fields["deadline"]) if fields["deadline"] else None
     if fields.get("deadline") is not None and task.deadline != fields["deadline"]:
@@ -41,7 +48,7 @@ def task_update(
         setattr(task, name, "" if value is None and name != "deadline" else value)
     if section is not False:
         if section is not None and section.plan_id != task.plan_id:  # type: ignore[union-attr]  # bool ruled out
-            raise ReviewError("所选章节不属于该方案")
+            raise ReviewError(_("所选章节不属于该方案"))
         task.section = section or None  # type: ignore[assignment]  # bool ruled out above
         task.path = _section_path(task.section)
     task.edited = True
@@ -81,9 +88,9 @@ def task_set_units(*, task: Task, lead: list[str], co: list[str]) -> Task:
 def task_merge(*, tasks: list[Task]) -> Task:
     """Merge tasks of one plan into the first (in plan order): texts joined, units and targets united."""
     if len(tasks) < 2:
-        raise ReviewError("合并至少需要选择两项任务")
+        raise ReviewError(_("合并至少需要选择两项任务"))
     if len({t.plan_id for t in tasks}) != 1:
-        raise ReviewError("只能合并同一方案中的任务")
+        raise ReviewError(_("只能合并同一方案中的任务"))
     first, *rest = sorted(tasks, key=lambda t: (t.order, t.pk))
     lead, co = _names(first, "lead"), _names(first, "co")
     for other in rest:
@@ -105,7 +112,7 @@ def task_split(*, task: Task, texts: list[str]) -> list[Task]:
     """Split a task into one task per text; each copy keeps the section, deadline and units."""
     texts = [t.strip() for t in texts if t.strip()]
     if len(texts) < 2:
-        raise ReviewError("拆分至少需要两段内容")
+        raise ReviewError(_("拆分至少需要两段内容"))
     lead, co = _names(task, "lead"), _names(task, "co")
     Task.objects.filter(plan=task.plan, order__gt=task.order).update(order=F("order") + len(texts) - 1)
     task.text, task.edited = texts[0], True
@@ -127,7 +134,7 @@ def task_split(*, task: Task, texts: list[str]) -> list[Task]:
 def plan_update(*, plan: Plan, **fields: Any) -> Plan:
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
-        raise ReviewError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+        raise ReviewError(_("不能修改的字段：%(fields)s") % {"fields": _join(sorted(unknown))})
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.save()
@@ -139,11 +146,11 @@ def plan_link_parent(*, plan: Plan, parent: Plan | None) -> Plan:
     """Record that ``plan`` (e.g. a city plan) implements ``parent`` (the provincial plan)."""
     if parent is not None:
         if parent.pk == plan.pk:
-            raise ReviewError("方案不能落实其自身")
+            raise ReviewError(_("方案不能落实其自身"))
         ancestor: Plan | None = parent
         while ancestor is not None:
             if ancestor.pk == plan.pk:
-                raise ReviewError("不能形成循环的上下级关系")
+                raise ReviewError(_("不能形成循环的上下级关系"))
             ancestor = ancestor.implements
     plan.implements = parent
     plan.save(update_fields=["implements"])
