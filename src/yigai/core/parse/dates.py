@@ -125,7 +125,7 @@ _CELL = re.compile(
 
 def parse_deadline_cell(cell: str) -> str | None:
     """A 完成时限 table cell → ISO date (the latest date it names), or None ("长期坚持", blank)."""
-    dates = [d for d in find_dates(cell) if d.kind != "history"]
+    dates = [d for d in find_dates(cell) if d.kind not in ("history", "start")]
     if not dates:
         return None
     return max(d.date for d in dates)

@@ -64,6 +64,8 @@ def extract_raw(raw: RawDocument) -> Document:
     items = _items(raw)
     lines = [i for i in items if isinstance(i, str) and i]
     kept, warning = metadata.truncation(lines)
+    if warning and "may be truncated" in warning and items and not isinstance(items[-1], str):
+        warning = None  # the document ends with a table, not a cut sentence
     if (warning and kept != lines[: len(kept)]) or len(kept) < len(lines):
         cut_at = items.index(lines[len(kept) - 1]) if kept else 0
         items = items[:cut_at] + ([kept[-1]] if kept else [])

@@ -49,10 +49,8 @@ def doc_number(lines: list[str]) -> str | None:
     """The document's own 文号: a line of its own near the top (cited numbers do not count)."""
     for line in lines[:12]:
         text = canon(squeeze(line))
-        m = _DOC_NUMBER.match(text)
-        if m:
-            prefix = text[: text.index(m.group(1)) - 1]
-            return f"{prefix}〔{m.group(1)}〕{m.group(2)}号"
+        if _DOC_NUMBER.match(text):
+            return squeeze(line)  # as written, spaces removed (brackets are not normalised)
     return None
 
 

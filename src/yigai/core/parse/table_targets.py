@@ -20,7 +20,7 @@ from yigai.core.parse.target_lexicon import BAD_DIRECTION
 from yigai.core.parse.targets import Found
 
 _VALUE = re.compile(r"^(?P<pre>≥|≤|>|<|＞|＜|不低于|不少于|不高于|不超过|低于|高于|超过|达到)?\s*"
-                    r"(?P<num>\d+(?:\.\d+)?)\s*(?:[-~至](?P<num2>\d+(?:\.\d+)?))?\s*(?P<unit>%|‰)?\s*"
+                    r"(?P<num>\d+(?:\.\d+)?)\s*(?:%|‰)?\s*(?:[-~至](?P<num2>\d+(?:\.\d+)?))?\s*(?P<unit>%|‰)?\s*"
                     r"(?P<post>以上|以下|左右|以内)?$")  # fmt: skip
 _COMP = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "＞": ">", "＜": "<", "不低于": ">=", "不少于": ">=",
          "不高于": "<=", "不超过": "<=", "低于": "<", "高于": ">", "超过": ">", "达到": ">="}  # fmt: skip
@@ -29,7 +29,13 @@ _COMP = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "＞": ">", "＜": "<", "
 def _header(table: list[list[str]]) -> tuple[int, list[str]] | None:
     for i, row in enumerate(table[:4]):
         cells = [squeeze(c) for c in row]
-        if any("指标" in c for c in cells) and any(re.search(r"(?:19|20)\d{2}|目标", c) for c in cells):
+        if any(len(c) > 16 for c in cells):
+            continue  # a data row, not a header
+        named = any("指标" in c and len(c) <= 8 for c in cells)
+        target_col = any(
+            re.search(r"^(?:(?:19|20)\d{2}年?)?(?:目标值?|预期值|规划值)?$", c) and c for c in cells
+        )
+        if named and target_col and any(re.search(r"(?:19|20)\d{2}|目标", c) for c in cells):
             return i, cells
     return None
 
@@ -72,7 +78,10 @@ def indicator_table_targets(table: list[list[str]], *, default_year: int | None 
         name = re.sub(r"^\d+[.．、]|^[（(]\d+[）)]", "", squeeze(row[name_col]))
         if not m or not name:
             continue
-        unit = m.group("unit") or (squeeze(row[unit_col]) if unit_col is not None else None) or None
+        marked = "%" if "%" in raw else "‰" if "‰" in raw else None
+        if unit_col is not None and not marked:
+            marked = re.sub(r"^1(?=/)", "", squeeze(row[unit_col])) or None  # "1/10万" → "/10万"
+        unit = m.group("unit") or marked or (squeeze(row[unit_col]) if unit_col is not None else None) or None
         comparator = _COMP.get(m.group("pre") or "")
         if m.group("post") == "左右":
             comparator = "="

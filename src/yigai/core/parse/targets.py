@@ -191,9 +191,12 @@ class _Sentence:
         """ "高血压、糖尿病患者规范管理率均达到65%": one target per listed indicator (均 = each)."""
         out: list[Found] = []
         for f in found:
-            at = canon(f.quote).rfind("均")
+            each = re.search(
+                r"均(?:达到|不低于|不少于|低于|高于|超过|为|控制在|保持在|提高到|提高至|降至|降到)",
+                canon(f.quote),
+            )
             items = [p for p in re.split(r"[、和及]", f.indicator) if p]
-            if at < 0 or len(items) < 2 or any(len(p) > 12 for p in items[:-1]):
+            if each is None or len(items) < 2 or any(len(p) > 12 for p in items[:-1]):
                 out.append(f)
                 continue
             last = items[-1]
@@ -225,7 +228,10 @@ class _Sentence:
             return None  # "百元", "千人": a magnitude word, not a number
         if _CN_ONLY.match(num) and (unit not in COUNT_UNITS or unit in ("级", "类", "批", "种", "期", "次")):
             return None
-        if unit == "级" and (m.group("post") or re.match(r"^[^，。；]{0,3}(?:医院|以上|及以上)", after)):
+        if unit == "级" and (
+            re.match(r"^(?:以上|及以上)?的?[^，。；]{0,2}(?:医院|医疗|公立|综合|甲等|乙等|专科)", after)
+            or (m.group("post") and not _cue(text[_clause_start(text, m.start()) : m.start()])[0])
+        ):
             return None
         clause0 = _clause_start(text, m.start())
         num_after = text[m.end("num") :]

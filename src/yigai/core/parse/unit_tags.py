@@ -105,7 +105,30 @@ def _names(text: str) -> list[str]:
     return out
 
 
+_STAR = re.compile(r"[*＊※★]")
+# "各盟市、旗县（市、区）人民政府" is one locality group: the part after 、 continues the 各.
+_GROUP_HEAD = re.compile(r"^各[^、，（）]{1,4}$")
+_GROUP_TAIL = re.compile(
+    r"^(?:县|区|旗|旗县|县市|区县|县（市、区）|县（市）|旗县（市、区）|县（区）|乡镇)[^、，]*?(?:人民政府|政府)$"
+)
+
+
+def _join_groups(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        if out and _GROUP_HEAD.match(out[-1]) and _GROUP_TAIL.match(name):
+            out[-1] = f"{out[-1]}、{name}"
+        else:
+            out.append(name)
+    return out
+
+
 def _assign(lead: list[str], co: list[str], written: str) -> UnitAssignment | None:
+    lead, co = _join_groups(lead), _join_groups(co)
+    everyone = lead + co
+    if any(_STAR.search(n) for n in everyone):  # "区卫生健康委*": the starred unit leads wherever listed
+        lead = [_STAR.sub("", n) for n in everyone if _STAR.search(n)]
+        co = [n for n in everyone if not _STAR.search(n)]
     lead = [canonical(n) for n in lead if n]
     co = [canonical(n) for n in co if n and canonical(n) not in lead]
     if not lead:
@@ -189,7 +212,8 @@ def _joined_names(cell: str) -> list[str]:
     out: list[str] = []
     for line in [ln.strip() for ln in canon(cell).split("\n") if ln.strip()]:
         for name in _names(line):
-            if out and not looks_like_unit(out[-1]) and not line.startswith("各"):
+            bare_suffix = re.fullmatch(r"(?:人民政府|政府|管委会|管理委员会|委员会|办公室)", name)
+            if out and (bare_suffix or (not looks_like_unit(out[-1]) and not line.startswith("各"))):
                 out[-1] += name
             else:
                 out.append(name)
