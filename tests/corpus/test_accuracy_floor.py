@@ -13,6 +13,7 @@ make a change pass.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ def _scorer():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location("yigai_bench_accuracy", ROOT / "bench" / "accuracy.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
