@@ -3,6 +3,9 @@
 - ``DATABASE_URL``: any dj-database-url URL; default a SQLite file ``yigai.sqlite3`` in the data directory.
 - ``YIGAI_DATA_DIR``: where the SQLite file and uploads live (default ``var/`` under the working directory).
 - ``YIGAI_MAX_UPLOAD_MB``: largest accepted policy document (default 20).
+- ``YIGAI_EVIDENCE_MAX_MB``: largest 佐证材料 file (default 20); kept under ``YIGAI_DATA_DIR/evidence/``.
+- ``YIGAI_SMTP_HOST`` (+ ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``YIGAI_MAIL_FROM``): e-mail reminders.
+- ``YIGAI_REMINDER_WEBHOOK_URL``: a JSON webhook for reminders (企业微信/钉钉 bots); unset = none.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ INSTALLED_APPS = [
     "yigai.apps.units",
     "yigai.apps.accounts",
     "yigai.apps.plans",
+    "yigai.apps.ledger",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +104,19 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstat
 MAX_UPLOAD_BYTES = int(float(os.environ.get("YIGAI_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+
+# Ledger: evidence files and reminder channels (in-app always; e-mail / webhook when configured).
+LEDGER_EVIDENCE_DIR = DATA_DIR / "evidence"
+LEDGER_EVIDENCE_MAX_BYTES = int(float(os.environ.get("YIGAI_EVIDENCE_MAX_MB", "20")) * 1024 * 1024)
+LEDGER_WEBHOOK_URL = os.environ.get("YIGAI_REMINDER_WEBHOOK_URL", "")
+LEDGER_REMINDER_MAX_ATTEMPTS = int(os.environ.get("YIGAI_REMINDER_MAX_ATTEMPTS", "5"))
+EMAIL_HOST = os.environ.get("YIGAI_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("YIGAI_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("YIGAI_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("YIGAI_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("YIGAI_SMTP_TLS", "0") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("YIGAI_MAIL_FROM", "yigai@localhost")
 
 LOGGING = {
     "version": 1,

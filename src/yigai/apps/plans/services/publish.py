@@ -24,10 +24,14 @@ def task_assign(*, task: Task) -> int:
 
 @transaction.atomic
 def plan_publish(*, plan: Plan) -> int:
-    """Publish (or re-publish) ``plan``; returns the number of assignments made."""
+    """Publish (or re-publish) ``plan`` and put its tasks on the ledger (挂账, idempotent); returns the
+    number of assignments made."""
+    from yigai.apps.ledger.services import ledger_publish  # the ledger app builds on plans, not the reverse
+
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     total = sum(task_assign(task=t) for t in locked.tasks.select_related("plan__org_unit"))
     plan.status = locked.status = Status.PUBLISHED
     plan.published_at = locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at"])
+    ledger_publish(plan=locked)
     return total

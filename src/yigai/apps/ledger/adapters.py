@@ -1,0 +1,112 @@
+"""The one place that maps ledger rows to :mod:`yigai.core.ledger` dataclasses (CONVENTIONS.md §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from yigai.apps.ledger.models import HolidayOverride, Ledger, LedgerItem
+from yigai.apps.ledger.models import ProgressReport as ReportRow
+from yigai.core.ledger import (
+    DEFAULT_SPEC,
+    DayOverride,
+    ItemState,
+    LedgerSnapshot,
+    Milestone,
+    MilestoneSpec,
+    PendingExtension,
+    ProgressReport,
+    Status,
+    WarningScheme,
+    WorkCalendar,
+    get_scheme,
+    spec_from_config,
+)
+
+COUNTY_GENERIC, CITY_GENERIC = "县（市、区）", "市人民政府"  # names unit_expand gives expanded places
+
+
+def calendar_from_db() -> WorkCalendar:
+    """The workday calendar: official data plus every admin-entered :class:`HolidayOverride`."""
+    rows = HolidayOverride.objects.order_by("date").values_list("date", "is_workday", "name")
+    return WorkCalendar(DayOverride(d, w, n) for d, w, n in rows)
+
+
+def milestone_spec(ledger: Ledger) -> tuple[MilestoneSpec, ...]:
+    return spec_from_config(ledger.milestone_spec) if ledger.milestone_spec else DEFAULT_SPEC
+
+
+def scheme_for(ledger: Ledger) -> WarningScheme:
+    return get_scheme(ledger.scheme or "default")
+
+
+def item_state(item: LedgerItem) -> ItemState:
+    pending = None
+    if item.pending_deadline is not None:
+        pending = PendingExtension(item.pending_deadline, item.pending_reason, item.pending_requested_by)
+    return ItemState(
+        status=Status(item.status),
+        deadline=item.deadline,
+        close_requested_by=item.close_requested_by or None,
+        pending_extension=pending,
+    )
+
+
+def apply_state(item: LedgerItem, state: ItemState) -> None:
+    """Copy a core state back onto the row (the caller saves)."""
+    item.status = state.status.value
+    item.deadline = state.deadline
+    item.close_requested_by = state.close_requested_by or ""
+    pending = state.pending_extension
+    item.pending_deadline = pending.new_deadline if pending else None
+    item.pending_reason = pending.reason if pending else ""
+    item.pending_requested_by = pending.requested_by if pending else ""
+
+
+def place_unit(item: LedgerItem) -> str:
+    """The responsible unit as people name it: 县（市、区）人民政府 at 固安县 → 固安县人民政府."""
+    name = item.lead_unit.name if item.lead_unit_id else "（未指定单位）"  # type: ignore[union-attr]
+    place = item.org_unit.name
+    if name.startswith(COUNTY_GENERIC) and item.org_unit.level == "county":
+        return place + name[len(COUNTY_GENERIC) :]
+    if name == CITY_GENERIC and item.org_unit.level == "city":
+        return place + "人民政府"
+    return name
+
+
+def snapshot(item: LedgerItem) -> LedgerSnapshot:
+    """Needs ``lead_unit``, ``co_units`` and ``milestones`` loaded (see selectors.item_list)."""
+    return LedgerSnapshot(
+        item_id=item.code,
+        title=item.title or item.text[:40],
+        status=Status(item.status),
+        start=min(item.start, item.deadline),
+        deadline=item.deadline,
+        progress=item.progress,
+        milestones=tuple(
+            Milestone(m.name, m.due, m.expected_progress, m.clamped) for m in item.milestones.all()
+        ),
+        lead_unit=item.lead_unit.name if item.lead_unit_id else None,  # type: ignore[union-attr]
+        co_units=tuple(u.name for u in item.co_units.all()),
+    )
+
+
+def reports_for(rows: Iterable[ReportRow], unit_label: str) -> list[ProgressReport]:
+    """Lead reports as core :class:`ProgressReport` (submission day in local time)."""
+    from django.utils import timezone
+
+    return [
+        ProgressReport(unit_label, r.period_key, timezone.localdate(r.submitted_at))
+        for r in rows
+        if r.is_lead
+    ]
+
+
+def expected_window(item: LedgerItem, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Days in which reports are expected: from when the item was put on the ledger (never before its
+    start) to today while open, else to its deadline. None when nothing was expected yet."""
+    from django.utils import timezone
+
+    begin = max(item.start, timezone.localdate(item.created_at))
+    end = today if Status(item.status) not in (Status.CLOSED, Status.WITHDRAWN) else min(today, item.deadline)
+    return (begin, end) if begin <= end else None

@@ -1,0 +1,119 @@
+"""Reads of ledger items, always through the user's jurisdiction (CONVENTIONS.md §5).
+
+Same rule as :func:`yigai.apps.plans.selectors.access_task`:
+
+- admin: everything (but no workflow rights: 三员分立, see :mod:`yigai.core.ledger.workflow`);
+- plan owner, reviewer, leader: items of plans of their org-unit subtree, and items placed inside it;
+- unit reporter: items whose lead unit or a co-unit is their unit, placed inside their org unit.
+
+Views and APIs reach a single item only through :func:`access_item`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from yigai.apps.accounts.models import Role as UserRole
+from yigai.apps.accounts.models import User
+from yigai.apps.ledger.models import Evidence, LedgerItem
+from yigai.core.ledger import Role
+
+
+def _prefix(user: User) -> str | None:
+    return user.org_unit.path if user.org_unit_id else None  # type: ignore[union-attr]  # checked by id
+
+
+def _visible(user: User) -> Q:
+    if user.role == UserRole.ADMIN:
+        return Q()
+    prefix = _prefix(user)
+    if prefix is None:
+        return Q(pk__in=[])
+    if user.role == UserRole.UNIT_REPORTER:
+        if not user.unit_id:
+            return Q(pk__in=[])
+        mine = Q(lead_unit_id=user.unit_id) | Q(co_units=user.unit_id)
+        return mine & Q(org_unit__path__startswith=prefix)
+    return Q(ledger__plan__org_unit__path__startswith=prefix) | Q(org_unit__path__startswith=prefix)
+
+
+@dataclass(frozen=True)
+class ItemFilters:
+    plan: int | None = None
+    unit: str = ""  # lead or co-unit name contains
+    org_unit: str = ""  # org unit code: items placed in its subtree
+    status: str = ""  # stored status, or "overdue"
+    q: str = ""  # search in code, title, text
+    on: dt.date | None = None  # the day "overdue" is judged on (default today)
+
+
+def item_list(*, user: User, filters: ItemFilters | None = None) -> QuerySet[LedgerItem]:
+    """Items the user may see, filtered; related rows the adapters need are loaded."""
+    f = filters or ItemFilters()
+    qs = LedgerItem.objects.filter(pk__in=LedgerItem.objects.filter(_visible(user)).values("pk"))
+    if f.plan:
+        qs = qs.filter(ledger__plan_id=f.plan)
+    if f.unit:
+        qs = qs.filter(Q(lead_unit__name__icontains=f.unit) | Q(co_units__name__icontains=f.unit))
+    if f.org_unit:
+        qs = qs.filter(Q(org_unit__code=f.org_unit) | Q(org_unit__path__contains=f"{f.org_unit}/"))
+    if f.status == "overdue":
+        from django.utils import timezone
+
+        qs = qs.filter(deadline__lt=f.on or timezone.localdate()).exclude(status__in=["closed", "withdrawn"])
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    if f.q:
+        qs = qs.filter(Q(code__icontains=f.q) | Q(title__icontains=f.q) | Q(text__icontains=f.q))
+    return (
+        qs.distinct()
+        .select_related("ledger__plan", "lead_unit", "org_unit", "parent")
+        .prefetch_related("co_units", "milestones")
+        .order_by("ledger_id", "order", "pk")
+    )
+
+
+def access_item(*, user: User, item_id: int | str) -> LedgerItem:
+    """The item (by id or code) if the user may see it, else 404 (never saying it exists)."""
+    key = Q(code=item_id) if isinstance(item_id, str) and not item_id.isdigit() else Q(pk=int(item_id))
+    item = item_list(user=user).filter(key).first()
+    if item is None:
+        raise Http404("找不到该台账事项")
+    return item
+
+
+def item_role(*, user: User, item: LedgerItem) -> Role:
+    """The workflow role ``user`` holds for ``item`` (the user must already see it).
+
+    A plan owner acts on their own plans' items only; a reporter acts only for the lead unit (a
+    co-unit contributes reports but cannot request 销号 or 延期). Refusals raise PermissionDenied.
+    """
+    role = Role(user.role)
+    prefix = _prefix(user) or "\0"
+    if role is Role.PLAN_OWNER and not item.ledger.plan.org_unit.path.startswith(prefix):
+        raise PermissionDenied("只有该方案的方案管理员可以办理此操作")
+    if role is Role.UNIT_REPORTER and item.lead_unit_id != user.unit_id:
+        raise PermissionDenied("配合单位只能报送进展，不能办理销号、延期等操作")
+    return role
+
+
+def is_co_reporter(*, user: User, item: LedgerItem) -> bool:
+    return (
+        user.role == UserRole.UNIT_REPORTER
+        and item.lead_unit_id != user.unit_id
+        and item.co_units.filter(pk=user.unit_id or 0).exists()
+    )
+
+
+def access_evidence(*, user: User, evidence_id: int) -> Evidence:
+    """A 佐证材料 file only if its item is visible to the user (404 otherwise)."""
+    ev = Evidence.objects.select_related("item").filter(pk=evidence_id).first()
+    if ev is None:
+        raise Http404("找不到该佐证材料")
+    access_item(user=user, item_id=ev.item_id)
+    return ev

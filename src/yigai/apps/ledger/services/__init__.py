@@ -1,0 +1,21 @@
+"""Writes to the ledger (CONVENTIONS.md §3): keyword-only, typed, atomic, named ``<entity>_<action>``."""
+
+from yigai.apps.ledger.services.errors import Conflict, LedgerError
+from yigai.apps.ledger.services.evidence import evidence_attach, evidence_check, evidence_path
+from yigai.apps.ledger.services.items import item_add, item_update, ledger_publish, milestones_rebuild
+from yigai.apps.ledger.services.workflow import item_transition, period_key_for, progress_report_submit
+
+__all__ = [
+    "Conflict",
+    "LedgerError",
+    "evidence_attach",
+    "evidence_check",
+    "evidence_path",
+    "item_add",
+    "item_transition",
+    "item_update",
+    "ledger_publish",
+    "milestones_rebuild",
+    "period_key_for",
+    "progress_report_submit",
+]
