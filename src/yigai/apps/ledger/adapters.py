@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from yigai.apps.ledger.models import HolidayOverride, Ledger, LedgerItem
+from django.utils import timezone
+
+from yigai.apps.ledger.models import HolidayOverride, Ledger, LedgerItem, SupervisionNotice
 from yigai.apps.ledger.models import ProgressReport as ReportRow
 from yigai.core.ledger import (
     DEFAULT_SPEC,
@@ -22,6 +24,7 @@ from yigai.core.ledger import (
     get_scheme,
     spec_from_config,
 )
+from yigai.core.ledger import SupervisionNotice as CoreNotice
 
 COUNTY_GENERIC, CITY_GENERIC = "县（市、区）", "市人民政府"  # names unit_expand gives expanded places
 
@@ -93,8 +96,6 @@ def snapshot(item: LedgerItem) -> LedgerSnapshot:
 
 def reports_for(rows: Iterable[ReportRow], unit_label: str) -> list[ProgressReport]:
     """Lead reports as core :class:`ProgressReport` (submission day in local time)."""
-    from django.utils import timezone
-
     return [
         ProgressReport(unit_label, r.period_key, timezone.localdate(r.submitted_at))
         for r in rows
@@ -105,8 +106,12 @@ def reports_for(rows: Iterable[ReportRow], unit_label: str) -> list[ProgressRepo
 def expected_window(item: LedgerItem, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """Days in which reports are expected: from when the item was put on the ledger (never before its
     start) to today while open, else to its deadline. None when nothing was expected yet."""
-    from django.utils import timezone
-
     begin = max(item.start, timezone.localdate(item.created_at))
     end = today if Status(item.status) not in (Status.CLOSED, Status.WITHDRAWN) else min(today, item.deadline)
     return (begin, end) if begin <= end else None
+
+
+def notice(n: SupervisionNotice) -> CoreNotice:
+    unit = place_unit(n.item)
+    answered = timezone.localdate(n.replied_at) if n.replied_at else None
+    return CoreNotice(f"D{n.pk}", n.item.code, n.issued_on, n.reply_by, n.level, unit, answered)  # type: ignore[arg-type]  # level is one of LEVELS

@@ -12,7 +12,7 @@ Views and APIs reach a single item only through :func:`access_item`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -21,7 +21,7 @@ from django.http import Http404
 from yigai.apps.accounts.models import Role as UserRole
 from yigai.apps.accounts.models import User
 from yigai.apps.ledger.models import Evidence, LedgerItem
-from yigai.core.ledger import Role
+from yigai.core.ledger import ItemWarning, PeriodCompleteness, Role, UnitRate, WarningScheme
 
 
 def _prefix(user: User) -> str | None:
@@ -117,3 +117,58 @@ def access_evidence(*, user: User, evidence_id: int) -> Evidence:
         raise Http404("找不到该佐证材料")
     access_item(user=user, item_id=ev.item_id)
     return ev
+
+
+@dataclass(frozen=True)
+class ItemLight:
+    """One row of the warning board: the item, its status as users read it, and its light."""
+
+    item: LedgerItem
+    status_label: str
+    warning: ItemWarning
+
+
+def warnings_for(
+    *, user: User, plan: int | None = None, on: dt.date | None = None, filters: ItemFilters | None = None
+) -> list[ItemLight]:
+    """预警 for every item the user may see (of one plan, if given), on ``on`` (default today), with each
+    ledger's scheme and the workday calendar including admin overrides."""
+    from django.utils import timezone
+
+    from yigai.apps.ledger import adapters
+    from yigai.core.ledger import evaluate, status_label
+
+    today = on or timezone.localdate()
+    f = filters or ItemFilters()
+    if plan is not None:
+        f = replace(f, plan=plan)
+    cal, schemes = adapters.calendar_from_db(), dict[int, WarningScheme]()
+    found = []
+    for item in item_list(user=user, filters=f):
+        scheme = schemes.get(item.ledger_id) or schemes.setdefault(
+            item.ledger_id, adapters.scheme_for(item.ledger)
+        )
+        light = evaluate(adapters.snapshot(item), today=today, calendar=cal, scheme=scheme)
+        found.append(ItemLight(item, status_label(adapters.item_state(item), today), light))
+    return found
+
+
+def reporting_for(*, user: User, plan: int | None = None, on: dt.date | None = None) -> dict[str, UnitRate]:
+    """报送及时率 per responsible unit (named with its place: 固安县人民政府) over the visible items."""
+    from django.utils import timezone
+
+    from yigai.apps.ledger import adapters
+    from yigai.core.ledger import completeness, due_periods, reporting_rates
+
+    today = on or timezone.localdate()
+    cal = adapters.calendar_from_db()
+    entries: list[PeriodCompleteness] = []
+    for item in item_list(user=user, filters=ItemFilters(plan=plan)).prefetch_related("reports"):
+        window = adapters.expected_window(item, today)
+        if window is None or item.lead_unit_id is None:
+            continue
+        label = adapters.place_unit(item)
+        periods = due_periods(*window, item.ledger.cadence, calendar=cal)  # type: ignore[arg-type]
+        reports = adapters.reports_for(item.reports.all(), label)
+        entries += completeness(reports, periods, today, units=[label], item_id=item.code)
+    return reporting_rates(entries)
