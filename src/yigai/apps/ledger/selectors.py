@@ -133,24 +133,50 @@ def warnings_for(
 ) -> list[ItemLight]:
     """预警 for every item the user may see (of one plan, if given), on ``on`` (default today), with each
     ledger's scheme and the workday calendar including admin overrides."""
+    f = filters or ItemFilters()
+    if plan is not None:
+        f = replace(f, plan=plan)
+    return _lights(item_list(user=user, filters=f), on)
+
+
+def warnings_all(*, plan: int | None = None, on: dt.date | None = None) -> list[ItemLight]:
+    """预警 for every item (of one plan), for the command line (the operator's full rights)."""
+    qs = LedgerItem.objects.filter(ledger__plan_id=plan) if plan is not None else LedgerItem.objects.all()
+    qs = qs.select_related("ledger__plan", "lead_unit", "org_unit", "parent").prefetch_related(
+        "co_units", "milestones"
+    )
+    return _lights(qs.order_by("ledger_id", "order", "pk"), on)
+
+
+def _lights(items: QuerySet[LedgerItem], on: dt.date | None) -> list[ItemLight]:
     from django.utils import timezone
 
     from yigai.apps.ledger import adapters
     from yigai.core.ledger import evaluate, status_label
 
     today = on or timezone.localdate()
-    f = filters or ItemFilters()
-    if plan is not None:
-        f = replace(f, plan=plan)
     cal, schemes = adapters.calendar_from_db(), dict[int, WarningScheme]()
     found = []
-    for item in item_list(user=user, filters=f):
+    for item in items:
         scheme = schemes.get(item.ledger_id) or schemes.setdefault(
             item.ledger_id, adapters.scheme_for(item.ledger)
         )
         light = evaluate(adapters.snapshot(item), today=today, calendar=cal, scheme=scheme)
         found.append(ItemLight(item, status_label(adapters.item_state(item), today), light))
     return found
+
+
+def item_warning(*, item: LedgerItem, on: dt.date | None = None) -> ItemLight:
+    """The light of one item already reached through :func:`access_item`."""
+    from django.utils import timezone
+
+    from yigai.apps.ledger import adapters
+    from yigai.core.ledger import evaluate, status_label
+
+    today = on or timezone.localdate()
+    cal, scheme = adapters.calendar_from_db(), adapters.scheme_for(item.ledger)
+    light = evaluate(adapters.snapshot(item), today=today, calendar=cal, scheme=scheme)
+    return ItemLight(item, status_label(adapters.item_state(item), today), light)
 
 
 def reporting_for(*, user: User, plan: int | None = None, on: dt.date | None = None) -> dict[str, UnitRate]:

@@ -1,0 +1,221 @@
+"""Ledger API: items (scoped), detail with ETag, transitions and progress reports with If-Match,
+evidence download (only through access_item), warnings. Each endpoint parses, calls one service or
+selector, and renders (CONVENTIONS.md §4).
+
+Concurrency: the detail answer carries ``ETag: "<version>"``; writes must send ``If-Match`` with it —
+428 when missing, 412 (with the current values) when stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.ledger import adapters, selectors, services
+from yigai.apps.ledger.models import LedgerItem
+from yigai.core.ledger import TransitionError, allowed_actions
+
+router = Router(tags=["工作台账"])
+T = TypeVar("T")
+
+
+class ItemOut(Schema):
+    id: int
+    code: str
+    plan_id: int
+    parent_code: str | None
+    title: str
+    lead_unit: str | None
+    responsible_unit: str
+    co_units: list[str]
+    org_unit: str
+    deadline: dt.date
+    status: str
+    status_label: str
+    progress: int | None
+    colour: str
+    warning: str
+    reason: str
+    version: int
+
+
+class ItemQuery(Schema):
+    plan: int | None = None
+    unit: str = ""
+    org_unit: str = ""
+    status: str = ""
+    colour: str = ""
+    q: str = ""
+    on: dt.date | None = None
+    limit: int = 200
+    offset: int = 0
+
+
+class TransitionIn(Schema):
+    action: str
+    reason: str | None = None
+    new_deadline: dt.date | None = None
+
+
+def _row(light: selectors.ItemLight) -> dict[str, Any]:
+    i, w = light.item, light.warning
+    return {
+        "id": i.pk, "code": i.code, "plan_id": i.ledger.plan_id, "parent_code": i.parent.code if i.parent else None,
+        "title": i.title, "lead_unit": i.lead_unit.name if i.lead_unit else None,
+        "responsible_unit": adapters.place_unit(i), "co_units": [u.name for u in i.co_units.all()],
+        "org_unit": i.org_unit.name, "deadline": i.deadline, "status": i.status,
+        "status_label": light.status_label, "progress": i.progress, "colour": w.colour, "warning": w.label,
+        "reason": w.reason, "version": i.version,
+    }  # fmt: skip
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Service refusals → HTTP: 403 not allowed, 400 rule/input, 412 stale version (current values)."""
+    try:
+        yield
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc) or "无权办理") from exc
+    except services.Conflict as exc:
+        raise StaleVersion(exc) from exc
+    except (services.LedgerError, TransitionError) as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
+class StaleVersion(HttpError):
+    def __init__(self, exc: services.Conflict) -> None:
+        super().__init__(412, exc.message)
+        self.current = exc.current
+
+
+def stale_handler(request: HttpRequest, exc: Any) -> HttpResponse:  # Any: ninja types handlers loosely
+    from yigai.web.api import api
+
+    return api.create_response(request, {"detail": exc.message, "current": exc.current}, status=412)
+
+
+def _version(request: AuthedRequest) -> int:
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw:
+        raise HttpError(428, "缺少 If-Match 请求头：请先读取事项（ETag 即版本号）再提交")
+    digits = raw.removeprefix("W/").strip('"')
+    if not digits.isdigit():
+        raise HttpError(400, f"If-Match 须为事项版本号（ETag），现为 {raw}")
+    return int(digits)
+
+
+def _lights(request: AuthedRequest, query: ItemQuery) -> list[selectors.ItemLight]:
+    f = selectors.ItemFilters(plan=query.plan, unit=query.unit, org_unit=query.org_unit, status=query.status,
+                              q=query.q, on=query.on)  # fmt: skip
+    lights = selectors.warnings_for(user=request.user, on=query.on, filters=f)
+    return [x for x in lights if not query.colour or x.warning.colour == query.colour]
+
+
+@router.get(
+    "/ledger/items",
+    response=list[ItemOut],
+    summary="台账事项（按权限范围；可按方案、单位、状态、预警颜色筛选）",
+)
+def items_list(request: AuthedRequest, query: Query[ItemQuery]) -> list[dict[str, Any]]:
+    limit, offset = min(max(query.limit, 1), 1000), max(query.offset, 0)
+    return [_row(x) for x in _lights(request, query)[offset : offset + limit]]
+
+
+@router.get("/ledger/warnings", response=list[ItemOut], summary="预警（红黄绿灯），可指定日期")
+def warnings(
+    request: AuthedRequest, plan: int | None = None, on: dt.date | None = None
+) -> list[dict[str, Any]]:
+    return [_row(x) for x in selectors.warnings_for(user=request.user, plan=plan, on=on)]
+
+
+def _detail(request: AuthedRequest, item: LedgerItem) -> HttpResponse:
+    from yigai.web.api import api
+
+    light = selectors.item_warning(item=item)
+    role = _role_or_none(request, item)
+    body = {
+        **_row(light), "text": item.text,
+        "responsible_leader": item.responsible_leader, "responsible_office": item.responsible_office,
+        "start": item.start.isoformat(), "pending_deadline": item.pending_deadline,
+        "allowed_actions": [a.value for a in allowed_actions(adapters.item_state(item), role)] if role else [],
+        "milestones": [{"name": m.name, "due": m.due, "expected_progress": m.expected_progress} for m in item.milestones.all()],
+        "transitions": [{"who": t.who, "role": t.role, "action": t.action, "from": t.from_status, "to": t.to_status,
+                         "reason": t.reason, "at": t.at, "old_deadline": t.old_deadline, "new_deadline": t.new_deadline}
+                        for t in item.transitions.all()],
+        "reports": [{"id": r.pk, "unit": r.unit.name, "is_lead": r.is_lead, "period": r.period_key, "text": r.text,
+                     "percent": r.percent, "submitted_at": r.submitted_at} for r in item.reports.select_related("unit")],
+        "evidence": [{"id": e.pk, "name": e.original_name, "size": e.size, "content_type": e.content_type,
+                      "report_id": e.report_id} for e in item.evidence.all()],
+        "notices": [{"id": n.pk, "level": n.level, "content": n.content, "issued_on": n.issued_on,
+                     "reply_by": n.reply_by, "reply": n.reply, "replied_at": n.replied_at} for n in item.notices.all()],
+    }  # fmt: skip
+    response = api.create_response(request, body, status=200)
+    response["ETag"] = f'"{item.version}"'
+    return response
+
+
+def _role_or_none(request: AuthedRequest, item: LedgerItem) -> Any:
+    try:
+        return selectors.item_role(user=request.user, item=item)
+    except PermissionDenied:
+        return None
+
+
+@router.get("/ledger/items/{item_id}", summary="台账事项详情（编号或 L3-0042；ETag 为版本号）")
+def item_detail(request: AuthedRequest, item_id: str) -> HttpResponse:
+    return _detail(request, selectors.access_item(user=request.user, item_id=item_id))
+
+
+def _write(request: AuthedRequest, item_id: str, call: Callable[[LedgerItem, int], T]) -> HttpResponse:
+    item = selectors.access_item(user=request.user, item_id=item_id)
+    version = _version(request)
+    with _refusals():
+        call(item, version)
+    return _detail(request, selectors.access_item(user=request.user, item_id=item.pk))
+
+
+@router.post(
+    "/ledger/items/{item_id}/transitions",
+    summary="办理（启动、申请销号、批准销号、退回、延期…）；须带 If-Match",
+)
+def item_transition(request: AuthedRequest, item_id: str, body: TransitionIn) -> HttpResponse:
+    return _write(request, item_id, lambda item, v: services.item_transition(
+        item=item, action=body.action, user=request.user, expected_version=v, reason=body.reason,
+        new_deadline=body.new_deadline))  # fmt: skip
+
+
+@router.post("/ledger/items/{item_id}/reports", summary="报送进展（可附佐证材料，multipart）；须带 If-Match")
+def report_submit(
+    request: AuthedRequest,
+    item_id: str,
+    text: Form[str],
+    percent: Form[int | None] = None,
+    period_key: Form[str | None] = None,
+    files: File[list[UploadedFile]] | None = None,
+) -> HttpResponse:
+    uploads = [(f.name or "upload", f.read()) for f in files or []]
+    return _write(request, item_id, lambda item, v: services.progress_report_submit(
+        item=item, user=request.user, text=text, percent=percent, expected_version=v,
+        period_key=period_key or None, files=uploads))  # fmt: skip
+
+
+@router.get("/ledger/evidence/{evidence_id}", summary="下载佐证材料（仅限能查看该事项的用户）")
+def evidence_download(request: AuthedRequest, evidence_id: int) -> FileResponse:
+    ev = selectors.access_evidence(user=request.user, evidence_id=evidence_id)
+    path = services.evidence_path(ev)
+    if not path.is_file():
+        raise HttpError(410, "文件已不在存储中，请联系管理员")
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=ev.original_name, content_type=ev.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
