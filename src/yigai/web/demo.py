@@ -13,6 +13,7 @@ from django.db import transaction
 
 from yigai.apps.accounts.models import Role
 from yigai.apps.accounts.services import user_upsert
+from yigai.apps.ledger.demo import ledger_demo_load
 from yigai.apps.orgunits.models import OrgUnit, Population
 from yigai.apps.orgunits.services import orgunit_group_set, orgunits_load_reference
 from yigai.apps.plans.models import Plan, Status
@@ -80,4 +81,5 @@ def demo_load() -> DemoReport:
             unit=unit_ensure(name=unit_name), display_name=display, is_demo=True,
         )  # fmt: skip
         report.users.append((login, str(Role(role).label), org_unit.name, created))
+    report.users += ledger_demo_load()  # ledger state and Langfang users (示例数据)
     return report
