@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orgunits', '0002_alter_orgunit_options_alter_orgunitlink_options_and_more'),
+        ('orgunits', '0001_initial'),
         ('plans', '0003_plan_extractor'),
-        ('units', '0002_alter_unit_options'),
+        ('units', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
