@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "yigai.apps.accounts",
     "yigai.apps.plans",
     "yigai.apps.ledger",
+    "yigai.apps.indicators",
 ]
 
 MIDDLEWARE = [

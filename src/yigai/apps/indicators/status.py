@@ -1,0 +1,118 @@
+"""Target status per indicator target and org unit (core :func:`assess`), and cross-level alignment.
+
+Observations are the yearly indicator values from the baseline year up to the due year (a target due in
+2021 is judged on 2021, not on later years); the linear projection is read at the due year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from yigai.apps.indicators.computing import indicator_values
+from yigai.apps.indicators.models import IndicatorTarget
+from yigai.apps.orgunits.models import OrgUnit
+from yigai.apps.plans.models import Plan
+from yigai.core.indicators import AlignmentIssue, Goal, PlanTarget, assess, check_alignment, default_catalogue
+from yigai.core.indicators.status import STATUS_LABELS, Status
+
+FIRST_YEAR = 2015
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    target_id: int
+    plan_id: int
+    indicator: str
+    indicator_name: str
+    unit: str
+    org_unit: str
+    org_unit_name: str
+    due: dt.date
+    comparator: str
+    target_value: float
+    value_max: float | None
+    latest_value: float | None
+    latest_period: str | None
+    projected_value: float | None
+    status: Status
+    reason: str
+    ratio: float | None
+    is_demo: bool
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def scope_units(target: IndicatorTarget) -> list[OrgUnit]:
+    if not target.scope_level:
+        return [target.org_unit]
+    return list(OrgUnit.objects.filter(path__startswith=target.org_unit.path, level=target.scope_level))
+
+
+def goal_of(target: IndicatorTarget) -> Goal:
+    return Goal(
+        comparator=target.comparator,  # type: ignore[arg-type]  # checked when linked (COMPARATORS)
+        value=target.value, year=target.due.year, value_max=target.value_max,
+        baseline_year=target.baseline_year, recurring="yearly" if target.recurring else None,
+    )  # fmt: skip
+
+
+def target_status(*, targets: list[IndicatorTarget], today: dt.date | None = None) -> list[StatusRow]:
+    """One row per target and org unit in its scope, in the order of ``targets``."""
+    this_year = (today or dt.date.today()).year
+    scopes = {t.pk: scope_units(t) for t in targets}
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for t in targets:
+        wanted[t.indicator.code] |= {o.code for o in scopes[t.pk]}
+    last = max([min(t.due.year, this_year) for t in targets], default=this_year)
+    series: dict[tuple[str, str], list[tuple[int, float | None]]] = defaultdict(list)
+    for code, orgs in wanted.items():
+        for r in indicator_values(
+            indicators=[code], org_units=orgs, periods=[str(y) for y in range(FIRST_YEAR, last + 1)]
+        ):
+            series[(code, r.org_unit)].append((int(r.period), r.value))
+    rows = []
+    for t in targets:
+        end = min(t.due.year, this_year)
+        for org in scopes[t.pk]:
+            points = [(y, v) for y, v in series[(t.indicator.code, org.code)] if y <= end]
+            rows.append(_row(t, org, points))
+    return rows
+
+
+def _row(t: IndicatorTarget, org: OrgUnit, points: list[tuple[int, float | None]]) -> StatusRow:
+    a = assess(points, goal_of(t))
+    known = [(y, v) for y, v in points if v is not None]
+    latest = known[-1] if known else None
+    return StatusRow(
+        target_id=t.pk, plan_id=t.plan_id, indicator=t.indicator.code, indicator_name=t.indicator.name,
+        unit=t.indicator.unit, org_unit=org.code, org_unit_name=org.name, due=t.due, comparator=t.comparator,
+        target_value=t.value, value_max=t.value_max, latest_value=latest[1] if latest else None,
+        latest_period=str(latest[0]) if latest else None, projected_value=a.projected_value,
+        status=a.status, reason=a.reason, ratio=a.ratio, is_demo=t.is_demo,
+    )  # fmt: skip
+
+
+def _plan_targets(plan: Plan) -> list[PlanTarget]:
+    out = []
+    for t in IndicatorTarget.objects.filter(plan=plan).select_related("indicator", "plan_target"):
+        source = t.plan_target
+        scope = source.scope if source else ""
+        out.append(PlanTarget(
+            id=(source.ext_id if source and source.ext_id else str(t.pk)), indicator=t.indicator.code,
+            scope=scope or None, comparator=t.comparator, value=t.value, year=t.due.year,
+            unit=(source.unit if source and source.unit else t.indicator.unit), value_max=t.value_max,
+            per=(source.per if source and source.per else t.indicator.per) or None,
+        ))  # fmt: skip
+    return out
+
+
+def plan_alignment(*, plan: Plan) -> list[AlignmentIssue]:
+    """Issues between a city plan's linked targets and those of the plan it implements (none if it implements none)."""
+    if plan.implements is None:
+        return []
+    directions = {c: i.direction for c, i in default_catalogue().indicators.items()}
+    return check_alignment(_plan_targets(plan.implements), _plan_targets(plan), directions=directions)
