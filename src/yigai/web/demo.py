@@ -13,6 +13,7 @@ from django.db import transaction
 
 from yigai.apps.accounts.models import Role
 from yigai.apps.accounts.services import user_upsert
+from yigai.apps.indicators.demo_data import demo_targets_link, demo_values_load
 from yigai.apps.ledger.demo import ledger_demo_load
 from yigai.apps.orgunits.models import OrgUnit, Population
 from yigai.apps.orgunits.services import orgunit_group_set, orgunits_load_reference
@@ -64,6 +65,11 @@ def _reference(report: DemoReport) -> None:
         )
 
 
+def indicators_demo_load() -> None:
+    demo_values_load()
+    demo_targets_link()
+
+
 def demo_load() -> DemoReport:
     report = DemoReport()
     _reference(report)
@@ -82,4 +88,5 @@ def demo_load() -> DemoReport:
         )  # fmt: skip
         report.users.append((login, str(Role(role).label), org_unit.name, created))
     report.users += ledger_demo_load()  # ledger state and Langfang users (示例数据)
+    indicators_demo_load()  # values for every county 2019-2024 and the plans' targets linked (示例数据)
     return report
