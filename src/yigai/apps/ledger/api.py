@@ -200,7 +200,7 @@ def report_submit(
     text: Form[str],
     percent: Form[int | None] = None,
     period_key: Form[str | None] = None,
-    files: File[list[UploadedFile]] | None = None,
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # optional; ninja needs the bare list type to collect several files
 ) -> HttpResponse:
     uploads = [(f.name or "upload", f.read()) for f in files or []]
     return _write(request, item_id, lambda item, v: services.progress_report_submit(
