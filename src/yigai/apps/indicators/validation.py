@@ -203,16 +203,22 @@ def _rules(values: list[CleanValue]) -> list[Problem]:
 
 
 def validate(
-    rows: Iterable[RawRow], resolver: Resolver | None = None
+    rows: Iterable[RawRow], resolver: Resolver | None = None, *, within: str | None = None
 ) -> tuple[list[CleanValue], list[Problem]]:
-    """Clean values and every problem found; callers store nothing when problems is non-empty."""
+    """Clean values and every problem found; callers store nothing when problems is non-empty.
+
+    ``within``: an org-unit path; rows for org units outside it are refused (the importer's jurisdiction).
+    """
     resolver = resolver or Resolver()
     values: list[CleanValue] = []
     problems: list[Problem] = []
     for row in rows:
         value, found = _clean(row, resolver)
         problems += found
-        if value is not None:
+        if value is not None and within is not None and not value.org_unit.path.startswith(within):
+            reason = _("无权填报 %(org)s 的数据") % {"org": value.org_unit.name}
+            problems.append(Problem(row.where, row.row, row.org_unit.column, reason))
+        elif value is not None:
             values.append(value)
     problems += _duplicates(values) + _locks(values) + _rules(values)
     problems.sort(key=lambda p: (p.where, p.row or 0))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yigai.apps.accounts.models import User
+from yigai.apps.accounts.models import Role, User
 from yigai.apps.indicators import outliers
 from yigai.apps.indicators.files import Problem, read_rows
 from yigai.apps.indicators.models import DataElement, DataValue, ImportBatch
@@ -53,13 +53,20 @@ def values_import(
     if (batch := ImportBatch.objects.filter(content_hash=digest).first()) is not None:
         return ImportResult(batch, already_imported=True, unchanged=batch.rows)
     rows, problems, _sheets = read_rows(file_name, data, data_element=data_element)
-    values, invalid = validate(rows)
+    values, invalid = validate(rows, within=_jurisdiction(user))
     problems += invalid
     if not problems and not values:
         problems = [Problem(file_name, None, None, _("没有可导入的数据行"))]
     if problems:
         raise ValuesRejected(file_name, problems)
     return _store_file(file_name, digest, values, user, is_demo, progress)
+
+
+def _jurisdiction(user: User | None) -> str | None:
+    """The org-unit path a user may write under (None: everywhere — admins and the command line)."""
+    if user is None or user.role == Role.ADMIN:
+        return None
+    return user.org_unit.path if user.org_unit else "-"
 
 
 @transaction.atomic
@@ -153,7 +160,7 @@ def values_enter(
         for i, ((code, option), value) in enumerate(sorted(entries.items()), start=1)
         if value is not None
     ]  # fmt: skip
-    values, problems = validate(rows, Resolver())
+    values, problems = validate(rows, Resolver(), within=_jurisdiction(user))
     if problems:
         raise ValuesRejected(FORM_SOURCE, problems)
     for v in values:

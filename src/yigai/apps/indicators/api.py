@@ -1,0 +1,172 @@
+"""API endpoints for indicators; reads are limited to the user's org-unit subtree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.indicators import selectors, services
+from yigai.apps.indicators.computing import indicator_values
+from yigai.apps.indicators.status import target_status
+
+router = Router(tags=["指标"])
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    numerator: str
+    denominator: str
+    factor: int
+    unit: str
+    direction: str
+    decimals: int
+    definition: str
+    group: str
+    national: bool
+
+
+class ValueOut(Schema):
+    data_element: str
+    org_unit: str
+    period: str
+    disaggregation: str
+    value: float
+    is_outlier: bool
+    is_demo: bool
+    source_file: str
+
+
+class IndicatorValueOut(Schema):
+    indicator: str
+    org_unit: str
+    period: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+
+
+class ValueQuery(Schema):
+    indicator: str = ""
+    data_element: str = ""
+    org: str = ""
+    period: str = ""
+    limit: int = 1000
+    offset: int = 0
+
+
+class StatusOut(Schema):
+    target_id: int
+    plan_id: int
+    indicator: str
+    org_unit: str
+    due: dt.date
+    comparator: str
+    target_value: float
+    latest_value: float | None
+    latest_period: str | None
+    projected_value: float | None
+    status: str
+    label: str
+    is_demo: bool
+
+
+class ImportOut(Schema):
+    batch: int
+    already_imported: bool
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ProblemOut(Schema):
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+
+
+class RejectedOut(Schema):
+    detail: str
+    problems: list[ProblemOut]
+
+
+@router.get("/indicators", response=list[IndicatorOut], summary="指标目录")
+def catalogue(request: AuthedRequest) -> list[Any]:
+    services.catalogue_ensure()
+    return list(selectors.indicator_list())
+
+
+@router.get(
+    "/indicators/values",
+    response=list[ValueOut],
+    summary="数据值（按指标、数据项、地区、期间筛选，限权限范围）",
+)
+def values(request: AuthedRequest, query: Query[ValueQuery]) -> list[dict[str, Any]]:
+    f = selectors.ValueFilters(query.data_element, query.indicator.upper(), query.org, query.period)
+    try:
+        rows = selectors.value_list(user=request.user, filters=f)
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from exc
+    limit, offset = min(max(query.limit, 1), 10_000), max(query.offset, 0)
+    return [
+        {"data_element": d.data_element.code, "org_unit": d.org_unit.code, "period": d.period,
+         "disaggregation": d.disaggregation, "value": d.value, "is_outlier": d.is_outlier,
+         "is_demo": d.is_demo, "source_file": d.source_file}
+        for d in rows[offset : offset + limit]
+    ]  # fmt: skip
+
+
+@router.get(
+    "/indicators/{code}/compute", response=list[IndicatorValueOut], summary="指标值（地区及其下级，期间）"
+)
+def compute(request: AuthedRequest, code: str, org: str, period: str, level: str = "") -> list[Any]:
+    indicator = selectors.indicator_get(code=code)
+    unit = selectors.access_org_unit(user=request.user, code=org)
+    orgs = selectors.visible_org_units(user=request.user).filter(path__startswith=unit.path)
+    orgs = orgs.filter(level=level) if level else orgs.filter(pk=unit.pk)
+    try:
+        return indicator_values(
+            indicators=[indicator.code], org_units=[o.code for o in orgs], periods=[period]
+        )
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
+@router.get("/indicators/targets/status", response=list[StatusOut], summary="目标达标状态（按方案）")
+def status(request: AuthedRequest, plan: int | None = None) -> list[dict[str, Any]]:
+    targets = list(selectors.target_list(user=request.user, plan=plan))
+    visible = set(selectors.visible_org_units(user=request.user).values_list("code", flat=True))
+    rows = [r for r in target_status(targets=targets) if r.org_unit in visible]
+    return [{**r.__dict__, "label": r.label} for r in rows]
+
+
+@router.post(
+    "/indicators/values",
+    response={200: ImportOut, 201: ImportOut, 400: RejectedOut},
+    summary="导入数据文件（CSV/Excel；有错误则整个文件不导入，返回每一处错误）",
+)
+def import_values(
+    request: AuthedRequest, file: File[UploadedFile], data_element: str = ""
+) -> Status[dict[str, Any]]:
+    if request.user.role not in selectors.EDITOR_ROLES:
+        raise HttpError(403, _("无权导入数据"))
+    try:
+        result = services.values_import(
+            file_name=file.name or "upload.csv", data=file.read(), user=request.user,
+            data_element=data_element or None,
+        )  # fmt: skip
+    except services.ValuesRejected as exc:
+        problems = [
+            {"file": p.where, "row": p.row, "column": p.column, "reason": p.reason} for p in exc.problems
+        ]
+        return Status(400, {"detail": _("文件有错误，未导入任何数据"), "problems": problems})
+    body = {"batch": result.batch.pk, "already_imported": result.already_imported, "created": result.created,
+            "updated": result.updated, "unchanged": result.unchanged}  # fmt: skip
+    return Status(200 if result.already_imported else 201, body)
