@@ -4,18 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from yigai.apps.accounts import views as account_views
 from yigai.web.api import api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="plans:list", permanent=False)),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", account_views.login_view, name="login"),  # disabled/expired accounts get a clear message
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", include("yigai.apps.plans.urls")),
     path("orgunits/", include("yigai.apps.orgunits.urls")),
+    path("account/", include("yigai.apps.accounts.urls")),
+    path("audit/", include("yigai.apps.audit.urls")),
     path("api/", api.urls),
 ]

@@ -1,9 +1,16 @@
-"""Users (each with one role, one unit and one org unit) and API tokens for machine clients."""
+"""Users (each with one role, one unit and one org unit) and API tokens for machine clients.
+
+三员分立 (GB/T 22239 8.1.4.2d, 8.1.5): the system administrator (users, org units, configuration), the
+security administrator (roles, password/lockout/second-factor policy) and the audit administrator (reads
+the audit log) are three roles of the single ``role`` column, so no account can hold two of them; the
+database also refuses a superuser flag on any account but the system administrator's.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +20,12 @@ class Role(models.TextChoices):
     UNIT_REPORTER = "unit_reporter", _("责任单位填报员")
     REVIEWER = "reviewer", _("审核员")
     LEADER = "leader", _("领导（只读）")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# The three administrator roles of 三员分立: each needs a second factor; no account holds two of them.
+ADMIN_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 class User(AbstractUser):
@@ -25,6 +38,29 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("姓名"), max_length=100, blank=True)
     is_demo = models.BooleanField(_("示例数据"), default=False)
+    expires_on = models.DateField(_("账号有效期至"), null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("user")  # as AbstractUser.Meta (Django's catalogue translates it)
+        verbose_name_plural = _("users")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False) | models.Q(role="admin"),
+                name="accounts_user_superuser_only_system_admin",
+                violation_error_message=_("三员分立：只有系统管理员账号可以是超级用户"),
+            ),
+        )
+
+    def set_password(self, raw_password: str | None) -> None:
+        """Also stamps the time, from which the password's expiry is counted."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def is_admin_role(self) -> bool:
+        """One of the three administrator roles (second factor required)."""
+        return self.role in ADMIN_ROLES
 
     @property
     def can_edit_plans(self) -> bool:

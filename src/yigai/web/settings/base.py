@@ -32,6 +32,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # its packaged Swagger UI (no CDN; allowed by the CSP)
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "yigai.apps.audit",
     "yigai.apps.orgunits",
     "yigai.apps.units",
     "yigai.apps.accounts",
@@ -48,9 +53,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "yigai.apps.audit.middleware.AuditContextMiddleware",
+    "yigai.web.security.RateLimitMiddleware",
+    "yigai.web.security.SessionTimeoutMiddleware",
+    "yigai.web.security.SecondFactorMiddleware",
+    "yigai.web.security.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yigai.web.security.ContentSecurityPolicyMiddleware",
     "yigai.web.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yigai.web.urls"
@@ -82,10 +95,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-]
+# Authentication backends, password rules, lockout, session limits, headers: yigai.web.settings.security
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plans:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -125,3 +135,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YIGAI_LOG_LEVEL", "WARNING")},
 }
+
+from yigai.web.settings.security import *  # noqa: E402,F403  # security settings, split by concern (§12)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from yigai.apps.accounts.models import User
+from yigai.apps.audit.services import audit_record
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.orgunits.selectors import orgunit_find_in_text, orgunit_guess_from_text
 from yigai.apps.plans import adapters
@@ -107,6 +108,7 @@ def plan_import(
         )
     except IntegrityError:  # the same content stored concurrently: that one wins
         return ImportResult(plan=Plan.objects.get(content_hash=digest), created=False)
+    audit_record(actor=user, action="plan.import", obj=plan, details={"file": name, "sha256": digest})
     return ImportResult(plan=plan, created=True)
 
 

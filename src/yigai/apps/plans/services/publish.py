@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from yigai.apps.audit.services import audit_record
 from yigai.apps.plans.models import Plan, Status, Task, TaskAssignment
 from yigai.apps.units.services import unit_expand
 
@@ -33,5 +34,6 @@ def plan_publish(*, plan: Plan) -> int:
     plan.status = locked.status = Status.PUBLISHED
     plan.published_at = locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at"])
+    audit_record(actor=None, action="plan.publish", obj=locked, details={"assignments": total})
     ledger_publish(plan=locked)
     return total

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from yigai.apps.audit.services import audit_record
 from yigai.apps.plans.models import Plan, Section, Status, Task
 from yigai.apps.plans.services.imports import _store_units
 from yigai.apps.plans.services.publish import task_assign
@@ -53,6 +54,12 @@ def task_update(
         task.path = _section_path(task.section)
     task.edited = True
     task.save()
+    audit_record(
+        actor=None,
+        action="task.update",
+        obj=task,
+        details={"fields": sorted(fields), "units": lead_units is not None or co_units is not None},
+    )
     if lead_units is not None or co_units is not None:
         task_set_units(
             task=task,
@@ -104,6 +111,7 @@ def task_merge(*, tasks: list[Task]) -> Task:
     first.edited = True
     first.save()
     task_set_units(task=first, lead=lead, co=co)
+    audit_record(actor=None, action="task.merge", obj=first, details={"merged": [t.pk for t in rest]})
     return first
 
 
@@ -127,6 +135,7 @@ def task_split(*, task: Task, texts: list[str]) -> list[Task]:
         )  # fmt: skip
         task_set_units(task=copy, lead=lead, co=co)
         out.append(copy)
+    audit_record(actor=None, action="task.split", obj=task, details={"into": [t.pk for t in out]})
     return out
 
 
@@ -138,6 +147,7 @@ def plan_update(*, plan: Plan, **fields: Any) -> Plan:
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.save()
+    audit_record(actor=None, action="plan.update", obj=plan, details={"fields": sorted(fields)})
     return plan
 
 
@@ -154,4 +164,5 @@ def plan_link_parent(*, plan: Plan, parent: Plan | None) -> Plan:
             ancestor = ancestor.implements
     plan.implements = parent
     plan.save(update_fields=["implements"])
+    audit_record(actor=None, action="plan.link", obj=plan, details={"parent": parent.pk if parent else None})
     return plan

@@ -1,0 +1,123 @@
+"""Security commands: ``yigai audit verify|prune``, ``yigai user role|disable|otp-reset``.
+
+Run by the operator on the server (the command line has the operator's full rights; every change is
+recorded in the audit log as ``cli:<os user>``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from yigai.cli import app
+from yigai.cli.platform import _fail, _ready, user_errors
+
+audit_app = typer.Typer(help="审计记录：校验哈希链、清理超过保留期的记录。", no_args_is_help=True)
+user_app = typer.Typer(help="账号管理：角色（三员分立）、停用、重置动态口令。", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(user_app, name="user")
+
+
+@audit_app.command("verify", help="重新计算整条审计哈希链，报告第一处断裂（有断裂时退出码为 1）。")
+@user_errors
+def audit_verify() -> None:
+    _ready()
+    from yigai.apps.audit.services import audit_record, audit_verify
+
+    report = audit_verify()
+    audit_record(
+        actor=None, action="audit.verify", result="success" if report.ok else "failed",
+        details={"checked": report.checked, "broken_seq": report.broken.seq if report.broken else None},
+    )  # fmt: skip
+    if report.broken is not None:
+        typer.echo(
+            f"审计链被破坏：{report.broken.message}（第 {report.broken.seq} 条，{report.broken.reason}）",
+            err=True,
+        )
+        raise typer.Exit(1)
+    start = f"（自第 {report.first_seq} 条起，之前的已按保留期清理）" if report.first_seq > 1 else ""
+    typer.echo(f"审计链完整：已校验 {report.checked} 条记录{start}")
+
+
+@audit_app.command("prune", help="删除某日期之前的审计记录；拒绝删除 180 天以内的记录。")
+@user_errors
+def audit_prune(
+    before: Annotated[str, typer.Option("--before", help="日期 YYYY-MM-DD：删除此日 0 点之前的记录")],
+) -> None:
+    _ready()
+    from django.utils import timezone
+
+    from yigai.apps.audit.services import AuditRetentionError, audit_prune
+
+    try:
+        day = dt.date.fromisoformat(before)
+    except ValueError:
+        _fail(f"日期格式应为 YYYY-MM-DD：{before}", code=2)
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    try:
+        n = audit_prune(before=moment)
+    except AuditRetentionError as exc:
+        _fail(str(exc))
+    typer.echo(f"已清理 {n} 条 {day} 之前的审计记录")
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]  # a User; Django is imported late
+    from yigai.apps.accounts.selectors import user_get
+
+    user = user_get(username=username)
+    if user is None:
+        _fail(f"用户不存在：{username}")
+    return user
+
+
+@user_app.command("role", help="修改用户角色（三员分立：系统、安全、审计管理员不能互换）。")
+@user_errors
+def user_role(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[
+        str,
+        typer.Argument(
+            help="admin、security_admin、audit_admin、plan_owner、reviewer、leader、unit_reporter"
+        ),
+    ],
+) -> None:
+    _ready()
+    from yigai.apps.accounts.models import Role
+    from yigai.apps.accounts.services import ThreeRolesError, user_role_set
+
+    if role not in Role.values:
+        _fail(f"未知角色：{role}（可用：{'、'.join(Role.values)}）", code=2)
+    try:
+        user = user_role_set(actor=None, user=_user(username), role=role)
+    except ThreeRolesError as exc:
+        _fail(str(exc))
+    typer.echo(f"已将 {user.username} 的角色设为 {user.get_role_display()}")
+
+
+@user_app.command("disable", help="停用账号（可用 --enable 重新启用，--expires 设定有效期）。")
+@user_errors
+def user_disable(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    enable: Annotated[bool, typer.Option("--enable", help="重新启用")] = False,
+    expires: Annotated[str, typer.Option("--expires", help="有效期至 YYYY-MM-DD")] = "",
+) -> None:
+    _ready()
+    from yigai.apps.accounts.services import user_set_active
+
+    end = dt.date.fromisoformat(expires) if expires else None
+    user = user_set_active(actor=None, user=_user(username), active=enable, expires_on=end)
+    typer.echo(
+        f"{user.username}：{'已启用' if user.is_active else '已停用'}" + (f"，有效期至 {end}" if end else "")
+    )
+
+
+@user_app.command("otp-reset", help="删除用户的动态口令设备（手机丢失时），下次登录重新绑定。")
+@user_errors
+def user_otp_reset(username: Annotated[str, typer.Argument(help="用户名")]) -> None:
+    _ready()
+    from yigai.apps.accounts.otp import otp_device_reset
+
+    n = otp_device_reset(actor=None, user=_user(username))
+    typer.echo(f"已删除 {username} 的 {n} 个动态口令设备")

@@ -1,0 +1,156 @@
+"""Security middleware: session time limits, second factor for administrators, password expiry, CSP, rate
+limits. Each is small and configured in :mod:`yigai.web.settings.security`."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+Handler = Callable[[HttpRequest], HttpResponse]
+# Paths a half-authenticated user (second factor or password change pending) may still reach.
+OPEN_PATHS = ("/static/", "/i18n/", "/logout/", "/login/", "/account/otp/", "/account/password/")
+
+
+class SessionTimeoutMiddleware:
+    """Log out after ``SESSION_IDLE_TIMEOUT`` seconds without a request, or ``SESSION_ABSOLUTE_TIMEOUT``
+    seconds after login, whichever comes first (等保 8.1.4.1b; ASVS 7.3.1/7.3.2)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        now = time.time()
+        if request.user.is_authenticated:
+            seen = request.session.get("_yg_seen", now)
+            started = request.session.get("_yg_login", now)
+            if (
+                now - seen > settings.SESSION_IDLE_TIMEOUT
+                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+            ):
+                request.logout_reason = "idle" if now - seen > settings.SESSION_IDLE_TIMEOUT else "absolute"  # type: ignore[attr-defined]  # read by the audit receiver
+                logout(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated and hasattr(request, "session"):
+            request.session.setdefault("_yg_login", now)
+            request.session["_yg_seen"] = now
+        return response
+
+
+def _api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+class SecondFactorMiddleware:
+    """Administrator roles must pass TOTP after the password (等保 8.1.4.1d): until then every page except
+    enrolment/verification redirects there, and the API answers 403."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "is_admin_role", False)
+            and not getattr(user, "is_verified", lambda: False)()  # set by django_otp's OTPMiddleware
+            and not request.path.startswith(OPEN_PATHS)
+        ):
+            if _api(request):
+                return JsonResponse({"detail": _("管理员账号须先完成动态口令验证")}, status=403)
+            return redirect(f"/account/otp/verify/?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+def password_expired(user: object) -> bool:
+    days = settings.PASSWORD_MAX_AGE_DAYS
+    changed = getattr(user, "password_changed_at", None)
+    return bool(days) and changed is not None and (timezone.now() - changed).days >= days
+
+
+class PasswordExpiryMiddleware:
+    """A password older than ``PASSWORD_MAX_AGE_DAYS`` must be changed before anything else (ADR 0003)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(OPEN_PATHS) and password_expired(user):
+            if _api(request):
+                return JsonResponse({"detail": _("密码已过期，请先在网页上修改密码")}, status=403)
+            return redirect("/account/password/?expired=1")
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """``Content-Security-Policy`` from settings on every response that has none (scripts: own files only)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+def _rate(spec: str) -> tuple[int, int]:
+    count, _sep, seconds = spec.partition("/")
+    return int(count), int(seconds or 60)
+
+
+def _client_key(request: HttpRequest) -> str:
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        return "t:" + hashlib.sha256(auth[7:].strip().encode()).hexdigest()[:32]
+    return "ip:" + (request.META.get("REMOTE_ADDR") or "-")
+
+
+class RateLimitMiddleware:
+    """Fixed-window limits in the cache: the API per token (or address), login posts per address; over the
+    limit answers 429 with ``Retry-After``. With several workers use a shared cache (Redis, database)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _api(request):
+            limited = self._hit("api", _client_key(request), settings.API_RATE_LIMIT)
+        elif request.path == "/login/" and request.method == "POST":
+            limited = self._hit(
+                "login", "ip:" + (request.META.get("REMOTE_ADDR") or "-"), settings.LOGIN_RATE_LIMIT
+            )
+        else:
+            limited = None
+        if limited is not None:
+            response = JsonResponse({"detail": _("请求过于频繁，请稍后再试")}, status=429)
+            response["Retry-After"] = str(limited)
+            return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _hit(scope: str, key: str, spec: str) -> int | None:
+        """Count this request; the seconds to wait when over the limit, else None."""
+        limit, seconds = _rate(spec)
+        window = int(time.time() // seconds)
+        cache_key = f"yigai:rl:{scope}:{key}:{window}"
+        cache.add(cache_key, 0, timeout=seconds + 1)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # evicted between add and incr
+            cache.set(cache_key, 1, timeout=seconds + 1)
+            count = 1
+        if count > limit:
+            return seconds - int(time.time()) % seconds or 1
+        return None
