@@ -16,6 +16,7 @@ app = typer.Typer(
 from yigai.cli import extract as _extract  # noqa: E402,F401
 from yigai.cli import indicators as _indicators  # noqa: E402,F401
 from yigai.cli import ledger as _ledger  # noqa: E402,F401
+from yigai.cli import ledger_excel as _ledger_excel  # noqa: E402,F401
 from yigai.cli import platform as _platform  # noqa: E402,F401
 from yigai.cli import security as _security  # noqa: E402,F401
 
