@@ -42,7 +42,11 @@ def test_county_user_cannot_read_another_county(client, two_counties, make_user)
         {"org": "131000", "period": "2023", "level": "county"},
         **city,
     ).json()
-    assert [(r["org_unit"], r["value"]) for r in rows][:3] == [("131002", 7.5), ("131003", 4.0), ("131022", None)]
+    assert [(r["org_unit"], r["value"]) for r in rows][:3] == [
+        ("131002", 7.5),
+        ("131003", 4.0),
+        ("131022", None),
+    ]
     city_row = client.get(
         "/api/indicators/BEDS_PER_1000/compute", {"org": "131000", "period": "2023"}, **city
     ).json()

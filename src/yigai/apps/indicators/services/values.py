@@ -146,7 +146,7 @@ def outliers_refresh(*, series: Iterable[tuple[int, int, str, str]]) -> int:
 
 @transaction.atomic
 def values_enter(
-    *, user: User | None, org_unit: OrgUnit, period: str, entries: dict[tuple[str, str], float | None]
+    *, user: User | None, org_unit: OrgUnit, period: str, entries: dict[tuple[str, str], float | str | None]
 ) -> int:
     """Store a data-entry form: ``(element code, option) → value`` (None leaves a cell as it is).
 
