@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", include("yigai.apps.plans.urls")),
     path("orgunits/", include("yigai.apps.orgunits.urls")),
+    path("ledger/", include("yigai.apps.ledger.urls")),
     path("indicators/", include("yigai.apps.indicators.urls")),
     path("account/", include("yigai.apps.accounts.urls")),
     path("audit/", include("yigai.apps.audit.urls")),

@@ -1,0 +1,123 @@
+"""Reads for the ledger pages: which plans' ledgers a user sees, the warning board (预警看板) and the
+timeline (挂图作战). Everything starts from the jurisdiction selectors (``item_list`` / ``warnings_for``),
+so a page never shows an item its reader could not open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from yigai.apps.accounts.models import User
+from yigai.apps.ledger.adapters import place_unit
+from yigai.apps.ledger.selectors import ItemFilters, ItemLight, item_list
+from yigai.apps.plans.models import Plan
+from yigai.core.ledger import COLOURS
+
+#: Chart colours per warning colour (the sheet uses paler fills of the same hues).
+HEX = {"red": "#d9363e", "orange": "#ef8a2c", "yellow": "#f0b400", "blue": "#3a7bd5",
+       "green": "#3ba272", "grey": "#a0a4ab", "none": "#7f8c9a"}  # fmt: skip
+LIT = ("red", "orange", "yellow", "blue")  # colours that call for attention, worst first
+
+
+def ledger_plans(*, user: User) -> QuerySet[Plan]:
+    """Plans with at least one ledger item the user may see, with that count."""
+    visible = item_list(user=user).values("ledger__plan_id")
+    return (
+        Plan.objects.filter(pk__in=visible)
+        .select_related("org_unit")
+        .annotate(n_items=Count("ledger__items", distinct=True))
+        .order_by("pk")
+    )
+
+
+def access_ledger_plan(*, user: User, plan_id: int) -> Plan:
+    """The plan if the user sees at least one of its ledger items, else 404."""
+    plan = ledger_plans(user=user).filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404("找不到该方案的工作台账")
+    return plan
+
+
+def filter_colour(lights: list[ItemLight], colour: str) -> list[ItemLight]:
+    return [x for x in lights if not colour or x.warning.colour == colour]
+
+
+def place_of(light: ItemLight) -> str:
+    """The county an item is placed in, or its city / province for items above county level."""
+    return light.item.org_unit.name
+
+
+@dataclass
+class Board:
+    colours: list[tuple[str, str]]  # (colour, label as the scheme names it), worst first
+    by_unit: list[tuple[str, dict[str, int], int]]
+    by_place: list[tuple[str, dict[str, int], int]]
+    totals: dict[str, int]
+    attention: list[ItemLight]
+    chart: dict[str, Any] = field(default_factory=dict)
+
+
+def _table(lights: list[ItemLight], key: Any) -> list[tuple[str, dict[str, int], int]]:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for light in lights:
+        counts[key(light)][light.warning.colour] += 1
+    rows = [(name, dict(c), sum(c.values())) for name, c in counts.items()]
+    return sorted(rows, key=lambda r: (*(-r[1].get(c, 0) for c in LIT), -r[2], r[0]))[:200]
+
+
+def warning_board(lights: list[ItemLight]) -> Board:
+    """Counts by colour per responsible unit and per place, and the lit items (red first)."""
+    labels: dict[str, str] = {}
+    for light in lights:
+        labels.setdefault(light.warning.colour, light.warning.label)
+    colours = [(c, labels[c]) for c in COLOURS if c in labels]
+    by_place = _table(lights, place_of)
+    totals = dict(Counter(x.warning.colour for x in lights))
+    attention = sorted(
+        (x for x in lights if x.warning.colour in LIT),
+        key=lambda x: (LIT.index(x.warning.colour), x.item.deadline, x.item.code),
+    )
+    chart = {
+        "places": [name for name, _, _ in by_place][:40][::-1],
+        "series": [
+            {"name": label, "colour": HEX.get(c, "#888"),
+             "data": [counts.get(c, 0) for _, counts, _ in by_place[:40]][::-1]}
+            for c, label in colours
+        ],
+    }  # fmt: skip
+    return Board(colours, _table(lights, place_unit_of), by_place, totals, attention, chart)
+
+
+def place_unit_of(light: ItemLight) -> str:
+    return place_unit(light.item)
+
+
+def timeline_data(lights: list[ItemLight], today: dt.date) -> dict[str, Any]:
+    """The 挂图作战 chart: one bar per item from start to deadline, its milestones, today, flags."""
+    rows = []
+    for light in lights:
+        i, w = light.item, light.warning
+        rows.append({
+            "code": i.code, "title": (i.title or i.text)[:28], "unit": place_unit(i),
+            "start": min(i.start, i.deadline).isoformat(), "end": i.deadline.isoformat(),
+            "colour": HEX.get(w.colour, "#888"), "warning": w.label, "reason": w.reason,
+            "status": light.status_label, "progress": i.progress,
+            "closed": i.status == "closed", "withdrawn": i.status == "withdrawn",
+            "overdue": light.status_label == "已逾期",
+            "milestones": [{"name": m.name, "due": m.due.isoformat()} for m in i.milestones.all()],
+            "url": f"/ledger/items/{i.code}/",
+        })  # fmt: skip
+    return {"today": today.isoformat(), "rows": rows}
+
+
+def places_in(plan_id: int, user: User) -> list[tuple[str, str]]:
+    """(code, name) of the org units the user's visible items of a plan sit in, for the county filter."""
+    qs = item_list(user=user, filters=ItemFilters(plan=plan_id))
+    seen = dict(qs.values_list("org_unit__code", "org_unit__name").distinct())
+    return sorted(seen.items())
