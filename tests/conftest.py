@@ -88,3 +88,12 @@ def make_user(orgunits: None) -> Callable[..., Any]:
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Any:
+    """Rate-limit counters live in the (local-memory) cache: every test starts with none."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()

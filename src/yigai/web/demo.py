@@ -11,7 +11,8 @@ from importlib import resources
 
 from django.db import transaction
 
-from yigai.apps.accounts.models import Role
+from yigai.apps.accounts.models import ADMIN_ROLES, Role
+from yigai.apps.accounts.otp import otp_device_preset, otp_enrolled
 from yigai.apps.accounts.services import user_upsert
 from yigai.apps.indicators.demo_data import demo_targets_link, demo_values_load
 from yigai.apps.ledger.demo import ledger_demo_load
@@ -32,7 +33,13 @@ DEMO_USERS = [
     ("leader", Role.LEADER, "130000", "省卫生健康委", "分管领导（示例）"),
     ("reporter_xx", Role.UNIT_REPORTER, "130638", "县（市、区）人民政府", "雄县政府填报员（示例）"),
     ("reporter_rc", Role.UNIT_REPORTER, "130629", "县（市、区）人民政府", "容城县政府填报员（示例）"),
+    ("secadmin", Role.SECURITY_ADMIN, "130000", "省卫生健康委", "安全管理员（示例）"),
+    ("auditor", Role.AUDIT_ADMIN, "130000", "省卫生健康委", "审计管理员（示例）"),
 ]
+# 示例 only: the administrator demo accounts share this TOTP key (RFC 4226's test key "12345678901234567890"),
+# printed by `yigai demo` so the second factor can be tried; real accounts enrol their own at first login.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
+DEMO_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # the same key in base32, for authenticator apps
 DEMO_GROUPS = [("huanjing", "环京地区", ["130600", "131000", "130700", "130800"])]
 
 
@@ -82,11 +89,13 @@ def demo_load() -> DemoReport:
         report.plans.append((name, result.plan.pk, result.created))
     for login, role, code, unit_name, display in DEMO_USERS:
         org_unit = OrgUnit.objects.get(code=code)
-        _, created = user_upsert(
+        user, created = user_upsert(
             username=login, password=DEMO_PASSWORD, role=role, org_unit=org_unit,
             unit=unit_ensure(name=unit_name), display_name=display, is_demo=True,
         )  # fmt: skip
         report.users.append((login, str(Role(role).label), org_unit.name, created))
+        if role in ADMIN_ROLES and not otp_enrolled(user=user):
+            otp_device_preset(user=user, key_hex=DEMO_TOTP_KEY)
     report.users += ledger_demo_load()  # ledger state and Langfang users (示例数据)
     indicators_demo_load()  # values for every county 2019-2024 and the plans' targets linked (示例数据)
     return report

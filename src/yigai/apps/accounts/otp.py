@@ -73,7 +73,6 @@ def otp_verify(*, request: HttpRequest, user: User, token: str) -> bool:
     return ok
 
 
-@transaction.atomic
 def otp_device_reset(*, actor: User | None, user: User) -> int:
     """Remove a user's devices (lost phone); they enrol again at next login. Security administrator only."""
     from yigai.apps.accounts.models import Role
@@ -81,8 +80,9 @@ def otp_device_reset(*, actor: User | None, user: User) -> int:
     if actor is not None and actor.role != Role.SECURITY_ADMIN:
         audit_record(actor=actor, action="otp.reset", obj=user, result=Result.DENIED)
         raise PermissionError("只有安全管理员可以重置动态口令设备")
-    n, _ = TOTPDevice.objects.filter(user=user).delete()
-    audit_record(actor=actor, action="otp.reset", obj=user, details={"devices": n})
+    with transaction.atomic():  # not around the refusal above: a denied attempt stays recorded
+        n, _ = TOTPDevice.objects.filter(user=user).delete()
+        audit_record(actor=actor, action="otp.reset", obj=user, details={"devices": n})
     return int(n)
 
 

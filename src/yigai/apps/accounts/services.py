@@ -81,7 +81,6 @@ def _apply_role(user: User, role: Role) -> None:
     user.is_staff = user.is_superuser = role == Role.ADMIN
 
 
-@transaction.atomic
 def user_role_set(*, actor: User | None, user: User, role: Role | str, request: Any = None) -> User:
     """Change a user's role: the security administrator's task (``actor=None``: the command line)."""
     role = Role(role)
@@ -98,15 +97,13 @@ def user_role_set(*, actor: User | None, user: User, role: Role | str, request: 
         )  # fmt: skip
         raise
     before = user.role
-    _apply_role(user, role)
-    user.save(update_fields=["role", "is_staff", "is_superuser"])
-    audit_record(
-        actor=actor,
-        action="user.role_change",
-        obj=user,
-        request=request,
-        details={"role": role.value, "before": before},
-    )
+    with transaction.atomic():  # not around the refusal above: a denied attempt stays recorded
+        _apply_role(user, role)
+        user.save(update_fields=["role", "is_staff", "is_superuser"])
+        audit_record(
+            actor=actor, action="user.role_change", obj=user, request=request,
+            details={"role": role.value, "before": before},
+        )  # fmt: skip
     return user
 
 
