@@ -96,7 +96,9 @@ def _print_demo(report: Any) -> None:
         typer.echo(f"  {login:<12} {role}　{place}")
     from yigai.web.demo import DEMO_TOTP_SECRET
 
-    typer.echo(f"管理员账号（admin、secadmin、auditor）登录后须输入动态口令；示例密钥（仅供演示）：{DEMO_TOTP_SECRET}")
+    typer.echo(
+        f"管理员账号（admin、secadmin、auditor）登录后须输入动态口令；示例密钥（仅供演示）：{DEMO_TOTP_SECRET}"
+    )
 
 
 def _serve(host: str, port: int) -> None:
