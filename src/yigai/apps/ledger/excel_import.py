@@ -261,8 +261,8 @@ class _Checker:
         percent = _percent(pct_text) if edited[PERCENT] else item.progress
         if isinstance(percent, str):
             errors.append(_err(n, PERCENT, percent, code))
-        target = STATUS_LABELS.get(status_text) if edited[STATUS] else Status(item.status)
-        if target is None:
+        target = STATUS_LABELS.get(status_text) if edited[STATUS] else None  # None: as the workflow leaves it
+        if edited[STATUS] and target is None:
             errors.append(
                 _err(
                     n, STATUS, f"“{status_text}”不是有效的完成状态（可选：{'、'.join(STATUS_LABELS)}）", code
@@ -271,12 +271,12 @@ class _Checker:
         if errors:
             self.p.errors += errors
             return
-        assert target is not None and not isinstance(percent, str)
+        assert not isinstance(percent, str)
         new_text = text if edited[TEXT] else item.progress_text
         report = (edited[TEXT] and text != item.progress_text.strip()) or (
             edited[PERCENT] and percent is not None and percent != item.progress
         )
-        if not report and target.value == item.status:
+        if not report and (target is None or target.value == item.status):
             self.p.unchanged += 1  # already as the file says (e.g. the same file uploaded again)
             return
         if item.version != int(cell_text(r.values[VERSION])):
@@ -289,7 +289,7 @@ class _Checker:
         self.p.conflicts.append(RowConflict(r.n, r.code, item.title, _err(r.n, "", message, r.code),
                                             _current(item), dict(zip(TRACKED, tracked, strict=True))))  # fmt: skip
 
-    def _plan(self, r: _Row, item: LedgerItem, text: str, percent: int | None, report: bool, target: Status) -> None:  # fmt: skip
+    def _plan(self, r: _Row, item: LedgerItem, text: str, percent: int | None, report: bool, target: Status | None) -> None:  # fmt: skip
         n, code = r.n, r.code
         try:
             actor = Actor(self.user.username, item_role(user=self.user, item=item))
@@ -316,15 +316,16 @@ class _Checker:
             if percent is not None and percent != item.progress:
                 changes.append(FieldChange(PERCENT, cell_text(item.progress), str(percent)))
         actions: tuple[Action, ...] = ()
-        if target is not state.status:
+        if target is not None and target is not state.status:
             path = _status_path(state, target, actor, item.evidence.count())
             if isinstance(path, str):
                 self.p.errors.append(_err(n, STATUS, path, code))
                 return
             actions = path
-        if target.value != item.status:
-            auto = "（随进展报送自动变更）" if not actions else ""
-            changes.append(FieldChange(STATUS, item.get_status_display(), target.label + auto))
+        final = target or state.status
+        if final.value != item.status:
+            auto = "（随进展报送自动变更）" if target is None else ""
+            changes.append(FieldChange(STATUS, item.get_status_display(), final.label + auto))
         self.p.changes.append(RowChange(
             n, code, item.pk, item.version, item.title, adapters.place_unit(item), tuple(changes),
             (text.strip(), percent) if report else None, actions,
