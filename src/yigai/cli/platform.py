@@ -246,10 +246,10 @@ def token(
     name: Annotated[str, typer.Option("--name", help="令牌用途说明")] = "命令行生成",
 ) -> None:
     _ready()
-    from yigai.apps.accounts.models import User
+    from yigai.apps.accounts.selectors import user_get
     from yigai.apps.accounts.services import api_token_create
 
-    user = User.objects.filter(username=username).first()
+    user = user_get(username=username)
     if user is None:
         _fail(f"用户不存在：{username}")
     typer.echo(api_token_create(user=user, name=name))  # type: ignore[arg-type]  # checked above
