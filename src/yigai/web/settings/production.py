@@ -23,3 +23,14 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YIGAI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# HTTPS only (等保 8.1.4.1c; ASVS 3.4.1): HSTS for a year with subdomains, redirect plain HTTP. Behind a
+# TLS-terminating proxy set YIGAI_PROXY_SSL_HEADER=1 so Django trusts its X-Forwarded-Proto header.
+SECURE_HSTS_SECONDS = int(os.environ.get("YIGAI_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_SSL_REDIRECT = os.environ.get("YIGAI_SSL_REDIRECT", "1") == "1"
+if os.environ.get("YIGAI_PROXY_SSL_HEADER") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured("生产环境的 YIGAI_SECRET_KEY 过弱：至少 50 个字符、随机生成")
