@@ -67,7 +67,7 @@
           return head + "<br>" + r.status + " · " + r.warning + (r.reason ? "：" + r.reason : "") + extra;
         },
       },
-      grid: { left: 10, right: 50, top: 30, bottom: 50, containLabel: true },
+      grid: { left: 10, right: 50, top: 52, bottom: 50, containLabel: true },
       xAxis: { type: "time", min: min, max: max, position: "top", splitLine: { show: true, lineStyle: { color: "#eef0f3" } } },
       yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 260, overflow: "truncate" } },
       dataZoom: [
@@ -89,7 +89,7 @@
           },
           markLine: {
             silent: true, symbol: "none", lineStyle: { color: "#b8232b", type: "dashed", width: 2 },
-            label: { formatter: el.dataset.today || "", position: "start", color: "#b8232b" },
+            label: { formatter: el.dataset.today || "", position: "start", distance: 22, color: "#b8232b", fontWeight: "bold" },
             data: [{ xAxis: today }],
           },
         },
