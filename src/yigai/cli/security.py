@@ -1,4 +1,5 @@
-"""Security commands: ``yigai audit verify|prune``, ``yigai user role|disable|otp-reset``.
+"""Security commands: ``yigai audit verify|prune``, ``yigai user role|disable|otp-reset``, ``yigai backup``,
+``yigai backup-verify``, ``yigai restore``.
 
 Run by the operator on the server (the command line has the operator's full rights; every change is
 recorded in the audit log as ``cli:<os user>``).
@@ -7,12 +8,13 @@ recorded in the audit log as ``cli:<os user>``).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from yigai.cli import app
-from yigai.cli.platform import _fail, _ready, user_errors
+from yigai.cli.platform import _fail, _ready, _setup, user_errors
 
 audit_app = typer.Typer(help="审计记录：校验哈希链、清理超过保留期的记录。", no_args_is_help=True)
 user_app = typer.Typer(help="账号管理：角色（三员分立）、停用、重置动态口令。", no_args_is_help=True)
@@ -121,3 +123,58 @@ def user_otp_reset(username: Annotated[str, typer.Argument(help="用户名")]) -
 
     n = otp_device_reset(actor=None, user=_user(username))
     typer.echo(f"已删除 {username} 的 {n} 个动态口令设备")
+
+
+@app.command(help="备份数据库和数据目录（佐证材料等）到一个 .tar 文件，含校验清单；写完即校验。")
+@user_errors
+def backup(
+    out: Annotated[Path, typer.Option("--out", help="备份目录（默认 数据目录/backups）")] = Path(""),
+) -> None:
+    _ready()
+    from django.conf import settings
+
+    from yigai.apps.backup.services import BackupError, backup_create
+
+    target = out if str(out) else Path(settings.DATA_DIR) / "backups"
+    try:
+        info = backup_create(out_dir=target)
+    except BackupError as exc:
+        _fail(str(exc))
+    m = info.manifest
+    rows = sum(t["rows"] for t in m["tables"].values())
+    typer.echo(
+        f"已备份：{info.path}（{m['vendor']}，{len(m['tables'])} 张表 {rows} 行，文件 {len(m['files'])} 个，已校验）"
+    )
+
+
+@app.command(name="backup-verify", help="校验备份文件：清单中每个成员的 SHA-256。")
+@user_errors
+def backup_verify(file: Annotated[Path, typer.Argument(help="备份文件 .tar")]) -> None:
+    _setup()
+    from yigai.apps.backup.services import BackupError, backup_verify
+
+    try:
+        m = backup_verify(path=file)
+    except BackupError as exc:
+        _fail(str(exc))
+    typer.echo(f"备份完好：{file}（{m['created_at']}，{m['vendor']}，文件 {len(m['files'])} 个）")
+
+
+@app.command(help="从备份恢复数据库和数据目录（覆盖现有数据），恢复后逐表核对校验和并记入审计。")
+@user_errors
+def restore(
+    file: Annotated[Path, typer.Argument(help="备份文件 .tar")],
+    yes: Annotated[bool, typer.Option("--yes", help="不再确认")] = False,
+) -> None:
+    _setup()
+    from yigai.apps.backup.services import BackupError, backup_restore
+
+    if not yes and not typer.confirm(f"将用 {file} 覆盖当前数据库和数据目录，确定吗？", default=False):
+        _fail("已取消（未做任何改动）；不经确认可加 --yes")
+    try:
+        report = backup_restore(path=file)
+    except BackupError as exc:
+        _fail(str(exc))
+    if not report.ok:
+        _fail(f"恢复后数据与备份不一致：{'、'.join(report.mismatched)}")
+    typer.echo(f"已恢复：{report.tables} 张表 {report.rows} 行，与备份逐表一致（用时 {report.seconds} 秒）")
