@@ -25,6 +25,7 @@ test: $(STAMP) browser-deps lint typecheck unit unit-pg
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/bandit -q -r src -c pyproject.toml
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

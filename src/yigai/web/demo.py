@@ -23,7 +23,7 @@ from yigai.apps.plans.services import plan_import, plan_publish
 from yigai.apps.units.services import unit_ensure, units_load_directory
 from yigai.core.parse import extractor_fingerprint
 
-DEMO_PASSWORD = "yigai2026"
+DEMO_PASSWORD = "yigai2026"  # nosec B105  # the printed password of 示例 accounts, by design
 # username, role, org unit code, unit, display name
 DEMO_USERS = [
     ("admin", Role.ADMIN, "130000", "省卫生健康委", "系统管理员（示例）"),
@@ -39,7 +39,7 @@ DEMO_USERS = [
 # 示例 only: the administrator demo accounts share this TOTP key (RFC 4226's test key "12345678901234567890"),
 # printed by `yigai demo` so the second factor can be tried; real accounts enrol their own at first login.
 DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
-DEMO_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # the same key in base32, for authenticator apps
+DEMO_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # nosec B105  # 示例 key above, base32 for authenticator apps
 DEMO_GROUPS = [("huanjing", "环京地区", ["130600", "131000", "130700", "130800"])]
 
 

@@ -140,7 +140,7 @@ def backup_create(*, out_dir: Path) -> BackupInfo:
             tar.add(Path(tmp) / "manifest.json", "manifest.json")
             tar.add(dump, "database.dump")
             for f in files:
-                tar.add(root / f["path"], f"files/{f['path']}")
+                tar.add(root / str(f["path"]), f"files/{f['path']}")
     backup_verify(path=target)
     return BackupInfo(path=target, manifest=manifest)
 
