@@ -11,20 +11,12 @@ exported) and it differs from what is stored, so uploading the same file again c
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import re
-import zipfile
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
 from yigai.apps.accounts.models import User
 from yigai.apps.ledger import adapters
@@ -33,7 +25,6 @@ from yigai.apps.ledger.excel_layout import (
     CODE,
     DEADLINE,
     PERCENT,
-    SHEET,
     STATUS,
     STATUS_LABELS,
     TEXT,
@@ -42,6 +33,7 @@ from yigai.apps.ledger.excel_layout import (
     cell_text,
     changed_cells,
 )
+from yigai.apps.ledger.excel_reading import Row, open_sheet, parse_date, parse_percent, sheet_rows
 from yigai.apps.ledger.models import LedgerItem
 from yigai.apps.ledger.selectors import access_item, item_role
 from yigai.apps.ledger.services import Conflict, LedgerError, item_transition, progress_report_submit
@@ -58,8 +50,6 @@ from yigai.core.ledger import (
 )
 from yigai.core.ledger.workflow import REASON_REQUIRED
 
-REQUIRED = (CODE, VERSION, CHECK, *TRACKED)
-#: Actions a status cell may stand for (the others need a reason, a date, or are reports).
 _CELL_ACTIONS = frozenset(Action) - REASON_REQUIRED - {
     Action.REQUEST_EXTENSION, Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION, Action.REPORT_PROGRESS,
 }  # fmt: skip
@@ -123,53 +113,6 @@ def _err(row: int, column: str, reason: str, code: str = "") -> str:
     return f"{where}：{reason}"
 
 
-def _open(file_name: str, data: bytes) -> tuple[Worksheet, int, dict[str, int]] | str:
-    """(sheet, header row, header → column index) or the file-level error."""
-    try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        return f"{file_name}：不是有效的 Excel（.xlsx）文件，请上传从本系统导出的工作台账"
-    sheets = ([wb[SHEET]] if SHEET in wb.sheetnames else []) + [w for w in wb.worksheets if w.title != SHEET]
-    for ws in sheets:
-        for r in range(1, min(ws.max_row, 10) + 1):
-            headers = [cell_text(c.value) for c in ws[r]]
-            if CODE in headers:
-                cols = {h: i for i, h in enumerate(headers) if h}
-                missing = [h for h in REQUIRED if h not in cols]
-                if missing:
-                    return f"{file_name} 工作表“{ws.title}”第{r}行：缺少列 {'、'.join(missing)}（请勿删除或改名表头）"
-                return ws, r, cols
-    return (
-        f"{file_name}：找不到“{CODE}”列。请上传从本系统导出的工作台账（工作表“{SHEET}”），"
-        "不要删除隐藏列或换用其他工作表"
-    )
-
-
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", cell_text(value))
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
-    except ValueError:
-        return None
-
-
-def _percent(text: str) -> int | str | None:
-    """The percent, None when blank, or the error."""
-    if not text:
-        return None
-    try:
-        number = float(text.rstrip("%％"))
-    except ValueError:
-        return f"“{text}”不是数字，须为 0–100 的整数"
-    if not number.is_integer() or not 0 <= number <= 100:
-        return f"“{text}”须为 0–100 的整数"
-    return int(number)
-
-
 def _status_path(state: ItemState, target: Status, actor: Actor, evidence: int) -> tuple[Action, ...] | str:
     """The shortest run of cell-expressible actions from ``state`` to ``target``, or why there is none."""
     now = timezone.now()
@@ -198,23 +141,6 @@ def _status_path(state: ItemState, target: Status, actor: Actor, evidence: int) 
     return f"事项处于“{state.status.label}”状态，不能直接改为“{target.label}”"
 
 
-@dataclass
-class _Row:
-    n: int
-    code: str
-    values: dict[str, Any]
-
-
-def _rows(ws: Worksheet, header: int, cols: dict[str, int]) -> list[_Row]:
-    found = []
-    for n, cells in enumerate(ws.iter_rows(min_row=header + 1, values_only=True), start=header + 1):
-        values = {h: cells[i] if i < len(cells) else None for h, i in cols.items()}
-        if all(cell_text(values[h]) == "" for h in (CODE, TEXT, PERCENT, STATUS)):
-            continue
-        found.append(_Row(n, cell_text(values[CODE]), values))
-    return found
-
-
 def _current(item: LedgerItem) -> dict[str, str]:
     return {TEXT: item.progress_text, PERCENT: cell_text(item.progress),
             STATUS: item.get_status_display(), DEADLINE: item.deadline.isoformat()}  # fmt: skip
@@ -226,7 +152,7 @@ class _Checker:
     def __init__(self, user: User, preview: Preview) -> None:
         self.user, self.p = user, preview
 
-    def row(self, r: _Row, item: LedgerItem) -> None:
+    def row(self, r: Row, item: LedgerItem) -> None:
         v, n, code = r.values, r.n, r.code
         tracked = [cell_text(v[h]) for h in TRACKED]
         if not cell_text(v[VERSION]).isdigit():
@@ -247,18 +173,18 @@ class _Checker:
             return
         self._check(r, item, edited, tracked)
 
-    def _check(self, r: _Row, item: LedgerItem, edited: dict[str, bool], tracked: list[str]) -> None:
+    def _check(self, r: Row, item: LedgerItem, edited: dict[str, bool], tracked: list[str]) -> None:
         n, code, errors = r.n, r.code, []
         text, pct_text, status_text, _ = tracked
         if edited[DEADLINE]:
-            day = _date(r.values[DEADLINE])
+            day = parse_date(r.values[DEADLINE])
             if day is None:
                 errors.append(_err(n, DEADLINE, f"“{tracked[3]}”不是日期（应如 2026-12-31）", code))
             elif day != item.deadline:
                 errors.append(
                     _err(n, DEADLINE, "完成时限不能在表格中修改，如需延期请在事项页面申请延期", code)
                 )
-        percent = _percent(pct_text) if edited[PERCENT] else item.progress
+        percent = parse_percent(pct_text) if edited[PERCENT] else item.progress
         if isinstance(percent, str):
             errors.append(_err(n, PERCENT, percent, code))
         target = STATUS_LABELS.get(status_text) if edited[STATUS] else None  # None: as the workflow leaves it
@@ -284,12 +210,12 @@ class _Checker:
             return
         self._plan(r, item, new_text, percent if report else None, report, target)
 
-    def _conflict(self, r: _Row, item: LedgerItem, tracked: list[str]) -> None:
+    def _conflict(self, r: Row, item: LedgerItem, tracked: list[str]) -> None:
         message = "导出后该事项已被他人修改，本行未导入；请核对后重新导出再填写"
         self.p.conflicts.append(RowConflict(r.n, r.code, item.title, _err(r.n, "", message, r.code),
                                             _current(item), dict(zip(TRACKED, tracked, strict=True))))  # fmt: skip
 
-    def _plan(self, r: _Row, item: LedgerItem, text: str, percent: int | None, report: bool, target: Status | None) -> None:  # fmt: skip
+    def _plan(self, r: Row, item: LedgerItem, text: str, percent: int | None, report: bool, target: Status | None) -> None:  # fmt: skip
         n, code = r.n, r.code
         try:
             actor = Actor(self.user.username, item_role(user=self.user, item=item))
@@ -335,11 +261,11 @@ class _Checker:
 def preview(*, user: User, file_name: str, data: bytes) -> Preview:
     """What the file would change, and every row that is wrong or in conflict. Writes nothing."""
     p = Preview(file_name)
-    opened = _open(file_name, data)
+    opened = open_sheet(file_name, data)
     if isinstance(opened, str):
         p.errors.append(opened)
         return p
-    rows = _rows(*opened)
+    rows = sheet_rows(*opened)
     p.rows_read = len(rows)
     codes = {r.code for r in rows if r.code}
     items = {i.code: i for i in LedgerItem.objects.filter(code__in=codes)}
