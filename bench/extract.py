@@ -50,7 +50,9 @@ def main() -> None:
         size = len(text.encode("utf-8")) / 1e6
         secs = _time(lambda t=text, n=name: extract_text(n, t), args.repeat)
         doc = extract_text(name, text)
-        print(f"{name[:27]:<28}{size * 1000:>9.1f}{len(doc.tasks):>7}{len(doc.targets):>8}{secs:>9.3f}{size / secs:>8.2f}")
+        print(
+            f"{name[:27]:<28}{size * 1000:>9.1f}{len(doc.tasks):>7}{len(doc.targets):>8}{secs:>9.3f}{size / secs:>8.2f}"
+        )
 
     # A large document: the annex-structured plan (004) and the task table (003) repeated, so
     # that structure, tables and targets all scale. Each copy is a new annex.
@@ -67,10 +69,14 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
     floor = _time(lambda: big.encode("utf-8").decode("utf-8").split("\n"), args.repeat)
     naive = _time(lambda: _naive(big), args.repeat)
-    print(f"yigai extract      {secs:8.2f} s   {size / secs:6.2f} MB/s   tasks {len(doc.tasks)}   targets {len(doc.targets)}")
+    print(
+        f"yigai extract      {secs:8.2f} s   {size / secs:6.2f} MB/s   tasks {len(doc.tasks)}   targets {len(doc.targets)}"
+    )
     print(f"  peak RSS {rss:.0f} MB (before the run {rss0:.0f} MB)")
     print(f"decode + split     {floor:8.3f} s   {size / floor:6.1f} MB/s   (cost floor)")
-    print(f"naive regex pass   {naive:8.3f} s   {size / naive:6.1f} MB/s   (unit tags and % only, no structure)")
+    print(
+        f"naive regex pass   {naive:8.3f} s   {size / naive:6.1f} MB/s   (unit tags and % only, no structure)"
+    )
     print(f"ratio yigai / naive regex: {secs / naive:.1f}×")
     goal = size / secs >= 1.0
     print(f"goal ≥ 1 MB/s: {'met' if goal else 'NOT met'}")
