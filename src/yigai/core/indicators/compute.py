@@ -227,15 +227,33 @@ def _value_sql(ind: Indicator, catalogue: Catalogue) -> tuple[str, str, str]:
     return num, den, f"({num} * {ind.factor}.0 / NULLIF({den}, 0))"
 
 
-def _period_bounds(text: str) -> str:
-    """SQL giving (type rank, first month, last month) of a canonical period string column."""
-    y = f"CAST(substr({text}, 1, 4) AS INTEGER) * 12"
-    return (
-        f"CASE WHEN length({text}) = 4 THEN 0 WHEN substr({text}, 5, 1) = 'Q' THEN 1 ELSE 2 END AS type_rank, "
-        f"CASE WHEN length({text}) = 4 THEN {y} "
-        f"WHEN substr({text}, 5, 1) = 'Q' THEN {y} + (CAST(substr({text}, 6, 1) AS INTEGER) - 1) * 3 "
-        f"ELSE {y} + CAST(substr({text}, 5, 2) AS INTEGER) - 1 END AS p_start"
-    )
+_RANK_SQL = "CASE WHEN length(source) = 4 THEN 0 WHEN substr(source, 5, 1) = 'Q' THEN 1 ELSE 2 END"
+_CONTAINING_SQL: dict[str, str] = {
+    "year": "left(source, 4)",
+    "quarter": (
+        "CASE WHEN length(source) = 4 THEN NULL WHEN substr(source, 5, 1) = 'Q' THEN source "
+        "ELSE left(source, 4) || 'Q' || CAST((CAST(substr(source, 5, 2) AS INTEGER) + 2) // 3 AS VARCHAR) END"
+    ),
+    "month": "CASE WHEN length(source) = 6 AND substr(source, 5, 1) <> 'Q' THEN source END",
+}
+
+
+def _in_list(items: Iterable[str]) -> str:
+    return ", ".join(_literal(i) for i in items)
+
+
+def _target_sql(targets: Sequence[Period]) -> tuple[str, str]:
+    """(SELECT item giving each value row its requested period(s), pre-filter on the raw period column).
+
+    Canonical period strings need no parsing: the year containing ``202303`` is ``left(…, 4)``, and so on.
+    With one period type requested each row has one target; with several the row is repeated by
+    ``unnest``. The range filter (years from the first to the last target) lets the scan skip early.
+    """
+    kinds = [k for k in ("year", "quarter", "month") if any(t.type == k for t in targets)]
+    exprs = [_CONTAINING_SQL[k] for k in kinds]
+    target = exprs[0] if len(exprs) == 1 else f"unnest([{', '.join(exprs)}])"
+    first, last = min(t.year for t in targets), max(t.year for t in targets)
+    return f"{target} AS period", f"source >= '{first}' AND source < '{last + 1}'"
 
 
 def compute_sql(
@@ -252,6 +270,11 @@ def compute_sql(
     strings (``2023``, ``2023Q1``, ``202301``) and ``org_units_table(code, parent)``; returns columns
     ``indicator, org_unit, period, value, numerator, denominator``.
 
+    Built for 10⁸ rows (``bench/indicators.py``): the only per-row work is one scan with cheap string
+    functions and one hash aggregation; everything after works on one row per org unit, element and
+    period. The element columns are made by DuckDB's ``PIVOT`` (a list-based operator, far cheaper than
+    one ``FILTER`` aggregate per column) and summed up the tree once per org unit and period.
+
     >>> sql = compute_sql(["BEDS_PER_1000"], ["2023"], catalogue=__import__("yigai.core.indicators.catalogue", fromlist=["x"]).default_catalogue())
     >>> "WITH RECURSIVE" in sql and '"e_BEDS"' in sql
     True
@@ -259,22 +282,10 @@ def compute_sql(
     codes = None if indicators is None else [i.code if isinstance(i, Indicator) else i for i in indicators]
     chosen = needed_indicators(catalogue, codes)
     wanted = set(codes) if codes is not None else {i.code for i in chosen}
-    refs = sorted(_elements_of(chosen), key=lambda r: (r[0], r[1] or ""))
+    # Constant-only indicators read no element; a placeholder column keeps the statement's shape.
+    refs = sorted(_elements_of(chosen), key=lambda r: (r[0], r[1] or "")) or [("", None)]
     codes_used = sorted({code for code, _ in refs})
     targets = sorted({parse_period(p) for p in periods})
-    period_rows = ", ".join(
-        f"({_literal(str(p))}, {p.start_month}, {p.end_month}, {p.rank})" for p in targets
-    )
-    element_rows = ", ".join(
-        f"({_literal(c)}, {_literal(catalogue.element(c).aggregation)}, {_literal(catalogue.element(c).org_aggregation)})"
-        for c in codes_used
-    )
-    pivots = ",\n    ".join(
-        f"sum(value) FILTER (WHERE data_element = {_literal(code)}"
-        + ("" if option is None else f" AND disaggregation = {_literal(option)}")
-        + f") AS {_column(ElementRef(code, option))}"
-        for code, option in refs
-    )
     selects = []
     for ind in chosen:
         if ind.code not in wanted:
@@ -284,57 +295,84 @@ def compute_sql(
             f"SELECT {_literal(ind.code)} AS indicator, org_unit, period, {value} AS value, "
             f"{num} AS numerator, {den} AS denominator, t_start, t_rank FROM base"
         )
-    body = (
-        "\nUNION ALL\n".join(selects)
-        if selects
-        else "SELECT NULL AS indicator, NULL AS org_unit, NULL AS period, NULL AS value, NULL AS numerator, NULL AS denominator, NULL AS t_start, NULL AS t_rank WHERE false"
+    empty = "SELECT NULL AS indicator, NULL AS org_unit, NULL AS period, NULL AS value, NULL AS numerator, NULL AS denominator, NULL AS t_start, NULL AS t_rank WHERE false"
+    if not targets:
+        return f"SELECT indicator, org_unit, period, value, numerator, denominator FROM ({empty})"
+    target_rows = ", ".join(f"({_literal(str(p))}, {p.start_month}, {p.rank})" for p in targets)
+    columns = [_column(ElementRef(code, option)) for code, option in refs]
+    keys = [code if option is None else f"{code}.{option}" for code, option in refs]
+    options = [k for k in keys if "." in k]
+    element_rows = ", ".join(
+        f"({_literal(c)}, {_literal(catalogue.element(c).aggregation if c else 'sum')})" for c in codes_used
     )
-    p_end = "CASE WHEN type_rank = 0 THEN p_start + 11 WHEN type_rank = 1 THEN p_start + 2 ELSE p_start END"
+    target_item, prefilter = _target_sql(targets)
+    # A filter on 10⁸ rows costs as much as a join; worth it only when most elements are not needed.
+    if len(codes_used) * 2 < len(catalogue.data_elements):
+        prefilter += f" AND data_element IN ({_in_list(codes_used)})"
+    own_only = {c for c in codes_used if c and catalogue.element(c).org_aggregation == "none"}
+    option_rows = (
+        f"UNION ALL SELECT org_unit, period, data_element || '.' || disaggregation, value FROM timed "
+        f"WHERE data_element || '.' || disaggregation IN ({_in_list(options)})"
+        if options
+        else ""
+    )
+    tree_sums = ",\n    ".join(
+        f"sum({col}) FILTER (WHERE c.ancestor = c.descendant) AS {col}"
+        if ref[0] in own_only
+        else f"sum({col}) AS {col}"
+        for ref, col in zip(refs, columns, strict=True)
+    )
+    pivot_names = ", ".join(f"{_literal(k)} AS {col}" for k, col in zip(keys, columns, strict=True))
     return f"""WITH RECURSIVE
-targets(period, t_start, t_end, t_rank) AS (VALUES {period_rows}),
-elements(data_element, aggregation, org_aggregation) AS (VALUES {element_rows or "(NULL, NULL, NULL)"}),
+targets(period, t_start, t_rank) AS (VALUES {target_rows}),
+elements(data_element, aggregation) AS (VALUES {element_rows}),
 orgs AS (SELECT CAST(code AS VARCHAR) AS org_unit, CAST(parent AS VARCHAR) AS parent FROM {_identifier(org_units_table)}),
 closure(ancestor, descendant) AS (
   SELECT org_unit, org_unit FROM orgs
   UNION ALL
   SELECT o.parent, c.descendant FROM closure c JOIN orgs o ON o.org_unit = c.ancestor WHERE o.parent IS NOT NULL
 ),
-parsed AS (
-  SELECT CAST(v.org_unit AS VARCHAR) AS org_unit, v.data_element, v.disaggregation, CAST(v.value AS DOUBLE) AS value,
-    {_period_bounds("v.period")}
-  FROM {_identifier(values_table)} v JOIN elements e ON e.data_element = v.data_element
+ranked AS (  -- rule 1, per period type: sum, mean and latest (canonical strings sort in time within a type)
+  SELECT org_unit, data_element, disaggregation, period, type_rank,
+    sum(value) AS total, avg(value) AS mean, arg_max(value, source) AS latest
+  FROM (
+    SELECT org_unit, data_element, disaggregation, value, source, {_RANK_SQL} AS type_rank, {target_item}
+    FROM (
+      SELECT CAST(v.org_unit AS VARCHAR) AS org_unit, CAST(v.data_element AS VARCHAR) AS data_element,
+        CAST(v.disaggregation AS VARCHAR) AS disaggregation, CAST(v.value AS DOUBLE) AS value,
+        CAST(v.period AS VARCHAR) AS source
+      FROM {_identifier(values_table)} v
+    )
+    WHERE {prefilter}
+  )
+  GROUP BY org_unit, data_element, disaggregation, period, type_rank
 ),
-inside AS (
-  SELECT p.*, {p_end} AS p_end, t.period, e.aggregation, e.org_aggregation,
-    min(p.type_rank) OVER (PARTITION BY p.org_unit, p.data_element, p.disaggregation, t.period) AS coarsest
-  FROM parsed p JOIN targets t ON p.p_start >= t.t_start AND ({p_end}) <= t.t_end
-  JOIN elements e ON e.data_element = p.data_element
+timed AS (  -- the element's aggregation over time; the coarsest period type reported wins
+  SELECT r.org_unit, r.data_element, r.disaggregation, r.period,
+    arg_min(CASE e.aggregation WHEN 'sum' THEN r.total WHEN 'average' THEN r.mean ELSE r.latest END, r.type_rank) AS value
+  FROM ranked r JOIN elements e ON e.data_element = r.data_element
+  WHERE r.period IN ({_in_list(str(t) for t in targets)})
+  GROUP BY r.org_unit, r.data_element, r.disaggregation, r.period
 ),
-timed AS (
-  SELECT org_unit, data_element, disaggregation, period, any_value(org_aggregation) AS org_aggregation,
-    CASE any_value(aggregation) WHEN 'sum' THEN sum(value) WHEN 'average' THEN avg(value)
-      ELSE arg_max(value, p_start) END AS value
-  FROM inside WHERE type_rank = coarsest
-  GROUP BY org_unit, data_element, disaggregation, period
+own AS (  -- one row per org unit and period, one column per element (total) or element.option
+  PIVOT (
+    SELECT org_unit, period, data_element AS col, value FROM timed
+    {option_rows}
+  ) ON col IN ({pivot_names}) USING sum(value) GROUP BY org_unit, period
 ),
-rolled AS (
-  SELECT c.ancestor AS org_unit, t.data_element, t.disaggregation, t.period, sum(t.value) AS value
-  FROM timed t JOIN closure c ON c.descendant = t.org_unit
-  WHERE t.org_aggregation = 'sum' OR c.ancestor = c.descendant
-  GROUP BY c.ancestor, t.data_element, t.disaggregation, t.period
-),
-wide AS (
-  SELECT org_unit, period,
-    {pivots or "NULL AS e_none"}
-  FROM rolled GROUP BY org_unit, period
+rolled AS (  -- rule 2: ratio of sums needs sums — each unit plus its descendants (own value only for 'none')
+  SELECT c.ancestor AS org_unit, w.period,
+    {tree_sums}
+  FROM own w JOIN closure c ON c.descendant = w.org_unit
+  GROUP BY c.ancestor, w.period
 ),
 base AS (
   SELECT g.org_unit, g.period, g.t_start, g.t_rank, w.* EXCLUDE (org_unit, period)
   FROM (SELECT o.org_unit, t.period, t.t_start, t.t_rank FROM orgs o CROSS JOIN targets t) g
-  LEFT JOIN wide w ON w.org_unit = g.org_unit AND w.period = g.period
+  LEFT JOIN rolled w ON w.org_unit = g.org_unit AND w.period = g.period
 )
 SELECT indicator, org_unit, period, value, numerator, denominator FROM (
-{body}
+{chr(10).join(["UNION ALL " + s if i else s for i, s in enumerate(selects)]) or empty}
 ) ORDER BY indicator, org_unit, t_start, t_rank"""
 
 
