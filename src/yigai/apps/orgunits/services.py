@@ -90,10 +90,14 @@ class PopulationImportError(Exception):
 
 
 @transaction.atomic
-def population_import(*, file_name: str, data: bytes, is_demo: bool = False) -> int:
+def population_import(
+    *, file_name: str, data: bytes, is_demo: bool = False, within: str | None = None
+) -> int:
     """Import population per org unit and year from CSV or Excel; all rows or none.
 
     Columns (Chinese or English header): 代码/code, 年份/year, 人口/population. Returns rows stored.
+    ``within``: an org-unit path; rows for units outside that subtree are refused (a city's plan owner
+    imports its own city's figures, not another city's). None: no limit (the command line, admins).
     """
     rows, errors = read_population_file(file_name, data)
     units = {u.code: u for u in OrgUnit.objects.filter(code__in={r.code for r in rows})}
@@ -102,6 +106,12 @@ def population_import(*, file_name: str, data: bytes, is_demo: bool = False) -> 
         % {"file": file_name, "line": r.line, "column": LABELS["code"], "code": r.code}
         for r in rows
         if r.code not in units
+    ]
+    errors += [
+        gettext("%(file)s：第%(line)s行，列“%(column)s”：%(code)s 不在您的管辖范围内")
+        % {"file": file_name, "line": r.line, "column": LABELS["code"], "code": r.code}
+        for r in rows
+        if within is not None and r.code in units and not units[r.code].path.startswith(within)
     ]
     if errors:
         raise PopulationImportError(file_name, errors)

@@ -25,6 +25,14 @@ def orgunit_tree(request: AuthedRequest) -> HttpResponse:
     return render(request, "orgunits/tree.html", {"units": units, "form": PopulationForm()})
 
 
+def _jurisdiction(request: AuthedRequest) -> str | None:
+    """A plan owner imports figures for its own org-unit subtree only; the system admin for all."""
+    user = request.user
+    if user.role == "admin":
+        return None
+    return user.org_unit.path if user.org_unit else "\0"
+
+
 @login_required
 def population_import(request: AuthedRequest) -> HttpResponse:
     if request.user.role not in ("admin", "plan_owner"):
@@ -33,7 +41,9 @@ def population_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            n = services.population_import(file_name=upload.name, data=upload.read())
+            n = services.population_import(
+                file_name=upload.name, data=upload.read(), within=_jurisdiction(request)
+            )
         except services.PopulationImportError as exc:
             return render(request, "orgunits/population_errors.html", {"errors": exc.errors}, status=400)
         messages.success(request, gettext("已导入 %(n)s 行人口数据") % {"n": n})
