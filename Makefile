@@ -36,7 +36,7 @@ unit: $(STAMP)
 # The database tests a second time on PostgreSQL (127.0.0.1:5432, trust auth, database `test`).
 # Outside CI an unreachable server skips this run with a visible message; under CI=true it fails.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-PG_TESTS := tests/apps tests/web tests/cli
+PG_TESTS := tests/apps tests/web tests/cli tests/security
 unit-pg: $(STAMP)
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "database tests on PostgreSQL ($(PG_URL))"; \
