@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
@@ -36,3 +37,13 @@ api.add_router("/", plans_router)
 api.add_router("/", ledger_router)
 api.add_router("/", indicators_router)
 api.add_exception_handler(StaleVersion, stale_handler)  # 412 with the current values
+
+
+def out_of_range(request: HttpRequest, exc: Any) -> HttpResponse:  # Any: ninja types handlers per class
+    """An id, plan or offset beyond the database's integer range (PostgreSQL: "bigint out of range";
+    SQLite: OverflowError) is the client's mistake: 400, not a server error (found by schemathesis)."""
+    return api.create_response(request, {"detail": "参数超出范围（整数过大）"}, status=400)
+
+
+api.add_exception_handler(DataError, out_of_range)
+api.add_exception_handler(OverflowError, out_of_range)

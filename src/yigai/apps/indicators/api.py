@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.indicators import selectors, services
@@ -16,6 +17,9 @@ from yigai.apps.indicators.computing import indicator_values
 from yigai.apps.indicators.status import target_status
 
 router = Router(tags=["指标"])
+
+# Integers that reach the database stay within its range (a larger one is a 422, not a server error).
+DbInt = Annotated[int, Field(ge=0, le=2**63 - 1)]
 
 
 class IndicatorOut(Schema):
@@ -57,8 +61,8 @@ class ValueQuery(Schema):
     data_element: str = ""
     org: str = ""
     period: str = ""
-    limit: int = 1000
-    offset: int = 0
+    limit: DbInt = 1000
+    offset: DbInt = 0
 
 
 class StatusOut(Schema):
@@ -140,7 +144,7 @@ def compute(request: AuthedRequest, code: str, org: str, period: str, level: str
 
 
 @router.get("/indicators/targets/status", response=list[StatusOut], summary="目标达标状态（按方案）")
-def status(request: AuthedRequest, plan: int | None = None) -> list[dict[str, Any]]:
+def status(request: AuthedRequest, plan: DbInt | None = None) -> list[dict[str, Any]]:
     targets = list(selectors.target_list(user=request.user, plan=plan))
     visible = set(selectors.visible_org_units(user=request.user).values_list("code", flat=True))
     rows = [r for r in target_status(targets=targets) if r.org_unit in visible]

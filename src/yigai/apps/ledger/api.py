@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.ledger import adapters, selectors, services
@@ -25,6 +26,9 @@ from yigai.apps.ledger.models import LedgerItem
 from yigai.core.ledger import TransitionError, allowed_actions
 
 router = Router(tags=["工作台账"])
+
+# Integers that reach the database stay within its range (a larger one is a 422, not a server error).
+DbInt = Annotated[int, Field(ge=0, le=2**63 - 1)]
 T = TypeVar("T")
 
 
@@ -49,15 +53,15 @@ class ItemOut(Schema):
 
 
 class ItemQuery(Schema):
-    plan: int | None = None
+    plan: DbInt | None = None
     unit: str = ""
     org_unit: str = ""
     status: str = ""
     colour: str = ""
     q: str = ""
     on: dt.date | None = None
-    limit: int = 200
-    offset: int = 0
+    limit: DbInt = 200
+    offset: DbInt = 0
 
 
 class TransitionIn(Schema):
@@ -132,7 +136,7 @@ def items_list(request: AuthedRequest, query: Query[ItemQuery]) -> list[dict[str
 
 @router.get("/ledger/warnings", response=list[ItemOut], summary="预警（红黄绿灯），可指定日期")
 def warnings(
-    request: AuthedRequest, plan: int | None = None, on: dt.date | None = None
+    request: AuthedRequest, plan: DbInt | None = None, on: dt.date | None = None
 ) -> list[dict[str, Any]]:
     return [_row(x) for x in selectors.warnings_for(user=request.user, plan=plan, on=on)]
 
@@ -209,7 +213,7 @@ def report_submit(
 
 
 @router.get("/ledger/evidence/{evidence_id}", summary="下载佐证材料（仅限能查看该事项的用户）")
-def evidence_download(request: AuthedRequest, evidence_id: int) -> FileResponse:
+def evidence_download(request: AuthedRequest, evidence_id: DbInt) -> FileResponse:
     ev = selectors.access_evidence(user=request.user, evidence_id=evidence_id)
     path = services.evidence_path(ev)
     if not path.is_file():

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.plans import selectors, services
 from yigai.apps.plans.models import Plan, Task
 
 router = Router(tags=["方案"])
+
+# Integers that reach the database stay within its range (a larger one is a 422, not a server error).
+DbInt = Annotated[int, Field(ge=0, le=2**63 - 1)]
 
 
 class PlanOut(Schema):
@@ -68,15 +72,15 @@ class PlanDetailOut(PlanOut):
 
 
 class TaskQuery(Schema):
-    plan: int | None = None
+    plan: DbInt | None = None
     unit: str = ""
     org_unit: str = ""
     deadline_from: dt.date | None = None
     deadline_to: dt.date | None = None
     section: str = ""
     q: str = ""
-    limit: int = 200
-    offset: int = 0
+    limit: DbInt = 200
+    offset: DbInt = 0
 
 
 class ImportOut(Schema):
