@@ -2,13 +2,13 @@
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from yigai.apps.accounts import views as account_views
+from yigai.apps.dashboard.views import home
 from yigai.web.api import api
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="plans:list", permanent=False)),
+    path("", home, name="home"),  # leaders: the dashboard; others: the plan list
     path("login/", account_views.login_view, name="login"),  # disabled/expired accounts get a clear message
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("orgunits/", include("yigai.apps.orgunits.urls")),
     path("ledger/", include("yigai.apps.ledger.urls")),
     path("indicators/", include("yigai.apps.indicators.urls")),
+    path("dashboard/", include("yigai.apps.dashboard.urls")),
     path("account/", include("yigai.apps.accounts.urls")),
     path("audit/", include("yigai.apps.audit.urls")),
     path("api/", api.urls),

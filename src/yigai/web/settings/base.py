@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "yigai.apps.plans",
     "yigai.apps.ledger",
     "yigai.apps.indicators",
+    "yigai.apps.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # Authentication backends, password rules, lockout, session limits, headers: yigai.web.settings.security
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "plans:list"
+LOGIN_REDIRECT_URL = "home"  # leaders land on the dashboard, everyone else on the plan list
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,168 @@
+"""The numbers on the dashboard, scorecards and briefing, computed from one :class:`~.inputs.Inputs`.
+
+Counts per area roll up the subtree (an item placed in 固安县 counts for 廊坊市 too); items placed at the
+scope itself (a provincial task kept at province level) count in the tiles and under "本级".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from yigai.apps.dashboard.inputs import Inputs, areas_below
+from yigai.apps.ledger.adapters import place_unit
+from yigai.apps.ledger.board import HEX, LIT
+from yigai.apps.ledger.selectors import ItemLight
+from yigai.apps.orgunits.models import OrgUnit
+from yigai.core.indicators.status import STATUSES
+from yigai.core.ledger import COLOURS, OVERDUE_LABEL, PeriodCompleteness
+
+AT_RISK = ("needs_acceleration", "limited_progress", "deterioration")
+OWN_LEVEL = "本级"  # items placed at the scope itself
+
+
+@dataclass
+class Tally:
+    """Counts for one row: an area, a responsible unit, or the whole scope."""
+
+    code: str
+    name: str
+    level: str = ""
+    total: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    overdue: int = 0
+    colours: Counter[str] = field(default_factory=Counter)
+    on_time: int = 0  # reports
+    late: int = 0
+    missing: int = 0
+    targets: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def by_colour(self) -> dict[str, int]:
+        """A plain dict for templates (a Counter answers 0 to the template's ``.items`` lookup)."""
+        return dict(self.colours)
+
+    @property
+    def lit(self) -> int:
+        return sum(self.colours[c] for c in LIT)
+
+    @property
+    def lit_share(self) -> float | None:
+        """Share of red/orange/yellow/blue items (the ones that call for attention), 0–1."""
+        return round(self.lit / self.total, 4) if self.total else None
+
+    @property
+    def expected(self) -> int:
+        return self.on_time + self.late + self.missing
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(self.on_time / self.expected, 4) if self.expected else None
+
+    @property
+    def reporting_rate(self) -> float | None:
+        return round((self.on_time + self.late) / self.expected, 4) if self.expected else None
+
+    @property
+    def on_schedule(self) -> int:
+        """Items not overdue and not closed late (open within the deadline, or closed by it)."""
+        return self.total - self.overdue - (self.closed - self.closed_on_time)
+
+    @property
+    def at_risk(self) -> int:
+        return sum(self.targets[s] for s in AT_RISK)
+
+    def add(self, light: ItemLight, reports: list[PeriodCompleteness], closed_on: dt.date | None) -> None:
+        item = light.item
+        self.total += 1
+        self.colours[light.warning.colour] += 1
+        if item.status == "closed":
+            self.closed += 1
+            self.closed_on_time += closed_on is not None and closed_on <= item.deadline
+        self.overdue += light.status_label == OVERDUE_LABEL
+        states = Counter(e.state for e in reports)
+        self.on_time, self.late = self.on_time + states["on_time"], self.late + states["late"]
+        self.missing += states["missing"]
+
+
+@dataclass
+class Summary:
+    inputs: Inputs
+    total: Tally
+    areas: list[Tally]
+    units: list[Tally]
+    colours: list[tuple[str, str, str]]  # (colour, label, hex) worst first, those present
+    overdue: list[ItemLight]
+
+    @property
+    def scope(self) -> OrgUnit:
+        return self.inputs.scope
+
+
+def closed_dates(lights: list[ItemLight]) -> dict[int, dt.date]:
+    """The day each closed item was approved (its last transition to closed), local time."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from yigai.apps.ledger.models import Transition
+
+    ids = [x.item.pk for x in lights if x.item.status == "closed"]
+    rows = (
+        Transition.objects.filter(item_id__in=ids, to_status="closed")
+        .values("item_id")
+        .annotate(at=Max("at"))
+    )
+    return {r["item_id"]: timezone.localdate(r["at"]) for r in rows}
+
+
+def area_of(light: ItemLight, areas: dict[str, OrgUnit]) -> str:
+    """The code of the area (child of the scope) the item sits in, or "" for the scope itself."""
+    parts = [c for c in light.item.org_unit.path.split("/") if c]
+    return next((c for c in parts if c in areas), "")
+
+
+def summarise(inputs: Inputs) -> Summary:
+    scope, lights = inputs.scope, inputs.lights
+    below = {a.code: a for a in areas_below(scope)} if scope.level != "county" else {}
+    closed = closed_dates(lights)
+    total = Tally(scope.code, scope.name, scope.level)
+    areas = {code: Tally(code, a.name, a.level) for code, a in below.items()}
+    own = Tally(scope.code, f"{scope.name}（{OWN_LEVEL}）", scope.level)
+    units: dict[str, Tally] = {}
+    for light in lights:
+        reports, day = inputs.reporting.get(light.item.pk, []), closed.get(light.item.pk)
+        total.add(light, reports, day)
+        areas.get(area_of(light, below), own).add(light, reports, day)
+        name = place_unit(light.item)
+        units.setdefault(name, Tally(name, name)).add(light, reports, day)
+    paths = dict(OrgUnit.objects.values_list("code", "path")) if inputs.targets else {}
+    for row in inputs.targets:
+        total.targets[row.status] += 1
+        code = next((c for c in paths.get(row.org_unit, "").split("/") if c in below), "")
+        areas.get(code, own).targets[row.status] += 1
+    area_rows = list(areas.values()) + ([own] if own.total or sum(own.targets.values()) else [])
+    return Summary(inputs, total, area_rows, _worst_first(units.values()), _colours(lights), _overdue(lights))
+
+
+def _worst_first(rows: Iterable[Tally]) -> list[Tally]:
+    return sorted(rows, key=lambda t: (-t.colours["red"], -t.lit, -t.overdue, -t.total, t.name))
+
+
+def _colours(lights: list[ItemLight]) -> list[tuple[str, str, str]]:
+    labels: dict[str, str] = {}
+    for light in lights:
+        labels.setdefault(light.warning.colour, light.warning.label)
+    return [(c, labels[c], HEX.get(c, "#888")) for c in COLOURS if c in labels]
+
+
+def _overdue(lights: list[ItemLight]) -> list[ItemLight]:
+    """Overdue items, the longest overdue first."""
+    late = [x for x in lights if x.status_label == OVERDUE_LABEL]
+    return sorted(late, key=lambda x: (x.item.deadline, x.item.code))
+
+
+def target_counts(tally: Tally) -> list[tuple[str, int]]:
+    return [(s, tally.targets[s]) for s in STATUSES]

@@ -1,0 +1,117 @@
+"""Dashboard pages: the leader's overview with the map, map data (JSON), scorecards (+ Excel), the briefing.
+
+Each view parses input, calls one selector or builder, renders (CONVENTIONS.md §4). The scope (which org
+unit is shown) always comes from :func:`~.inputs.access_scope`: the user's own or one inside it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from yigai.apps.accounts.models import Role
+from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.dashboard import geo, mapdata, scorecards
+from yigai.apps.dashboard.briefing import briefing_docx
+from yigai.apps.dashboard.inputs import access_scope, areas_below, collect
+from yigai.apps.dashboard.summary import summarise, target_counts
+from yigai.apps.ledger.board import ledger_plans
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page: leaders start on the dashboard, everyone else on the plan list."""
+    user = request.user
+    if user.is_authenticated and getattr(user, "role", "") == Role.LEADER:
+        return redirect("dashboard:index")
+    return redirect("plans:list")
+
+
+def _plan(request: AuthedRequest) -> int | None:
+    raw = request.GET.get("plan", "").strip()
+    if not raw.isdigit():
+        return None
+    return int(raw) if ledger_plans(user=request.user).filter(pk=int(raw)).exists() else None
+
+
+@login_required
+def index(request: AuthedRequest) -> HttpResponse:
+    scope = access_scope(user=request.user, code=request.GET.get("org", ""))
+    plan = _plan(request)
+    summary = summarise(collect(user=request.user, scope=scope, plan=plan))
+    map_config = {
+        "scope": scope.code, "plan": plan or "",
+        "geoUrl": reverse("dashboard:geometry"), "dataUrl": reverse("dashboard:map_data"),
+        "indicators": [{"code": i.code, "name": i.name} for i in mapdata.indicator_choices()],
+        "targets": [
+            {"id": t.pk, "name": mapdata.target_name(t)} for t in mapdata.target_choices(user=request.user)
+        ],
+    }  # fmt: skip
+    own = access_scope(user=request.user)
+    context = {
+        "summary": summary, "scope": scope, "plan": plan, "plans": ledger_plans(user=request.user),
+        "targets": target_counts(summary.total), "overdue": summary.overdue[:15], "map_config": map_config,
+        "up": scope.parent if scope.pk != own.pk and scope.parent_id else None,
+    }  # fmt: skip
+    return render(request, "dashboard/index.html", context)
+
+
+@login_required
+def map_data(request: AuthedRequest) -> JsonResponse:
+    g = request.GET
+    scope = access_scope(user=request.user, code=g.get("org", ""))
+    try:
+        payload = mapdata.map_payload(
+            user=request.user, scope=scope, mode=g.get("mode", "warning"),
+            indicator=g.get("indicator", ""), target=g.get("target", ""),
+        )  # fmt: skip
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def geometry(request: AuthedRequest) -> JsonResponse:
+    """Boundaries (示意图) of the areas below a scope the user may see."""
+    scope = access_scope(user=request.user, code=request.GET.get("org", ""))
+    data = geo.collection([o.code for o in areas_below(scope)])
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def scorecard_page(request: AuthedRequest) -> HttpResponse:
+    scope = access_scope(user=request.user, code=request.GET.get("org", ""))
+    by = "unit" if request.GET.get("by") == "unit" else "area"
+    sort = request.GET.get("sort", "")
+    rows = scorecards.scorecard_rows(summarise(collect(user=request.user, scope=scope)), by=by, sort=sort)
+    context = {"scope": scope, "by": by, "sort": sort, "rows": rows, "columns": scorecards.COLUMNS}
+    return render(request, "dashboard/scorecards.html", context)
+
+
+@login_required
+def scorecard_export(request: AuthedRequest) -> HttpResponse:
+    scope = access_scope(user=request.user, code=request.GET.get("org", ""))
+    data = scorecards.scorecard_xlsx(summarise(collect(user=request.user, scope=scope)))
+    return _attachment(data, XLSX, _("考核评分表_%(name)s.xlsx") % {"name": scope.name}, "scorecards.xlsx")
+
+
+@login_required
+def briefing(request: AuthedRequest) -> HttpResponse:
+    scope = access_scope(user=request.user, code=request.GET.get("org", ""))
+    result = briefing_docx(collect(user=request.user, scope=scope, plan=_plan(request)))
+    return _attachment(result.data, DOCX, _("工作简报_%(name)s.docx") % {"name": scope.name}, "briefing.docx")
+
+
+def _attachment(data: bytes, content_type: str, name: str, ascii_name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return response
