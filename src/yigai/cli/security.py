@@ -128,14 +128,14 @@ def user_otp_reset(username: Annotated[str, typer.Argument(help="用户名")]) -
 @app.command(help="备份数据库和数据目录（佐证材料等）到一个 .tar 文件，含校验清单；写完即校验。")
 @user_errors
 def backup(
-    out: Annotated[Path, typer.Option("--out", help="备份目录（默认 数据目录/backups）")] = Path(""),
+    out: Annotated[Path | None, typer.Option("--out", help="备份目录（默认 数据目录/backups）")] = None,
 ) -> None:
     _ready()
     from django.conf import settings
 
     from yigai.apps.backup.services import BackupError, backup_create
 
-    target = out if str(out) else Path(settings.DATA_DIR) / "backups"
+    target = out if out is not None else Path(settings.DATA_DIR) / "backups"
     try:
         info = backup_create(out_dir=target)
     except BackupError as exc:

@@ -100,3 +100,10 @@ def test_cli_backup_and_restore(data_dir, tmp_path, orgunits) -> None:
     assert refused.exit_code == 1 and "已取消" in refused.output
     done = runner.invoke(app, ["restore", str(archive), "--yes"])
     assert done.exit_code == 0 and "逐表一致" in done.output, done.output
+
+
+def test_cli_backup_defaults_to_the_data_directory(data_dir, orgunits) -> None:
+    _needs_tools()
+    made = CliRunner().invoke(app, ["backup"])
+    assert made.exit_code == 0, made.output
+    assert len(list((data_dir / "backups").glob("yigai-backup-*.tar"))) == 1
