@@ -102,6 +102,11 @@ def _print_demo(report: Any) -> None:
 
 
 def _serve(host: str, port: int) -> None:
+    from django.db import connections
+
+    # The set-up's database connection must not outlive it: gunicorn forks its workers from this process,
+    # and workers sharing one inherited PostgreSQL socket corrupt each other's queries under load.
+    connections.close_all()
     if os.environ.get("YIGAI_ENV") == "production":
         _gunicorn(host, port)
     else:
