@@ -54,7 +54,9 @@ browser-deps:
 	  else echo "warning: chromium not installed and not root; browser tests will be skipped"; fi; }
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/indicators.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

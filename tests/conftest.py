@@ -91,9 +91,9 @@ def make_user(orgunits: None) -> Callable[..., Any]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Any:
-    """Rate-limit counters live in the (local-memory) cache: every test starts with none."""
-    yield
+def _fresh_rate_limits() -> None:
+    """Every test starts with empty rate-limit counters (they live in Django's local-memory cache), so a
+    long run of logins from 127.0.0.1 in one process cannot trip the login limit of a later test."""
     from django.core.cache import cache
 
     cache.clear()
