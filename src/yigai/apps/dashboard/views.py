@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from yigai.apps.accounts.models import Role
 from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.audit.services import audit_record
 from yigai.apps.dashboard import geo, mapdata, scorecards
 from yigai.apps.dashboard.briefing import briefing_docx
 from yigai.apps.dashboard.inputs import access_scope, areas_below, collect
@@ -101,6 +102,7 @@ def scorecard_page(request: AuthedRequest) -> HttpResponse:
 def scorecard_export(request: AuthedRequest) -> HttpResponse:
     scope = access_scope(user=request.user, code=request.GET.get("org", ""))
     data = scorecards.scorecard_xlsx(summarise(collect(user=request.user, scope=scope)))
+    audit_record(actor=request.user, action="scorecards.export", request=request, details={"org": scope.code})
     return _attachment(data, XLSX, _("考核评分表_%(name)s.xlsx") % {"name": scope.name}, "scorecards.xlsx")
 
 
@@ -108,6 +110,7 @@ def scorecard_export(request: AuthedRequest) -> HttpResponse:
 def briefing(request: AuthedRequest) -> HttpResponse:
     scope = access_scope(user=request.user, code=request.GET.get("org", ""))
     result = briefing_docx(collect(user=request.user, scope=scope, plan=_plan(request)))
+    audit_record(actor=request.user, action="briefing.export", request=request, details={"org": scope.code})
     return _attachment(result.data, DOCX, _("工作简报_%(name)s.docx") % {"name": scope.name}, "briefing.docx")
 
 

@@ -21,6 +21,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.audit.services import audit_record
 from yigai.apps.ledger import adapters, selectors, services
 from yigai.apps.ledger.models import LedgerItem
 from yigai.core.ledger import TransitionError, allowed_actions
@@ -218,6 +219,7 @@ def evidence_download(request: AuthedRequest, evidence_id: DbInt) -> FileRespons
     path = services.evidence_path(ev)
     if not path.is_file():
         raise HttpError(410, "文件已不在存储中，请联系管理员")
+    audit_record(actor=request.user, action="evidence.download", obj=ev, request=request)
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=ev.original_name, content_type=ev.content_type
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.audit.services import audit_record
 from yigai.apps.ledger import board, excel_import, selectors
 from yigai.apps.ledger.excel_export import ledger_export
 from yigai.apps.ledger.views import COLOUR_CHOICES
@@ -65,6 +66,9 @@ def timeline(request: AuthedRequest, plan_id: int) -> HttpResponse:
 def export(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = board.access_ledger_plan(user=request.user, plan_id=plan_id)
     name, data = ledger_export(plan=plan, user=request.user)
+    audit_record(
+        actor=request.user, action="ledger.export", obj=plan, request=request, details={"file": name}
+    )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = _disposition(name)
     return response

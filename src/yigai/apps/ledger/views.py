@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.audit.services import audit_record
 from yigai.apps.ledger import adapters, board, selectors, services
 from yigai.apps.ledger.models import LedgerItem, ProgressReport
 from yigai.core.ledger import Action, Role, Status, TransitionError, allowed_actions
@@ -218,6 +219,7 @@ def evidence_download(request: AuthedRequest, evidence_id: int) -> FileResponse:
     path = services.evidence_path(ev)
     if not path.is_file():
         raise Http404(_("文件已不在存储中，请联系管理员"))
+    audit_record(actor=request.user, action="evidence.download", obj=ev, request=request)
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=ev.original_name, content_type=ev.content_type
     )
