@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from yigai.apps.accounts.models import Role, User
@@ -26,9 +27,16 @@ from yigai.core.ledger import MilestoneSpec, WorkCalendar, back_schedule, linear
 
 
 def _plan_dates(plan: Plan, task: Task | None, today: dt.date) -> tuple[dt.date, dt.date, str]:
-    """(start, deadline, note): start = issue date, else period start, else today; the deadline is the
-    task's, else the plan period's end, else the year's end. A start after the deadline is moved to it."""
-    start = plan.issued_on or (dt.date(plan.period_start, 1, 1) if plan.period_start else today)
+    """(start, deadline, note): start = issue date, else period start, else the first day of the year of
+    the plan's earliest task deadline (a plan cannot start after its first deadline's year), else today;
+    the deadline is the task's, else the plan period's end, else the year's end. A start after the
+    deadline is moved to it."""
+    start = plan.issued_on or (dt.date(plan.period_start, 1, 1) if plan.period_start else None)
+    if start is None:
+        if not hasattr(plan, "_earliest_deadline"):
+            plan._earliest_deadline = plan.tasks.aggregate(m=Min("deadline"))["m"]  # type: ignore[attr-defined]  # memo per publish run
+        earliest = plan._earliest_deadline  # type: ignore[attr-defined]
+        start = dt.date(earliest.year, 1, 1) if earliest else today
     note = ""
     deadline = task.deadline if task is not None else None
     if deadline is None:
