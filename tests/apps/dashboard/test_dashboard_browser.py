@@ -20,19 +20,6 @@ if not Path(CHROMIUM).exists() and os.environ.get("CI") != "true":
     pytest.skip(f"{CHROMIUM} not installed (make browser-deps installs it as root)", allow_module_level=True)
 
 
-@pytest.fixture
-def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's loop shares the test thread
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        yield tab
-        browser.close()
-
-
 def drawn(page, code: str) -> None:
     """Wait until the map drew ``code`` (polling: the CSP forbids the eval wait_for_function uses)."""
     for _ in range(150):

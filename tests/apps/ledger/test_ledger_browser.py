@@ -19,19 +19,6 @@ if not Path(CHROMIUM).exists() and os.environ.get("CI") != "true":
     pytest.skip(f"{CHROMIUM} not installed (make browser-deps installs it as root)", allow_module_level=True)
 
 
-@pytest.fixture
-def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's loop shares the test thread
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        yield tab
-        browser.close()
-
-
 def test_timeline_and_board_draw_charts(live_server, page, plan, users) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
