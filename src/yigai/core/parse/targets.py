@@ -20,21 +20,51 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from yigai.core.parse.dates import DateMention, find_dates, recurrence
+from yigai.core.parse.dates import find_dates, recurrence
 from yigai.core.parse.normalise import canon
 from yigai.core.parse.numbers import parse_number
+from yigai.core.parse.target_clauses import (
+    CN_ONLY as _CN_ONLY,
+)
+from yigai.core.parse.target_clauses import (
+    NOUN_FIRST as _NOUN_FIRST,
+)
+from yigai.core.parse.target_clauses import (
+    QUALIFIER_NOUN as _QUALIFIER_NOUN,
+)
+from yigai.core.parse.target_clauses import (
+    SENT as _SENT,
+)
+from yigai.core.parse.target_clauses import (
+    YEAR_PHRASE as _YEAR_PHRASE,
+)
+from yigai.core.parse.target_clauses import (
+    clause_start as _clause_start,
+)
+from yigai.core.parse.target_clauses import (
+    cue as _cue,
+)
+from yigai.core.parse.target_clauses import (
+    indicator as _indicator,
+)
+from yigai.core.parse.target_clauses import (
+    masked as _masked,
+)
+from yigai.core.parse.target_clauses import (
+    object_after as _object_after,
+)
+from yigai.core.parse.target_clauses import (
+    scope_match as _scope_match,
+)
 from yigai.core.parse.target_lexicon import (
     ALLOCATION_AFTER,
     BAD_DIRECTION,
     COUNT_UNITS,
-    CREATE_VERBS,
-    CUES,
     INDICATOR_TAIL,
     NON_TARGET_AFTER,
     NORM_VERBS,
     PER,
     QUANTITY,
-    SCOPE,
     YEAR_LIST,
 )
 
@@ -56,98 +86,6 @@ class Found:
     condition: str | None
     quote: str
     start: int
-
-
-_SENT = re.compile(r"[^。！？；!?\n]+[。！？；!?]?")
-_CLAUSE_SEP = "，,：:"
-_QUOTED = re.compile(r"“[^”]{0,30}”|\"[^\"]{0,30}\"|「[^」]{0,30}」|《[^》]*》|〔[^〕]*〕")
-_FILLER = re.compile(
-    r"^(?:(?:并|且|同时|其中|力争|争取|确保|推动|使|让|将|把|要|均|都|基本|全面|持续|逐步|进一步|"
-    r"实现|完成|在|由|按|按照|原则上|以|拥有|和|及|、|，)+)"
-)
-_YEAR_PHRASE = re.compile(
-    r"^(?:到|至|于|在|截至)?(?:(?:19|20)\d{2}年?[、和及至-]?)+(?:年)?(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?"
-)
-_CN_ONLY = re.compile(r"^[零〇一二两三四五六七八九十百千]+[万亿]?$")
-_QUALIFIER_NOUN = re.compile(r"^[^，。；、的]{0,12}?的")
-
-
-def _masked(text: str, dates: list[DateMention]) -> list[bool]:
-    mask = [False] * len(text)
-    spans = [(d.start, d.end) for d in dates] + [m.span() for m in _QUOTED.finditer(text)]
-    spans += [m.span() for m in PER.finditer(text)]
-    for a, b in spans:
-        for i in range(a, min(b, len(text))):
-            mask[i] = True
-    return mask
-
-
-def _cue(left: str) -> tuple[str | None, str | None, str]:
-    """(comparator, verb, left without them) from the text just before a number."""
-    verb = None
-    for v in sorted(CREATE_VERBS, key=len, reverse=True):
-        if left.endswith(v):
-            verb, left = v, left[: -len(v)]
-            break
-    for cue, comp in CUES:
-        if left.endswith(cue):
-            left = left[: -len(cue)]
-            if verb is None:
-                for v in sorted(CREATE_VERBS, key=len, reverse=True):
-                    if left.endswith(v) and len(v) > 1:
-                        verb, left = v, left[: -len(v)]
-                        break
-            return comp, verb, left
-    return None, verb, left
-
-
-_NOUN_FIRST = re.compile(
-    r"(?:" + "|".join(v for v in sorted(CREATE_VERBS, key=len, reverse=True) if len(v) > 1) + r")"
-    r"(?P<noun>[^，。；、\d]{2,16})$"
-)
-
-
-def _scope_match(text: str) -> re.Match[str] | None:
-    """A leading scope ("全省", "每个县（市、区）"), also after 在 ("在全省建设…")."""
-    return SCOPE.match(text[1:] if text.startswith("在") else text)
-
-
-def _clause_start(text: str, pos: int) -> int:
-    i = pos
-    depth = 0
-    while i > 0:
-        ch = text[i - 1]
-        if ch in "）)":
-            depth += 1
-        elif ch in "（(":
-            depth = max(0, depth - 1)
-        elif ch in _CLAUSE_SEP and depth == 0:
-            break
-        i -= 1
-    return i
-
-
-def _object_after(text: str, end: int) -> str:
-    m = re.match(r"[^，。；：、,;:（(]{0,24}", text[end:])
-    obj = m.group(0) if m else ""
-    obj = re.split(r"[和及与]\d", obj)[0]
-    obj = re.split(r"(?:进行|达到|实现|开展|建设$|项目建设$|的建设)", obj)[0]
-    return obj.rstrip("建设").strip() if obj.endswith("建设") and len(obj) > 4 else obj.strip()
-
-
-def _indicator(left: str) -> str:
-    text = _YEAR_PHRASE.sub("", left)
-    text = PER.sub("", text)
-    scope = _scope_match(text)
-    if scope:
-        text = text[scope.end() + text.startswith("在") :]
-    text = re.sub(r"（(?:含|包括|不含)[^）]*）|（[^）]*下同）", "", text)
-    text = _FILLER.sub("", text)
-    text = re.sub(r"(?:拥有|有|的|达|分别|均|都|要|力争|争取|并|持续|逐年|每年|保持|稳定)+$", "", text)
-    text = text.strip("，、；：")
-    if text.count("“") != text.count("”"):
-        text = text.strip("“”")
-    return text
 
 
 class _Sentence:
