@@ -1,0 +1,476 @@
+"""The record zone: pseudonymised record files on disk, apart from the application database.
+
+Layout under the data directory (mode 0700 directories, 0600 files)::
+
+    records/<dataset>/<sha256 of the source file>/data.parquet   the pseudonymised rows
+    records/<dataset>/<sha256 of the source file>/batch.json     source name, rows, key fingerprint, time
+
+Ingest (:func:`ingest`) is
+
+* **all or nothing**: every row is checked first (ID check digits, org-unit codes, dates, codes); one bad
+  cell rejects the whole file with a list of (file, row, field, reason), and nothing is written. Rows are
+  then written to a temporary directory that is renamed into place only when complete, so a crash
+  leaves no half batch (stale temporary directories are removed by the next import);
+* **idempotent**: the batch directory is named by the content hash, so the same bytes imported again
+  (under any file name) change nothing;
+* **minimal**: only the spec's kept columns and the derived sex and age band are written; the ID number
+  becomes ``person_pid`` = HMAC-SHA256(key, normalised ID), computed inside DuckDB; names, phones,
+  addresses, the birth date and undeclared columns are never written. Full ID numbers are never echoed:
+  problem reports mask them (``110***********1234``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from yigai.core.records import idnumber
+from yigai.core.records.keys import PseudonymKey
+from yigai.core.records.spec import Column, DatasetSpec, age_band_labels
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+ZONE = "records"
+DATA_FILE = "data.parquet"
+META_FILE = "batch.json"
+MAX_LISTED = 100  # problems listed in full; the rest are counted
+_CHUNK = 8 << 20
+DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y.%m.%d")
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    file: str
+    row: int | None  # as a spreadsheet shows it (the CSV header is row 1); None: the whole file
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            where = f"{self.file}" + (f"，列“{self.field}”" if self.field else "")
+            return f"{where}：{self.reason}"
+        return f"{self.file}：第{self.row}行，列“{self.field}”：{self.reason}"
+
+
+class RecordsRejected(Exception):
+    """A file that was not imported; ``problems`` lists up to :data:`MAX_LISTED`, ``total`` counts all."""
+
+    def __init__(self, file: str, problems: Sequence[RecordProblem], total: int | None = None) -> None:
+        self.file, self.problems = file, list(problems)
+        self.total = len(self.problems) if total is None else total
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ZoneError(RuntimeError):
+    """The zone cannot be used as asked (keys mixed, files missing); message in Chinese."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    dataset: str
+    content_hash: str
+    source_file: str
+    rows: int
+    imported_at: str
+    key_fingerprint: str
+    columns: tuple[str, ...]
+    is_demo: bool = False
+
+    @property
+    def short_hash(self) -> str:
+        return self.content_hash[:12]
+
+
+@dataclass(frozen=True)
+class Ingested:
+    batch: Batch
+    already_imported: bool
+
+
+def dataset_dir(data_dir: Path, dataset: str) -> Path:
+    return data_dir / ZONE / dataset
+
+
+def batches(data_dir: Path, dataset: str) -> list[Batch]:
+    """The complete batches of a dataset, oldest first (temporary directories are ignored)."""
+    root = dataset_dir(data_dir, dataset)
+    if not root.is_dir():
+        return []
+    found = []
+    for meta in root.glob(f"*/{META_FILE}"):
+        if meta.parent.name.startswith(".") or not (meta.parent / DATA_FILE).is_file():
+            continue
+        raw = json.loads(meta.read_text(encoding="utf-8"))
+        found.append(Batch(**{**raw, "columns": tuple(raw["columns"])}))
+    return sorted(found, key=lambda b: (b.imported_at, b.content_hash))
+
+
+def batch_files(data_dir: Path, dataset: str) -> list[Path]:
+    return [dataset_dir(data_dir, dataset) / b.content_hash / DATA_FILE for b in batches(data_dir, dataset)]
+
+
+# ---- ingest --------------------------------------------------------------------------------------
+
+
+def ingest(
+    spec: DatasetSpec, path: Path, *, data_dir: Path, key: PseudonymKey, org_units: Sequence[str],
+    source_name: str | None = None, progress: Progress | None = None,
+) -> Ingested:  # fmt: skip
+    """Check, pseudonymise and store one CSV or Parquet file (see the module docstring).
+
+    ``org_units`` are the codes the spec's org-unit columns may hold. Raises :class:`RecordsRejected`.
+    """
+    name = source_name or path.name
+    kind = _kind(path, name)
+    digest, utf8 = _hash(path, name, kind, progress)
+    root = dataset_dir(data_dir, spec.code)
+    _mkdir(root.parent)
+    _mkdir(root)
+    with _locked(root):
+        done = next((b for b in batches(data_dir, spec.code) if b.content_hash == digest), None)
+        if done is not None:
+            return Ingested(done, already_imported=True)
+        _same_key(batches(data_dir, spec.code), key)
+        tmp = root / f".tmp-{digest[:16]}-{secrets.token_hex(4)}"
+        _mkdir(tmp)
+        try:
+            source = path if utf8 else _transcode(path, name, tmp / "source.csv")
+            batch = _write(spec, source, kind, name, digest, tmp, key, org_units, progress)
+            os.replace(tmp, root / digest)
+            _fsync_dir(root)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return Ingested(batch, already_imported=False)
+
+
+def _kind(path: Path, name: str) -> str:
+    if not path.is_file():
+        raise RecordsRejected(name, [RecordProblem(name, None, None, "文件不存在")])
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    if suffix == ".parquet":
+        return "parquet"
+    raise RecordsRejected(name, [RecordProblem(name, None, None, "不支持的文件类型（可用 .csv、.parquet）")])
+
+
+def _hash(path: Path, name: str, kind: str, progress: Progress | None) -> tuple[str, bool]:
+    """SHA-256 of the bytes and whether they are valid UTF-8, in one pass."""
+    total, done, sha = path.stat().st_size, 0, hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = kind == "csv"
+    with path.open("rb") as src:
+        while chunk := src.read(_CHUNK):
+            sha.update(chunk)
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            done += len(chunk)
+            if progress:
+                progress("读取并计算哈希", done, total)
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return sha.hexdigest(), utf8 or kind == "parquet"
+
+
+def _transcode(path: Path, name: str, target: Path) -> Path:
+    """A GB18030 CSV (Excel's default on Chinese Windows) rewritten as UTF-8 inside the zone's temp dir."""
+    try:
+        with path.open(encoding="gb18030", newline="") as src, _private(target) as out:
+            shutil.copyfileobj(src, out, _CHUNK)
+    except UnicodeDecodeError:
+        raise RecordsRejected(
+            name, [RecordProblem(name, None, None, "无法识别文件编码（应为 UTF-8 或 GB18030）")]
+        ) from None
+    return target
+
+
+@contextlib.contextmanager
+def _private(target: Path) -> Iterator[Any]:
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        yield out
+
+
+def _mkdir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)
+
+
+@contextlib.contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """One import per dataset at a time; stale temporary directories of crashed imports are removed."""
+    fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        for stale in root.glob(".tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _same_key(existing: list[Batch], key: PseudonymKey) -> None:
+    others = {b.key_fingerprint for b in existing} - {key.fingerprint}
+    if others:
+        raise ZoneError(
+            "该数据集已有用另一把假名化密钥导入的批次（密钥指纹 "
+            f"{'、'.join(sorted(others))}，当前 {key.fingerprint}）；混用密钥会使同一人被计为两人，已拒绝导入"
+        )
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---- SQL -----------------------------------------------------------------------------------------
+
+
+def quote(identifier: str) -> str:
+    """A DuckDB identifier, quoted (headers come from files: anything may be in them)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect(scratch: Path) -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB whose spill files stay inside the zone."""
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET temp_directory = {literal(str(scratch))}")
+    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = true")  # query_progress() for the caller; nothing printed
+    con.execute("SET enable_progress_bar_print = false")
+    return con
+
+
+def _source(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> list[str]:
+    """Register the file as view ``src`` (all columns as text, plus ``_row``); returns its headers."""
+    if kind == "csv":
+        scan = f"read_csv({literal(str(path))}, all_varchar = true, header = true)"
+        con.execute(f"CREATE VIEW raw AS SELECT * FROM {scan}")  # nosec B608  # quoted identifiers and literals only
+        headers = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
+        cols = ", ".join(quote(h) for h in headers)
+        con.execute(f"CREATE VIEW src AS SELECT row_number() OVER () + 1 AS _row, {cols} FROM raw")  # nosec B608  # quoted identifiers and literals only
+    else:
+        scan = f"read_parquet({literal(str(path))}, file_row_number = true)"
+        con.execute(f"CREATE VIEW raw AS SELECT * FROM {scan}")  # nosec B608  # quoted identifiers and literals only
+        headers = [r[0] for r in con.execute("DESCRIBE raw").fetchall() if r[0] != "file_row_number"]
+        cols = ", ".join(f"CAST({quote(h)} AS VARCHAR) AS {quote(h)}" for h in headers)
+        con.execute(f"CREATE VIEW src AS SELECT file_row_number + 1 AS _row, {cols} FROM raw")  # nosec B608  # quoted identifiers and literals only
+    return headers
+
+
+def _match(spec: DatasetSpec, headers: list[str], name: str) -> dict[str, str | None]:
+    """Spec column name → the file's header (None: an optional column the file lacks)."""
+    stripped = {h.strip().lstrip("\ufeff"): h for h in headers}
+    found: dict[str, str | None] = {}
+    missing = []
+    for column in spec.columns:
+        header = next((stripped[h] for h in column.headers if h in stripped), None)
+        if header is None and (column.role == "person_id" or (column.key and column.required)):
+            missing.append(column.name)
+        found[column.name] = header
+    if missing:
+        raise RecordsRejected(name, [RecordProblem(name, None, m, "缺少必需的列") for m in missing])
+    return found
+
+
+def _cell(header: str | None) -> str:
+    return f"NULLIF(trim({quote(header)}), '')" if header else "CAST(NULL AS VARCHAR)"
+
+
+def _date(header: str | None) -> str:
+    formats = ", ".join(literal(f) for f in DATE_FORMATS)
+    return f"CAST(TRY_STRPTIME({_cell(header)}, [{formats}]) AS DATE)"
+
+
+def _norm(spec: DatasetSpec, headers: dict[str, str | None]) -> str:
+    return idnumber.sql_normalised(quote(str(headers[spec.person_id.name])), convert_15=spec.convert_15)
+
+
+def _birth(norm: str) -> str:
+    return f"CAST(TRY_STRPTIME(substr({norm}, 7, 8), '%Y%m%d') AS DATE)"
+
+
+def _checks(spec: DatasetSpec, headers: dict[str, str | None]) -> list[tuple[str, str, str]]:
+    """(field, raw-cell expression, reason-or-NULL expression) for every checked column."""
+    out = [(spec.person_id.name, quote(str(headers[spec.person_id.name])), idnumber.sql_problem("_id"))]
+    for column in spec.kept:
+        header = headers[column.name]
+        if header is None:
+            continue
+        cell, reason = _cell(header), _reason(column, header)
+        if column.key == spec.age_at:
+            reason = f"coalesce({reason}, CASE WHEN {_date(header)} < {_birth('_id')} THEN '日期早于身份证号中的出生日期' END)"
+        out.append((column.name, cell, reason))
+    return out
+
+
+def _reason(column: Column, header: str) -> str:
+    cell = _cell(header)
+    empty = "'为空'" if column.required else "NULL"
+    if column.role == "org_unit":
+        rule = f"WHEN {cell} NOT IN (SELECT code FROM org_units) THEN '未知的行政区划代码：' || {cell}"  # nosec B608  # quoted identifiers and literals only
+    elif column.role == "date":
+        rule = (
+            f"WHEN {_date(header)} IS NULL THEN '日期无法识别（应为 2024-03-05 或 20240305）：' || {cell} "
+            f"WHEN {_date(header)} > current_date THEN '日期晚于今天：' || {cell}"
+        )
+    elif column.values:
+        allowed = ", ".join(literal(v) for v in column.values)
+        rule = f"WHEN {cell} NOT IN ({allowed}) THEN '取值不在允许范围（{'、'.join(column.values)}）：' || {cell}"
+    else:
+        rule = ""
+    return f"(CASE WHEN {cell} IS NULL THEN {empty} {rule} END)"
+
+
+def _problems(
+    con: duckdb.DuckDBPyConnection, spec: DatasetSpec, headers: dict[str, str | None], name: str
+) -> None:
+    checks = _checks(spec, headers)
+    structs = ", ".join(f"{{'field': {literal(f)}, 'raw': {raw}, 'reason': {why}}}" for f, raw, why in checks)
+    con.execute(f"""CREATE TEMP TABLE problems AS
+        WITH checked AS (SELECT _row, list_filter([{structs}], p -> p.reason IS NOT NULL) AS ps
+                         FROM (SELECT *, {_norm(spec, headers)} AS _id FROM src))
+        SELECT _row, unnest(ps, recursive := true) FROM checked WHERE len(ps) > 0""")  # nosec B608  # quoted identifiers and literals only
+    row = con.execute("SELECT count(*) FROM problems").fetchone()
+    total = int(row[0]) if row else 0
+    if not total:
+        return
+    listed = con.execute(
+        f"SELECT _row, field, raw, reason FROM problems ORDER BY _row, field LIMIT {MAX_LISTED}"  # nosec B608  # quoted identifiers and literals only
+    ).fetchall()
+    id_field = spec.person_id.name
+    problems = [
+        RecordProblem(name, int(r), f, f"{why}：{idnumber.mask(raw)}" if f == id_field and raw else why)
+        for r, f, raw, why in listed
+    ]
+    raise RecordsRejected(name, problems, total)
+
+
+def _age_band(spec: DatasetSpec, headers: dict[str, str | None]) -> str:
+    at = "current_date"
+    if spec.age_at is not None:
+        column = next(c for c in spec.kept if c.key == spec.age_at)
+        at = _date(headers[column.name])
+    age = f"date_sub('year', {_birth('_id')}, {at})"
+    labels = age_band_labels(spec.age_bands)
+    whens = " ".join(
+        f"WHEN {age} >= {lo} THEN {literal(label)}"
+        for lo, label in reversed(list(zip(spec.age_bands, labels, strict=True)))
+    )
+    return f"(CASE {whens} END)"
+
+
+def _select(spec: DatasetSpec, headers: dict[str, str | None]) -> str:
+    pid = "sha256($opad || unhex(sha256($ipad || encode(_id))))"
+    sex = "(CASE WHEN TRY_CAST(substr(_id, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END)"
+    kept = [
+        f"{_date(headers[c.name]) if c.role == 'date' else _cell(headers[c.name])} AS {quote(c.key)}"
+        for c in spec.kept
+    ]
+    cols = ", ".join(
+        [f"{pid} AS person_pid", f"{sex} AS sex", f"{_age_band(spec, headers)} AS age_band", *kept]
+    )
+    return f"SELECT {cols} FROM (SELECT *, {_norm(spec, headers)} AS _id FROM src)"  # nosec B608  # quoted identifiers and literals only
+
+
+def _write(
+    spec: DatasetSpec, source: Path, kind: str, name: str, digest: str, tmp: Path, key: PseudonymKey,
+    org_units: Sequence[str], progress: Progress | None,
+) -> Batch:  # fmt: skip
+    scratch = tmp / "spill"
+    _mkdir(scratch)
+    con = connect(scratch)
+    try:
+        try:
+            headers = _match(spec, _source(con, source, kind), name)
+            con.execute(
+                "CREATE TEMP TABLE org_units AS SELECT unnest($codes::VARCHAR[]) AS code",
+                {"codes": list(org_units)},
+            )
+            _run(con, "检查", progress, lambda: _problems(con, spec, headers, name))
+            ipad, opad = key.pads()
+            target = tmp / DATA_FILE
+            copy = f"COPY ({_select(spec, headers)}) TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+            con.execute("SET preserve_insertion_order = false")
+            result: list[Any] = []
+            _run(
+                con,
+                "假名化并写入",
+                progress,
+                lambda: result.extend(con.execute(copy, {"ipad": ipad, "opad": opad}).fetchall()),
+            )
+        except duckdb.Error as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise RecordsRejected(name, [RecordProblem(name, None, None, f"无法读取：{message}")]) from None
+    finally:
+        con.close()
+    shutil.rmtree(scratch, ignore_errors=True)
+    target.chmod(0o600)
+    batch = Batch(
+        dataset=spec.code, content_hash=digest, source_file=name, rows=int(result[0][0]),
+        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), key_fingerprint=key.fingerprint,
+        columns=spec.zone_columns, is_demo=name.startswith("示例数据"),
+    )  # fmt: skip
+    with _private(tmp / META_FILE) as out:
+        json.dump(asdict(batch), out, ensure_ascii=False, indent=1)
+        out.flush()
+        os.fsync(out.fileno())
+    with target.open("rb") as f:
+        os.fsync(f.fileno())
+    return batch
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection, stage: str, progress: Progress | None, work: Callable[[], None]
+) -> None:
+    """Run a DuckDB step, reporting its progress (percent) every second when asked to."""
+    if progress is None:
+        work()
+        return
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            work()
+        except BaseException as exc:  # re-raised in the calling thread
+            failure.append(exc)
+
+    progress(stage, 0, 100)
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(1.0)
+        if worker.is_alive():
+            with contextlib.suppress(duckdb.Error):
+                percent = con.query_progress()
+                if percent > 0:
+                    progress(stage, int(percent), 100)
+    if failure:
+        raise failure[0]
+    progress(stage, 100, 100)
