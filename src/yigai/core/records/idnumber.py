@@ -124,13 +124,20 @@ def sex(number: str) -> str:
 
 
 def sql_normalised(column: str, *, convert_15: bool = False) -> str:
-    """A DuckDB expression for :func:`normalise` of ``column`` (an already quoted identifier)."""
-    text = f"upper(translate(regexp_replace(coalesce({column}, ''), '{_SQL_BLANKS}', '', 'g'), '{FULL_WIDTH}', '{HALF_WIDTH}'))"
+    """A DuckDB expression for :func:`normalise` of ``column`` (an already quoted identifier).
+
+    The costly clean-up (blanks, full-width characters) runs only on cells that need it. The expression
+    repeats its input, so callers bind it once (a ``MATERIALIZED`` CTE) before using it many times.
+    """
+    cell = f"upper(coalesce({column}, ''))"
+    cleaned = (
+        f"upper(translate(regexp_replace({cell}, '{_SQL_BLANKS}', '', 'g'), '{FULL_WIDTH}', '{HALF_WIDTH}'))"
+    )
+    text = f"(CASE WHEN regexp_matches({cell}, '[^0-9X]') THEN {cleaned} ELSE {cell} END)"
     if not convert_15:
         return text
     first17 = f"(substr({text}, 1, 6) || '19' || substr({text}, 7, 9))"
-    converted = f"({first17} || {sql_check_digit(first17)})"
-    return f"(CASE WHEN regexp_full_match({text}, '[0-9]{{15}}') THEN {converted} ELSE {text} END)"
+    return f"(CASE WHEN regexp_full_match({text}, '[0-9]{{15}}') THEN {first17} || {sql_check_digit(first17)} ELSE {text} END)"
 
 
 def sql_check_digit(first17: str) -> str:

@@ -305,7 +305,8 @@ def _cell(header: str | None) -> str:
 
 def _date(header: str | None) -> str:
     formats = ", ".join(literal(f) for f in DATE_FORMATS)
-    return f"CAST(TRY_STRPTIME({_cell(header)}, [{formats}]) AS DATE)"
+    cell = _cell(header)
+    return f"coalesce(TRY_CAST({cell} AS DATE), CAST(TRY_STRPTIME({cell}, [{formats}]) AS DATE))"
 
 
 def _norm(spec: DatasetSpec, headers: dict[str, str | None]) -> str:
@@ -352,11 +353,18 @@ def _problems(
     con: duckdb.DuckDBPyConnection, spec: DatasetSpec, headers: dict[str, str | None], name: str
 ) -> None:
     checks = _checks(spec, headers)
-    structs = ", ".join(f"{{'field': {literal(f)}, 'raw': {raw}, 'reason': {why}}}" for f, raw, why in checks)
+    # reasons as plain columns first; the (costly) list of structs is built only for the rows that fail
+    columns = ", ".join(f"{raw} AS raw_{i}, {why} AS why_{i}" for i, (_, raw, why) in enumerate(checks))
+    failing = " OR ".join(f"why_{i} IS NOT NULL" for i in range(len(checks)))
+    structs = ", ".join(
+        f"{{'field': {literal(f)}, 'raw': raw_{i}, 'reason': why_{i}}}" for i, (f, _, _) in enumerate(checks)
+    )
     con.execute(f"""CREATE TEMP TABLE problems AS
-        WITH checked AS (SELECT _row, list_filter([{structs}], p -> p.reason IS NOT NULL) AS ps
-                         FROM (SELECT *, {_norm(spec, headers)} AS _id FROM src))
-        SELECT _row, unnest(ps, recursive := true) FROM checked WHERE len(ps) > 0""")  # nosec B608  # quoted identifiers and literals only
+        WITH normalised AS MATERIALIZED (SELECT *, {_norm(spec, headers)} AS _id FROM src),
+             checked AS (SELECT _row, {columns} FROM normalised),
+             failed AS (SELECT * FROM checked WHERE {failing})
+        SELECT _row, unnest(list_filter([{structs}], p -> p.reason IS NOT NULL), recursive := true)
+        FROM failed""")  # nosec B608  # quoted identifiers and literals only
     row = con.execute("SELECT count(*) FROM problems").fetchone()
     total = int(row[0]) if row else 0
     if not total:
@@ -396,7 +404,7 @@ def _select(spec: DatasetSpec, headers: dict[str, str | None]) -> str:
     cols = ", ".join(
         [f"{pid} AS person_pid", f"{sex} AS sex", f"{_age_band(spec, headers)} AS age_band", *kept]
     )
-    return f"SELECT {cols} FROM (SELECT *, {_norm(spec, headers)} AS _id FROM src)"  # nosec B608  # quoted identifiers and literals only
+    return f"WITH normalised AS MATERIALIZED (SELECT *, {_norm(spec, headers)} AS _id FROM src) SELECT {cols} FROM normalised"  # nosec B608  # quoted identifiers and literals only
 
 
 def _write(
