@@ -244,7 +244,7 @@ def plans_publish(ref: Annotated[str, typer.Argument(help="方案编号或文件
     typer.echo(f"已发布方案 {plan.pk}：{plan.source}（责任分解 {n} 条）")
 
 
-@app.command(help="为用户生成 API 令牌（只显示一次，库中仅存其哈希）。")
+@app.command(help="为用户生成 API 令牌（只显示一次，库中仅存其哈希）；三种管理员账号不能使用令牌。")
 @user_errors
 def token(
     username: Annotated[str, typer.Argument(help="用户名")],
@@ -252,12 +252,15 @@ def token(
 ) -> None:
     _ready()
     from yigai.apps.accounts.selectors import user_get
-    from yigai.apps.accounts.services import api_token_create
+    from yigai.apps.accounts.services import TokenRefused, api_token_create
 
     user = user_get(username=username)
     if user is None:
         _fail(f"用户不存在：{username}")
-    typer.echo(api_token_create(user=user, name=name))  # type: ignore[arg-type]  # checked above
+    try:
+        typer.echo(api_token_create(user=user, name=name))  # type: ignore[arg-type]  # checked above
+    except TokenRefused as exc:
+        _fail(str(exc))
 
 
 @app.command(help="导入常住人口（CSV 或 Excel，列：代码、年份、人口）；任一行有误则整个文件不导入。")

@@ -1,4 +1,5 @@
-"""Security commands: ``yigai audit verify|prune``, ``yigai user role|disable|otp-reset``, ``yigai backup``,
+"""Security commands: ``yigai audit verify|prune``, ``yigai user role|disable|disable-dormant|otp-reset``,
+``yigai backup``,
 ``yigai backup-verify``, ``yigai restore``.
 
 Run by the operator on the server (the command line has the operator's full rights; every change is
@@ -17,7 +18,9 @@ from yigai.cli import app
 from yigai.cli.platform import _fail, _ready, _setup, user_errors
 
 audit_app = typer.Typer(help="审计记录：校验哈希链、清理超过保留期的记录。", no_args_is_help=True)
-user_app = typer.Typer(help="账号管理：角色（三员分立）、停用、重置动态口令。", no_args_is_help=True)
+user_app = typer.Typer(
+    help="账号管理：角色（三员分立）、停用、停用长期未使用的账号、重置动态口令。", no_args_is_help=True
+)
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 
@@ -113,6 +116,37 @@ def user_disable(
     typer.echo(
         f"{user.username}：{'已启用' if user.is_active else '已停用'}" + (f"，有效期至 {end}" if end else "")
     )
+
+
+@user_app.command(
+    "disable-dormant",
+    help="停用超过规定天数（YIGAI_DORMANT_DAYS，默认 90）未使用的账号，管理员账号不例外；每个停用都记入审计。",
+)
+@user_errors
+def user_disable_dormant(
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, help="未使用天数（默认取 YIGAI_DORMANT_DAYS）")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出，不停用")] = False,
+) -> None:
+    _ready()
+    from yigai.apps.accounts.selectors import dormant_days
+    from yigai.apps.accounts.services import users_disable_dormant
+
+    days = dormant_days() if days is None else days
+    if not days:
+        typer.echo("未启用长期未使用账号的停用（YIGAI_DORMANT_DAYS=0）；可用 --days 指定天数")
+        return
+    report = users_disable_dormant(days=days, dry_run=dry_run)
+    for a in report.accounts:
+        typer.echo(f"  {a.username}\t{a.role}\t最近使用 {a.last_activity:%Y-%m-%d}（{a.idle_days} 天前）")
+    verb = "将停用（试运行，未做改动）" if dry_run else "已停用"
+    typer.echo(f"{verb} {len(report.accounts)} 个超过 {days} 天未使用的账号")
+    if report.locks_out_security_admins:
+        typer.echo(
+            "警告：停用后将没有启用状态的安全管理员账号；如需保留，请执行 yigai user disable 用户名 --enable",
+            err=True,
+        )
 
 
 @user_app.command("otp-reset", help="删除用户的动态口令设备（手机丢失时），下次登录重新绑定。")

@@ -7,9 +7,10 @@ from typing import Any
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer, django_auth
 
-from yigai.apps.accounts.services import api_token_authenticate
+from yigai.apps.accounts.services import TokenRefused, api_token_authenticate
 from yigai.apps.indicators.api import router as indicators_router
 from yigai.apps.ledger.api import StaleVersion, stale_handler
 from yigai.apps.ledger.api import router as ledger_router
@@ -17,10 +18,14 @@ from yigai.apps.plans.api import router as plans_router
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer yg_…``; the token's SHA-256 is looked up, never the key itself."""
+    """``Authorization: Bearer yg_…``; the token's SHA-256 is looked up, never the key itself. A valid token
+    of an administrator role (no second factor) or of a disabled account answers 403 with the reason."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(key=token)
+        try:
+            user = api_token_authenticate(key=token, request=request)
+        except TokenRefused as exc:
+            raise AuthorizationError(message=str(exc)) from exc
         if user is not None:
             request.user = user
         return user

@@ -5,19 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-
-def refusal_message(reason: str) -> str:
-    return {
-        "inactive": _("该账号已停用，请联系系统管理员。"),
-        "expired": _("该账号已过有效期，请联系系统管理员。"),
-    }[reason]
+from yigai.apps.accounts.backends import refusal_message
 
 
 class LoginForm(AuthenticationForm):
-    """Django's form; a disabled or expired account (right password) gets its own message."""
+    """Django's form; a disabled, expired or dormant account (right password) gets its own message."""
 
     refusal = ""
 

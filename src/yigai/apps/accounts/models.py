@@ -1,4 +1,5 @@
-"""Users (each with one role, one unit and one org unit) and API tokens for machine clients.
+"""Users (each with one role, one unit and one org unit), their password history, and API tokens for
+machine clients.
 
 三员分立 (GB/T 22239 8.1.4.2d, 8.1.5): the system administrator (users, org units, configuration), the
 security administrator (roles, password/lockout/second-factor policy) and the audit administrator (reads
@@ -40,6 +41,9 @@ class User(AbstractUser):
     is_demo = models.BooleanField(_("示例数据"), default=False)
     expires_on = models.DateField(_("账号有效期至"), null=True, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # Stamped when an operator re-enables the account: the dormancy clock restarts there (else a dormant
+    # account re-enabled on request would be disabled again at its very next login).
+    activated_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")  # as AbstractUser.Meta (Django's catalogue translates it)
@@ -69,6 +73,23 @@ class User(AbstractUser):
     @property
     def can_publish(self) -> bool:
         return self.role in (Role.ADMIN, Role.PLAN_OWNER)
+
+
+class PasswordHistory(models.Model):
+    """A hash of a password the user has had (the current one included): a new password may not equal any
+    of the last ``PASSWORD_HISTORY`` (等保 8.1.4.1a). Older rows are deleted, never kept beyond the limit."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
 
 
 class ApiToken(models.Model):

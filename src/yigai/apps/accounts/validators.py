@@ -48,3 +48,45 @@ class NotContainingUsernameValidator:
 
     def get_help_text(self) -> str:
         return _("密码不能包含用户名")
+
+
+def _history_limit() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "PASSWORD_HISTORY", 5))
+
+
+class PasswordHistoryValidator:
+    """Not one of the user's last ``PASSWORD_HISTORY`` passwords (the current one included; 0 turns it off).
+
+    ``validate`` compares against the stored hashes; ``password_changed``, which Django calls after a user
+    with a new password is saved (the change-password form, ``user_password_set``, the admin site,
+    ``manage changepassword``), records the new hash and keeps only the last ``PASSWORD_HISTORY``.
+    """
+
+    def validate(self, password: str, user: Any = None) -> None:
+        from django.contrib.auth.hashers import check_password
+
+        from yigai.apps.accounts.models import PasswordHistory
+
+        limit = _history_limit()
+        if not limit or user is None or user.pk is None:
+            return
+        hashes = list(PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:limit])
+        if user.password and user.password not in hashes:  # set before the history existed
+            hashes.append(user.password)
+        if any(check_password(password, encoded) for encoded in hashes):
+            raise ValidationError(self.get_help_text(), code="password_reused")
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        from yigai.apps.accounts.models import PasswordHistory
+
+        limit = _history_limit()
+        if not limit or user is None or user.pk is None or not user.has_usable_password():
+            return
+        PasswordHistory.objects.create(user=user, password=user.password)
+        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[limit:]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+    def get_help_text(self) -> str:
+        return _("新密码不能与最近 %(n)s 次使用过的密码相同") % {"n": _history_limit()}

@@ -2,6 +2,9 @@
 
 Variables (all optional):
 - ``YIGAI_PASSWORD_MIN_LENGTH`` (8), ``YIGAI_PASSWORD_MAX_AGE_DAYS`` (90; 0 = never expires — see ADR 0003);
+- ``YIGAI_PASSWORD_HISTORY`` (5: a new password may not equal any of the last five; 0 = no check);
+- ``YIGAI_DORMANT_DAYS`` (90: accounts unused this long are disabled at login or by
+  ``yigai user disable-dormant``; 0 = never);
 - ``YIGAI_LOGIN_FAILURE_LIMIT`` (5) and ``YIGAI_LOCKOUT_MINUTES`` (15);
 - ``YIGAI_SESSION_IDLE_MINUTES`` (30) and ``YIGAI_SESSION_MAX_HOURS`` (8);
 - ``YIGAI_API_RATE`` (``120/60``: requests per seconds, per token or address) and ``YIGAI_LOGIN_RATE``
@@ -27,6 +30,8 @@ PASSWORD_HASHERS = [
 ]
 PASSWORD_MIN_LENGTH = _int("YIGAI_PASSWORD_MIN_LENGTH", 8)
 PASSWORD_MAX_AGE_DAYS = _int("YIGAI_PASSWORD_MAX_AGE_DAYS", 90)
+PASSWORD_HISTORY = _int("YIGAI_PASSWORD_HISTORY", 5)  # read by PasswordHistoryValidator at each check
+DORMANT_DAYS = _int("YIGAI_DORMANT_DAYS", 90)  # yigai.apps.accounts.selectors.user_is_dormant
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -40,6 +45,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "yigai.apps.accounts.validators.NotContainingUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "yigai.apps.accounts.validators.PasswordHistoryValidator"},
 ]
 
 # Login: django-axes locks a username from one address after 5 failures, for 15 minutes; the login rate
