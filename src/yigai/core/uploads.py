@@ -39,6 +39,7 @@ EXPECTED = {
     ".txt": "text",
     ".csv": "text",
     ".md": "text",
+    ".markdown": "text",
     ".html": "text",
     ".htm": "text",
 }
@@ -87,15 +88,21 @@ def sniff(data: bytes) -> str:
     sample = data[:4096]
     if b"\x00" in sample:
         return "binary"
+    return "text" if _decodes(sample, "utf-8") or _decodes(sample, "gb18030") else "binary"
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    """Whether ``sample`` is text in ``encoding``, a character cut at the sample's end allowed (a GBK
+    file's 4096th byte is as often the first half of a character as not).
+
+    >>> _decodes("一、重点任务".encode("gbk")[:-1], "gb18030"), _decodes(b"\\xff\\xff\\xff\\xfe" * 4, "gb18030")
+    (True, False)
+    """
     try:
-        sample.decode("utf-8")
+        sample.decode(encoding)
     except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:  # not just a character cut at the sample's end
-            try:
-                sample.decode("gb18030")
-            except UnicodeDecodeError:
-                return "binary"
-    return "text"
+        return exc.start >= len(sample) - 4
+    return True
 
 
 def safe_name(name: str, *, limit: int = 120) -> str:

@@ -23,6 +23,7 @@ from yigai.core.parse import extractor_fingerprint
 from yigai.core.parse.blocks import ReadError
 from yigai.core.parse.extract import extract_bytes
 from yigai.core.plan import Document
+from yigai.core.uploads import UploadRejected, sniff_upload
 
 logger = logging.getLogger(__name__)
 DOCUMENT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".xlsx")
@@ -45,33 +46,41 @@ class ImportResult:
     created: bool
 
 
-def document_check(*, name: str, data: bytes) -> None:
-    """Reject what is plainly not a policy document before extraction: empty, too big, wrong kind."""
-    ext = PurePath(name).suffix.lower()
-    if not data:
-        raise ImportRejected(name, _("文件为空（0 字节）"))
-    limit = settings.MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise ImportRejected(
-            name,
-            _("文件过大（%(size).1f MB），上限为 %(limit).0f MB")
-            % {"size": len(data) / 1048576, "limit": limit / 1048576},
-        )
-    if ext not in DOCUMENT_EXTENSIONS:
+def document_check(*, name: str, data: bytes) -> str:
+    """Reject what is plainly not a policy document before extraction: empty, too big, a name that is not
+    a document's, content that is not what the name says (a renamed program, image or archive), a zip
+    bomb — with :func:`yigai.core.uploads.sniff_upload`, the checks every upload goes through. Returns
+    the name made safe to store and show (no path, no control characters, lower-case extension)."""
+    try:
+        return sniff_upload(name, data, allowed=DOCUMENT_EXTENSIONS, max_bytes=settings.MAX_UPLOAD_BYTES).name
+    except UploadRejected as exc:
+        logger.info("plan upload refused: %s (%s)", exc.name, exc.code)
+        raise ImportRejected(exc.name, _rejection_reason(exc, data)) from exc
+
+
+def _rejection_reason(exc: UploadRejected, data: bytes) -> str:
+    """The reason in the active language (``exc.message`` is the Chinese default)."""
+    if exc.code == "empty":
+        return _("文件为空（0 字节）")
+    if exc.code == "too_large":
+        limit = settings.MAX_UPLOAD_BYTES
+        return _("文件过大（%(size).1f MB），上限为 %(limit).0f MB") % {
+            "size": len(data) / 1048576,
+            "limit": limit / 1048576,
+        }
+    ext = PurePath(exc.name).suffix.lower()
+    if exc.code == "extension":
         allowed = pgettext("list separator", "、").join(DOCUMENT_EXTENSIONS)
         kind = ext or _("无扩展名")
-        raise ImportRejected(
-            name,
-            _("不是可导入的文件类型（%(kind)s），支持：%(allowed)s") % {"kind": kind, "allowed": allowed},
-        )
-    if ext == ".docx" and not data.startswith(b"PK"):
-        raise ImportRejected(name, _("不是有效的 Word（.docx）文件"))
-    if ext == ".xlsx" and not data.startswith(b"PK"):
-        raise ImportRejected(name, _("不是有效的 Excel（.xlsx）文件"))
-    if ext == ".pdf" and not data.lstrip()[:5] == b"%PDF-":
-        raise ImportRejected(name, _("不是有效的 PDF 文件"))
-    if ext in (".txt", ".md", ".html", ".htm") and b"\x00" in data[:4096]:
-        raise ImportRejected(name, _("不是文本文件（含二进制内容）"))
+        return _("不是可导入的文件类型（%(kind)s），支持：%(allowed)s") % {"kind": kind, "allowed": allowed}
+    # executable, mismatch, archive: the content is not the document its name says
+    if ext == ".docx":
+        return _("不是有效的 Word（.docx）文件")
+    if ext == ".xlsx":
+        return _("不是有效的 Excel（.xlsx）文件")
+    if ext == ".pdf":
+        return _("不是有效的 PDF 文件")
+    return _("不是文本文件（含二进制内容）")
 
 
 def content_hash(data: bytes) -> str:
@@ -87,8 +96,7 @@ def plan_import(
     is_demo: bool = False,
 ) -> ImportResult:
     """Check, extract and store one file. The same content twice gives the same plan (``created=False``)."""
-    name = PurePath(name).name
-    document_check(name=name, data=data)
+    name = document_check(name=name, data=data)
     digest = content_hash(data)
     existing = Plan.objects.filter(content_hash=digest).first()
     if existing is not None:
