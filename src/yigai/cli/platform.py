@@ -38,6 +38,7 @@ def _ready() -> None:
     from yigai.apps.orgunits.services import orgunits_load_reference
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)  # the production cache table (idempotent; none in dev)
     if not OrgUnit.objects.exists():
         orgunits_load_reference()
 

@@ -34,3 +34,15 @@ if os.environ.get("YIGAI_PROXY_SSL_HEADER") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("生产环境的 YIGAI_SECRET_KEY 过弱：至少 50 个字符、随机生成")
+
+# Rate-limit counters (yigai.web.security.RateLimitMiddleware) must be shared by every gunicorn worker, or
+# each worker counts on its own and the limits are as many times too loose. The database cache needs no
+# extra service on an offline intranet (SQLite and PostgreSQL alike); `yigai` creates its table with the
+# migrations (createcachetable). MAX_ENTRIES: room for every client's counter in a window before culling.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "yigai_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
