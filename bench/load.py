@@ -10,7 +10,8 @@ What it does, all on loopback:
 1. a PostgreSQL database (``--database``, default ``yigai_load`` on 127.0.0.1:5432) is created if missing
    and given the demo (``yigai demo``); the demo ledgers are topped up to ``--items`` (10,000) items by
    bulk-copying demo items (with milestones and co-units) into the counties of each plan, marked 示例数据;
-2. API tokens come from ``yigai token`` for the bearer-token users;
+2. ``yigai ledger refresh`` stores the day's lights (what the nightly job does; its time is printed), and
+   API tokens come from ``yigai token`` for the bearer-token users;
 3. ``yigai serve`` runs with ``YIGAI_ENV=production`` (gunicorn, ``--workers`` workers, dummy secrets from
    this script; HTTPS redirect and secure cookies off because the test speaks plain HTTP on 127.0.0.1; the
    API/login rate limits raised, as a load test from one address would otherwise be throttled);
@@ -305,6 +306,9 @@ def main() -> None:
     yigai("demo", env=env, timeout=900)
     os.environ.update(env)
     n_items = top_up_items(args.items)
+    t0 = time.monotonic()  # the nightly job (yigai ledger refresh): the day's lights, stored on the items
+    yigai("ledger", "refresh", env=env, timeout=900)
+    print(f"yigai ledger refresh: {n_items} items in {time.monotonic() - t0:.1f} s", flush=True)
     from yigai.apps.accounts.models import User as Account
     from yigai.apps.ledger.board import ledger_plans
     from yigai.apps.ledger.selectors import item_list

@@ -99,6 +99,26 @@ def _fresh_rate_limits() -> None:
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server() -> None:
+    """The browser tests' live server answers one request at a time.
+
+    The SQLite test database of a ``transaction=True`` test is an in-memory database in shared-cache mode;
+    a page that fires requests together (the dashboard asks for its map data and boundaries at once, and
+    reads may refresh the stored lights) then has two request threads in transactions on it, which
+    shared-cache SQLite sometimes refuses ("cannot start a transaction within a transaction"). A
+    deployment uses a database file or PostgreSQL with a connection per worker and has no such limit.
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialServer(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = SerialServer
+
+
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Any:
     """A headless Debian-chromium tab for browser tests (modules skip themselves when it is absent)."""

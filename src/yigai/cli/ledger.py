@@ -1,4 +1,4 @@
-"""Ledger commands: ``yigai ledger warnings | remind | holidays import``.
+"""Ledger commands: ``yigai ledger warnings | refresh | remind | holidays import``.
 
 They call the same selectors and services as the web UI and API (CONVENTIONS.md §4), with the
 operator's full rights. (The Excel round trip, ``ledger export/import``, lives in ``ledger_excel.py``.)
@@ -89,6 +89,30 @@ def warnings(plan: PlanOpt = None, on: OnOpt = None, format: FormatOpt = "table"
         typer.echo(
             f"注意：{years_text} 年没有官方节假日安排，也未录入节假日设置，工作日按周一至周五近似计算。"
         )
+
+
+@ledger_app.command(
+    "refresh",
+    help="重新计算并保存各事项今天的预警灯和报送统计（清单、预警看板、领导驾驶舱读取保存的结果）。"
+    "建议每天凌晨由定时任务运行；未运行时，当天第一次打开页面会先补算。",
+)
+@user_errors
+def refresh(
+    all_items: Annotated[
+        bool, typer.Option("--all", help="全部重算（默认只算今天还没算过或改动过的事项）")
+    ] = False,
+) -> None:
+    _ready()
+    from django.utils import timezone
+
+    from yigai.apps.ledger.services import lights_refresh
+
+    def show(done: int, total: int) -> None:
+        typer.echo(f"预警计算：{done}/{total} 项（{done * 100 // max(total, 1)}%）", err=True)
+
+    day = timezone.localdate()
+    n = lights_refresh(today=day, force=all_items, progress=show)
+    typer.echo(f"已更新 {n} 项事项的预警（{day.isoformat()}）")
 
 
 @ledger_app.command(

@@ -12,11 +12,11 @@ from docx import Document
 
 from yigai.apps.dashboard import charts
 from yigai.apps.dashboard.briefing import HEADINGS, briefing_docx
-from yigai.apps.dashboard.inputs import access_scope, collect
+from yigai.apps.dashboard.inputs import Inputs, access_scope, collect, evaluated_groups
 from yigai.apps.dashboard.summary import summarise
 from yigai.apps.indicators.selectors import target_list, visible_org_units
 from yigai.apps.indicators.status import target_status
-from yigai.apps.ledger.selectors import ItemFilters, reporting_for, warnings_for
+from yigai.apps.ledger.selectors import ItemFilters, item_list, lights_evaluated, reporting_for, warnings_for
 from yigai.core.ledger import OVERDUE_LABEL
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,11 @@ def test_tiles_equal_the_selectors_counts(leaders, client) -> None:
     rows = target_status(targets=list(target_list(user=user)))
     assert s.total.targets == Counter(r.status for r in rows) and sum(s.total.targets.values()) > 0
     assert sum(a.total for a in s.areas) == s.total.total  # areas (plus 本级) partition the items
-    assert s.overdue[0].item.deadline == min(x.item.deadline for x in s.overdue)
+    late = s.overdue(10_000)
+    assert len(late) == s.total.overdue and len(s.overdue(3)) == 3
+    assert [x.item.deadline for x in late] == sorted(
+        x.item.deadline for x in lights if x.status_label == OVERDUE_LABEL
+    )
     page = client.get("/dashboard/") if client.force_login(user) is None else None
     assert page is not None and page.status_code == 200
     html = page.content.decode()
@@ -167,3 +171,22 @@ def test_briefing_without_cjk_font_says_so(leaders, monkeypatch) -> None:
     text, headings, images = _text(result.data)
     assert images == 0 and result.note and f"图表未生成：{result.note}" in text
     assert headings == list(HEADINGS)
+
+
+def test_stored_lights_give_the_numbers_an_evaluation_gives(leaders) -> None:
+    """The dashboard reads grouped, stored lights; evaluating every item afresh must give the same tallies
+    (total, per area, per responsible unit, colours, overdue, closed on time, reports)."""
+    user = leaders["province"]
+    scope = access_scope(user=user)
+    stored = summarise(collect(user=user, scope=scope, with_targets=False))
+    today = stored.inputs.today
+    fresh = lights_evaluated(item_list(user=user, filters=ItemFilters(org_unit=scope.code)), today)
+    evaluated = summarise(Inputs(scope, today, None, evaluated_groups(fresh, today), []))
+
+    def rows(s):
+        return [(t.code, t.name, t.total, t.closed, t.closed_on_time, t.overdue, dict(t.colours), t.on_time,
+                 t.late, t.missing) for t in [s.total, *s.areas, *s.units]]  # fmt: skip
+
+    assert rows(stored) == rows(evaluated)
+    assert stored.total.total > 400 and stored.total.closed >= 1 and stored.total.expected > 0
+    assert stored.colours == evaluated.colours

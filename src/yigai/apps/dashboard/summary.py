@@ -6,18 +6,17 @@ scope itself (a provincial task kept at province level) count in the tiles and u
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from yigai.apps.dashboard.inputs import Inputs, areas_below
-from yigai.apps.ledger.adapters import place_unit
+from yigai.apps.dashboard.inputs import Group, Inputs, areas_below
+from yigai.apps.ledger.adapters import place_unit_name
 from yigai.apps.ledger.board import HEX, LIT
 from yigai.apps.ledger.selectors import ItemLight
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.core.indicators.status import STATUSES
-from yigai.core.ledger import COLOURS, OVERDUE_LABEL, PeriodCompleteness
+from yigai.core.ledger import COLOURS
 
 AT_RISK = ("needs_acceleration", "limited_progress", "deterioration")
 OWN_LEVEL = "本级"  # items placed at the scope itself
@@ -75,17 +74,18 @@ class Tally:
     def at_risk(self) -> int:
         return sum(self.targets[s] for s in AT_RISK)
 
-    def add(self, light: ItemLight, reports: list[PeriodCompleteness], closed_on: dt.date | None) -> None:
-        item = light.item
-        self.total += 1
-        self.colours[light.warning.colour] += 1
-        if item.status == "closed":
-            self.closed += 1
-            self.closed_on_time += closed_on is not None and closed_on <= item.deadline
-        self.overdue += light.status_label == OVERDUE_LABEL
-        states = Counter(e.state for e in reports)
-        self.on_time, self.late = self.on_time + states["on_time"], self.late + states["late"]
-        self.missing += states["missing"]
+    def add(self, g: Group) -> None:
+        self.total += g.n
+        self.colours[g.colour] += g.n
+        if g.status == "closed":
+            self.closed += g.n
+            self.closed_on_time += g.closed_on_time
+        self.overdue += g.n if g.overdue else 0
+        self.on_time, self.late, self.missing = (
+            self.on_time + g.on_time,
+            self.late + g.late,
+            self.missing + g.missing,
+        )
 
 
 @dataclass
@@ -95,73 +95,51 @@ class Summary:
     areas: list[Tally]
     units: list[Tally]
     colours: list[tuple[str, str, str]]  # (colour, label, hex) worst first, those present
-    overdue: list[ItemLight]
 
     @property
     def scope(self) -> OrgUnit:
         return self.inputs.scope
 
-
-def closed_dates(lights: list[ItemLight]) -> dict[int, dt.date]:
-    """The day each closed item was approved (its last transition to closed), local time."""
-    from django.db.models import Max
-    from django.utils import timezone
-
-    from yigai.apps.ledger.models import Transition
-
-    ids = [x.item.pk for x in lights if x.item.status == "closed"]
-    rows = (
-        Transition.objects.filter(item_id__in=ids, to_status="closed")
-        .values("item_id")
-        .annotate(at=Max("at"))
-    )
-    return {r["item_id"]: timezone.localdate(r["at"]) for r in rows}
+    def overdue(self, limit: int = 15) -> list[ItemLight]:
+        """Overdue items, the longest overdue first."""
+        return self.inputs.overdue(limit)
 
 
-def area_of(light: ItemLight, areas: dict[str, OrgUnit]) -> str:
-    """The code of the area (child of the scope) the item sits in, or "" for the scope itself."""
-    parts = [c for c in light.item.org_unit.path.split("/") if c]
-    return next((c for c in parts if c in areas), "")
+def area_of(path: str, areas: dict[str, OrgUnit]) -> str:
+    """The code of the area (child of the scope) a path lies in, or "" for the scope itself."""
+    return next((c for c in path.split("/") if c and c in areas), "")
 
 
 def summarise(inputs: Inputs) -> Summary:
-    scope, lights = inputs.scope, inputs.lights
+    scope = inputs.scope
     below = {a.code: a for a in areas_below(scope)} if scope.level != "county" else {}
-    closed = closed_dates(lights)
     total = Tally(scope.code, scope.name, scope.level)
     areas = {code: Tally(code, a.name, a.level) for code, a in below.items()}
     own = Tally(scope.code, f"{scope.name}（{OWN_LEVEL}）", scope.level)
     units: dict[str, Tally] = {}
-    for light in lights:
-        reports, day = inputs.reporting.get(light.item.pk, []), closed.get(light.item.pk)
-        total.add(light, reports, day)
-        areas.get(area_of(light, below), own).add(light, reports, day)
-        name = place_unit(light.item)
-        units.setdefault(name, Tally(name, name)).add(light, reports, day)
+    for g in inputs.groups:
+        total.add(g)
+        areas.get(area_of(g.path, below), own).add(g)
+        name = place_unit_name(g.lead, g.place, g.level)
+        units.setdefault(name, Tally(name, name)).add(g)
     paths = dict(OrgUnit.objects.values_list("code", "path")) if inputs.targets else {}
     for row in inputs.targets:
         total.targets[row.status] += 1
         code = next((c for c in paths.get(row.org_unit, "").split("/") if c in below), "")
         areas.get(code, own).targets[row.status] += 1
     area_rows = list(areas.values()) + ([own] if own.total or sum(own.targets.values()) else [])
-    return Summary(inputs, total, area_rows, _worst_first(units.values()), _colours(lights), _overdue(lights))
+    return Summary(inputs, total, area_rows, _worst_first(units.values()), _colours(inputs.groups))
 
 
 def _worst_first(rows: Iterable[Tally]) -> list[Tally]:
     return sorted(rows, key=lambda t: (-t.colours["red"], -t.lit, -t.overdue, -t.total, t.name))
 
 
-def _colours(lights: list[ItemLight]) -> list[tuple[str, str, str]]:
+def _colours(groups: list[Group]) -> list[tuple[str, str, str]]:
     labels: dict[str, str] = {}
-    for light in lights:
-        labels.setdefault(light.warning.colour, light.warning.label)
+    for g in groups:
+        labels.setdefault(g.colour, g.label)
     return [(c, labels[c], HEX.get(c, "#888")) for c in COLOURS if c in labels]
-
-
-def _overdue(lights: list[ItemLight]) -> list[ItemLight]:
-    """Overdue items, the longest overdue first."""
-    late = [x for x in lights if x.status_label == OVERDUE_LABEL]
-    return sorted(late, key=lambda x: (x.item.deadline, x.item.code))
 
 
 def target_counts(tally: Tally) -> list[tuple[str, int]]:

@@ -58,7 +58,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     own = access_scope(user=request.user)
     context = {
         "summary": summary, "scope": scope, "plan": plan, "plans": ledger_plans(user=request.user),
-        "targets": target_counts(summary.total), "overdue": summary.overdue[:15], "map_config": map_config,
+        "targets": target_counts(summary.total), "overdue": summary.overdue(15), "map_config": map_config,
         "up": scope.parent if scope.pk != own.pk and scope.parent_id else None,
     }  # fmt: skip
     return render(request, "dashboard/index.html", context)

@@ -68,11 +68,16 @@ def apply_state(item: LedgerItem, state: ItemState) -> None:
 
 def place_unit(item: LedgerItem) -> str:
     """The responsible unit as people name it: 县（市、区）人民政府 at 固安县 → 固安县人民政府."""
-    name = item.lead_unit.name if item.lead_unit_id else "（未指定单位）"  # type: ignore[union-attr]
-    place = item.org_unit.name
-    if name.startswith(COUNTY_GENERIC) and item.org_unit.level == "county":
+    lead = item.lead_unit.name if item.lead_unit_id else None  # type: ignore[union-attr]
+    return place_unit_name(lead, item.org_unit.name, item.org_unit.level)
+
+
+def place_unit_name(lead: str | None, place: str, level: str) -> str:
+    """:func:`place_unit` from the names alone (for grouped reads that load no rows)."""
+    name = lead or "（未指定单位）"
+    if name.startswith(COUNTY_GENERIC) and level == "county":
         return place + name[len(COUNTY_GENERIC) :]
-    if name == CITY_GENERIC and item.org_unit.level == "city":
+    if name == CITY_GENERIC and level == "city":
         return place + "人民政府"
     return name
 

@@ -118,28 +118,37 @@ def _version(request: AuthedRequest) -> int:
     return int(digits)
 
 
-def _lights(request: AuthedRequest, query: ItemQuery) -> list[selectors.ItemLight]:
-    f = selectors.ItemFilters(plan=query.plan, unit=query.unit, org_unit=query.org_unit, status=query.status,
-                              q=query.q, on=query.on)  # fmt: skip
-    lights = selectors.warnings_for(user=request.user, on=query.on, filters=f)
-    return [x for x in lights if not query.colour or x.warning.colour == query.colour]
+def _page(request: AuthedRequest, f: selectors.ItemFilters, limit: int, offset: int) -> list[dict[str, Any]]:
+    """One page of items with their lights: today's paginated in SQL, another day's evaluated."""
+    limit, offset = min(max(limit, 1), 1000), max(offset, 0)
+    if selectors.is_today(f.on):
+        rows = selectors.lights_query(user=request.user, filters=f)[offset : offset + limit]
+        return [_row(selectors.ItemLight.stored(i)) for i in rows]
+    return [_row(x) for x in selectors.warnings_for(user=request.user, filters=f)[offset : offset + limit]]
 
 
 @router.get(
     "/ledger/items",
     response=list[ItemOut],
-    summary="台账事项（按权限范围；可按方案、单位、状态、预警颜色筛选）",
+    summary="台账事项（按权限范围；可按方案、单位、状态、预警颜色筛选；每页 limit 条（默认 200，最大 1000），offset 翻页）",
 )
 def items_list(request: AuthedRequest, query: Query[ItemQuery]) -> list[dict[str, Any]]:
-    limit, offset = min(max(query.limit, 1), 1000), max(query.offset, 0)
-    return [_row(x) for x in _lights(request, query)[offset : offset + limit]]
+    f = selectors.ItemFilters(plan=query.plan, unit=query.unit, org_unit=query.org_unit, status=query.status,
+                              q=query.q, on=query.on, colour=query.colour)  # fmt: skip
+    return _page(request, f, query.limit, query.offset)
 
 
-@router.get("/ledger/warnings", response=list[ItemOut], summary="预警（红黄绿灯），可指定日期")
+@router.get(
+    "/ledger/warnings",
+    response=list[ItemOut],
+    summary="预警（红黄绿灯），可指定日期和颜色；每页 limit 条（默认 200，最大 1000），offset 翻页",
+)
 def warnings(
-    request: AuthedRequest, plan: DbInt | None = None, on: dt.date | None = None
-) -> list[dict[str, Any]]:
-    return [_row(x) for x in selectors.warnings_for(user=request.user, plan=plan, on=on)]
+    request: AuthedRequest, plan: DbInt | None = None, on: dt.date | None = None, colour: str = "",
+    limit: DbInt = 200, offset: DbInt = 0,
+) -> list[dict[str, Any]]:  # fmt: skip
+    f = selectors.ItemFilters(plan=plan, on=on, colour=colour)
+    return _page(request, f, limit, offset)
 
 
 def _detail(request: AuthedRequest, item: LedgerItem) -> HttpResponse:

@@ -10,12 +10,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
 from yigai.apps.accounts.models import User
-from yigai.apps.ledger.adapters import place_unit
-from yigai.apps.ledger.selectors import ItemFilters, ItemLight, item_list
+from yigai.apps.ledger.adapters import place_unit, place_unit_name
+from yigai.apps.ledger.models import LedgerItem
+from yigai.apps.ledger.selectors import ItemLight, visible_items
 from yigai.apps.plans.models import Plan
 from yigai.core.ledger import COLOURS
 
@@ -27,7 +28,7 @@ LIT = ("red", "orange", "yellow", "blue")  # colours that call for attention, wo
 
 def ledger_plans(*, user: User) -> QuerySet[Plan]:
     """Plans with at least one ledger item the user may see, with that count."""
-    visible = item_list(user=user).values("ledger__plan_id")
+    visible = visible_items(user=user).values("ledger__plan_id")
     return (
         Plan.objects.filter(pk__in=visible)
         .select_related("org_unit")
@@ -44,58 +45,67 @@ def access_ledger_plan(*, user: User, plan_id: int) -> Plan:
     return plan
 
 
-def filter_colour(lights: list[ItemLight], colour: str) -> list[ItemLight]:
-    return [x for x in lights if not colour or x.warning.colour == colour]
-
-
-def place_of(light: ItemLight) -> str:
-    """The county an item is placed in, or its city / province for items above county level."""
-    return light.item.org_unit.name
-
-
 @dataclass
 class Board:
     colours: list[tuple[str, str]]  # (colour, label as the scheme names it), worst first
     by_unit: list[tuple[str, dict[str, int], int]]
     by_place: list[tuple[str, dict[str, int], int]]
     totals: dict[str, int]
-    attention: list[ItemLight]
+    attention: list[ItemLight]  # the first ATTENTION lit items, red first
     chart: dict[str, Any] = field(default_factory=dict)
+    attention_total: int = 0  # all lit items
+
+    @property
+    def attention_more(self) -> int:
+        return self.attention_total - len(self.attention)
 
 
-def _table(lights: list[ItemLight], key: Any) -> list[tuple[str, dict[str, int], int]]:
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for light in lights:
-        counts[key(light)][light.warning.colour] += 1
+ATTENTION = 200  # lit items listed on the board; the rest are one click away in the filtered list
+
+
+def _table(counts: dict[str, Counter[str]]) -> list[tuple[str, dict[str, int], int]]:
     rows = [(name, dict(c), sum(c.values())) for name, c in counts.items()]
     return sorted(rows, key=lambda r: (*(-r[1].get(c, 0) for c in LIT), -r[2], r[0]))[:200]
 
 
-def warning_board(lights: list[ItemLight]) -> Board:
-    """Counts by colour per responsible unit and per place, and the lit items (red first)."""
-    labels: dict[str, str] = {}
-    for light in lights:
-        labels.setdefault(light.warning.colour, light.warning.label)
-    colours = [(c, labels[c]) for c in COLOURS if c in labels]
-    by_place = _table(lights, place_of)
-    totals = dict(Counter(x.warning.colour for x in lights))
-    attention = sorted(
-        (x for x in lights if x.warning.colour in LIT),
-        key=lambda x: (LIT.index(x.warning.colour), x.item.deadline, x.item.code),
+def warning_board(items: QuerySet[LedgerItem]) -> Board:
+    """Counts by colour per responsible unit and per place, and the lit items (red first), from the
+    stored lights of ``items`` (:func:`yigai.apps.ledger.selectors.lights_query`) in grouped queries."""
+    groups = (
+        items.order_by()
+        .values("lead_unit__name", "org_unit__name", "org_unit__level", "light_colour", "light_label")
+        .annotate(n=Count("pk"))
     )
+    by_unit: dict[str, Counter[str]] = defaultdict(Counter)
+    by_place: dict[str, Counter[str]] = defaultdict(Counter)
+    labels: dict[str, str] = {}
+    for g in groups:
+        colour, n = g["light_colour"], g["n"]
+        labels.setdefault(colour, g["light_label"])
+        unit = place_unit_name(g["lead_unit__name"], g["org_unit__name"], g["org_unit__level"])
+        by_unit[unit][colour] += n
+        by_place[g["org_unit__name"]][colour] += n
+    colours = [(c, labels[c]) for c in COLOURS if c in labels]
+    places = _table(by_place)
+    totals: Counter[str] = sum(by_place.values(), Counter())
+    rank = Case(
+        *(When(light_colour=c, then=Value(i)) for i, c in enumerate(LIT)), output_field=IntegerField()
+    )
+    lit = items.filter(light_colour__in=LIT)
+    attention = [
+        ItemLight.stored(i) for i in lit.annotate(rank=rank).order_by("rank", "deadline", "code")[:ATTENTION]
+    ]
     chart = {
-        "places": [name for name, _, _ in by_place][:40][::-1],
+        "places": [name for name, _, _ in places][:40][::-1],
         "series": [
             {"name": label, "colour": HEX.get(c, "#888"),
-             "data": [counts.get(c, 0) for _, counts, _ in by_place[:40]][::-1]}
+             "data": [counts.get(c, 0) for _, counts, _ in places[:40]][::-1]}
             for c, label in colours
         ],
     }  # fmt: skip
-    return Board(colours, _table(lights, place_unit_of), by_place, totals, attention, chart)
-
-
-def place_unit_of(light: ItemLight) -> str:
-    return place_unit(light.item)
+    return Board(
+        colours, _table(by_unit), places, dict(totals), attention, chart, sum(totals[c] for c in LIT)
+    )
 
 
 def timeline_data(lights: list[ItemLight], today: dt.date) -> dict[str, Any]:
@@ -118,6 +128,6 @@ def timeline_data(lights: list[ItemLight], today: dt.date) -> dict[str, Any]:
 
 def places_in(plan_id: int, user: User) -> list[tuple[str, str]]:
     """(code, name) of the org units the user's visible items of a plan sit in, for the county filter."""
-    qs = item_list(user=user, filters=ItemFilters(plan=plan_id))
+    qs = visible_items(user=user).filter(ledger__plan_id=plan_id).order_by()
     seen = dict(qs.values_list("org_unit__code", "org_unit__name").distinct())
     return sorted(seen.items())

@@ -8,6 +8,7 @@ again and applied. If what would be applied changed in between, the new diff is 
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -40,7 +41,7 @@ def _plan_filters(request: AuthedRequest, plan_id: int) -> selectors.ItemFilters
 def warning_board(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = board.access_ledger_plan(user=request.user, plan_id=plan_id)
     f = _plan_filters(request, plan.pk)
-    data = board.warning_board(selectors.warnings_for(user=request.user, filters=f))
+    data = board.warning_board(selectors.lights_query(user=request.user, filters=f))
     context = {"plan": plan, "board": data, "filters": f, "places": board.places_in(plan.pk, request.user)}
     return render(request, "ledger/board.html", context)
 
@@ -50,10 +51,11 @@ def timeline(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = board.access_ledger_plan(user=request.user, plan_id=plan_id)
     f = _plan_filters(request, plan.pk)
     colour = request.GET.get("colour", "").strip()
-    lights = board.filter_colour(selectors.warnings_for(user=request.user, filters=f), colour)
+    items = selectors.lights_query(user=request.user, filters=replace(f, colour=colour))
     top_only = request.GET.get("children") != "1" and not f.org_unit
     if top_only:  # county copies of one task would repeat the same bar; show them when a county is chosen
-        lights = [x for x in lights if x.item.parent_id is None]
+        items = items.filter(parent__isnull=True)
+    lights = [selectors.ItemLight.stored(i) for i in items]
     context = {
         "plan": plan, "filters": f, "colour": colour, "colours": COLOUR_CHOICES, "top_only": top_only,
         "places": board.places_in(plan.pk, request.user), "n": len(lights),

@@ -6,6 +6,8 @@ has business logic beyond field definitions. Every write goes through ``services
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +46,11 @@ class Ledger(models.Model):
 
     def __str__(self) -> str:
         return f"台账 {self.plan}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A changed scheme or template changes every item's light: they are re-evaluated on the next read."""
+        super().save(*args, **kwargs)
+        self.items.update(light_on=None)
 
 
 class LedgerItem(models.Model):
@@ -87,9 +94,24 @@ class LedgerItem(models.Model):
     is_demo = models.BooleanField(_("示例数据"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the day's evaluation found (预警 and reporting), stored so that lists, boards and the dashboard
+    # filter, count and paginate in SQL. Written only by ``services.lights_refresh``; every write to the
+    # item clears ``light_on`` and the next read (or the nightly ``yigai ledger warnings --refresh``)
+    # recomputes it. ``light_on`` is the day the values hold for: a light depends on the date.
+    light_on = models.DateField(null=True, blank=True, db_index=True)
+    light_colour = models.CharField(max_length=8, blank=True)
+    light_label = models.CharField(max_length=16, blank=True)
+    light_reason = models.CharField(max_length=300, blank=True)
+    light_approximate = models.BooleanField(default=False)
+    status_shown = models.CharField(max_length=16, blank=True)  # the status as users read it, 已逾期 included
+    closed_on = models.DateField(null=True, blank=True)  # day 销号 was approved (local time)
+    reports_on_time = models.PositiveIntegerField(default=0)  # expected reports up to light_on, by state
+    reports_late = models.PositiveIntegerField(default=0)
+    reports_missing = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("ledger", "order", "pk")
+        indexes = (models.Index(fields=["ledger", "light_colour"], name="ledger_item_light"),)
         verbose_name = pgettext_lazy("model", "台账事项")
         constraints = (
             models.UniqueConstraint(
@@ -99,6 +121,22 @@ class LedgerItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Any save outside the light refresh makes the stored light stale (services/lights.py)."""
+        fields = kwargs.get("update_fields")
+        if fields is None or not set(fields) <= LIGHT_FIELDS:
+            self.light_on = None
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "light_on"}
+        super().save(*args, **kwargs)
+
+
+#: The fields the light refresh writes (everything else that changes an item makes its light stale).
+LIGHT_FIELDS = frozenset({
+    "light_on", "light_colour", "light_label", "light_reason", "light_approximate", "status_shown",
+    "closed_on", "reports_on_time", "reports_late", "reports_missing",
+})  # fmt: skip
 
 
 class Milestone(models.Model):

@@ -49,17 +49,29 @@ class ItemFilters:
     org_unit: str = ""  # org unit code: items placed in its subtree
     status: str = ""  # stored status, or "overdue"
     q: str = ""  # search in code, title, text
-    on: dt.date | None = None  # the day "overdue" is judged on (default today)
+    on: dt.date | None = None  # the day "overdue" and the light are judged on (default today)
+    colour: str = ""  # warning colour (red, yellow, …) on that day
+
+
+def visible_items(*, user: User) -> QuerySet[LedgerItem]:
+    """The bare queryset of items the user may see (no ordering, nothing loaded): for subqueries,
+    counts and grouped reads."""
+    return LedgerItem.objects.filter(pk__in=LedgerItem.objects.filter(_visible(user)).values("pk"))
 
 
 def item_list(*, user: User, filters: ItemFilters | None = None) -> QuerySet[LedgerItem]:
-    """Items the user may see, filtered; related rows the adapters need are loaded."""
+    """Items the user may see, filtered; related rows the adapters need are loaded.
+
+    ``filters.colour`` is not applied here (a light needs its day): use :func:`lights_query` or
+    :func:`warnings_for`.
+    """
     f = filters or ItemFilters()
-    qs = LedgerItem.objects.filter(pk__in=LedgerItem.objects.filter(_visible(user)).values("pk"))
+    qs = visible_items(user=user)
     if f.plan:
         qs = qs.filter(ledger__plan_id=f.plan)
-    if f.unit:
-        qs = qs.filter(Q(lead_unit__name__icontains=f.unit) | Q(co_units__name__icontains=f.unit))
+    if f.unit:  # a subquery, not a join: an item with two matching co-units stays one row (no DISTINCT)
+        named = Q(lead_unit__name__icontains=f.unit) | Q(co_units__name__icontains=f.unit)
+        qs = qs.filter(pk__in=LedgerItem.objects.filter(named).values("pk"))
     if f.org_unit:
         qs = qs.filter(Q(org_unit__code=f.org_unit) | Q(org_unit__path__contains=f"{f.org_unit}/"))
     if f.status == "overdue":
@@ -71,8 +83,7 @@ def item_list(*, user: User, filters: ItemFilters | None = None) -> QuerySet[Led
     if f.q:
         qs = qs.filter(Q(code__icontains=f.q) | Q(title__icontains=f.q) | Q(text__icontains=f.q))
     return (
-        qs.distinct()
-        .select_related("ledger__plan", "lead_unit", "org_unit", "parent")
+        qs.select_related("ledger__plan", "lead_unit", "org_unit", "parent")
         .prefetch_related("co_units", "milestones")
         .order_by("ledger_id", "order", "pk")
     )
@@ -127,16 +138,48 @@ class ItemLight:
     status_label: str
     warning: ItemWarning
 
+    @classmethod
+    def stored(cls, item: LedgerItem) -> ItemLight:
+        """The light stored on the item for its ``light_on`` day (see services/lights.py)."""
+        warning = ItemWarning(
+            item.light_colour, item.light_label, item.light_reason, "", item.light_approximate
+        )
+        return cls(item, item.status_shown, warning)
+
+
+def _today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def is_today(on: dt.date | None) -> bool:
+    return on is None or on == _today()
+
+
+def lights_query(*, user: User, filters: ItemFilters | None = None) -> QuerySet[LedgerItem]:
+    """Today's items the user may see, filtered (colour too) and ordered in SQL, their stored lights
+    brought up to date first: paginate it, then :meth:`ItemLight.stored` the rows shown."""
+    from yigai.apps.ledger.services import lights_ensure
+
+    f = filters or ItemFilters()
+    lights_ensure(_today())
+    qs = item_list(user=user, filters=f)
+    return qs.filter(light_colour=f.colour) if f.colour else qs
+
 
 def warnings_for(
     *, user: User, plan: int | None = None, on: dt.date | None = None, filters: ItemFilters | None = None
 ) -> list[ItemLight]:
     """预警 for every item the user may see (of one plan, if given), on ``on`` (default today), with each
-    ledger's scheme and the workday calendar including admin overrides."""
+    ledger's scheme and the workday calendar including admin overrides. Today's come from the stored
+    lights; another day's are evaluated."""
     f = filters or ItemFilters()
     if plan is not None:
         f = replace(f, plan=plan)
-    return _lights(item_list(user=user, filters=f), on)
+    if is_today(on) and is_today(f.on):
+        return [ItemLight.stored(i) for i in lights_query(user=user, filters=f)]
+    return _with_colour(lights_evaluated(item_list(user=user, filters=f), on or f.on), f.colour)
 
 
 def warnings_all(*, plan: int | None = None, on: dt.date | None = None) -> list[ItemLight]:
@@ -145,16 +188,18 @@ def warnings_all(*, plan: int | None = None, on: dt.date | None = None) -> list[
     qs = qs.select_related("ledger__plan", "lead_unit", "org_unit", "parent").prefetch_related(
         "co_units", "milestones"
     )
-    return _lights(qs.order_by("ledger_id", "order", "pk"), on)
+    return lights_evaluated(qs.order_by("ledger_id", "order", "pk"), on)
 
 
-def _lights(items: QuerySet[LedgerItem], on: dt.date | None) -> list[ItemLight]:
-    from django.utils import timezone
+def _with_colour(lights: list[ItemLight], colour: str) -> list[ItemLight]:
+    return [x for x in lights if not colour or x.warning.colour == colour]
 
+
+def lights_evaluated(items: QuerySet[LedgerItem], on: dt.date | None) -> list[ItemLight]:
     from yigai.apps.ledger import adapters
     from yigai.core.ledger import evaluate, status_label
 
-    today = on or timezone.localdate()
+    today = on or _today()
     cal, schemes = adapters.calendar_from_db(), dict[int, WarningScheme]()
     found = []
     for item in items:

@@ -39,19 +39,23 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 def _filters(request: AuthedRequest, plan_id: int) -> tuple[selectors.ItemFilters, str]:
     g = request.GET
+    colour = g.get("colour", "").strip()
     f = selectors.ItemFilters(
         plan=plan_id, unit=g.get("unit", "").strip(), org_unit=g.get("org_unit", "").strip(),
-        status=g.get("status", "").strip(), q=g.get("q", "").strip(),
+        status=g.get("status", "").strip(), q=g.get("q", "").strip(), colour=colour,
     )  # fmt: skip
-    return f, g.get("colour", "").strip()
+    return f, colour
 
 
 @login_required
 def item_list(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = board.access_ledger_plan(user=request.user, plan_id=plan_id)
     f, colour = _filters(request, plan.pk)
-    lights = board.filter_colour(selectors.warnings_for(user=request.user, filters=f), colour)
-    page = Paginator(lights, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.lights_query(user=request.user, filters=f), 50).get_page(
+        request.GET.get("page")
+    )
+    shown: Any = page  # the rows shown become their lights (a Page is typed by what it paginates)
+    shown.object_list = [selectors.ItemLight.stored(i) for i in page.object_list]
     context = {
         "plan": plan, "page": page, "filters": f, "colour": colour, "colours": COLOUR_CHOICES,
         "statuses": [*LedgerItem._meta.get_field("status").choices, ("overdue", _("已逾期"))],  # type: ignore[misc]

@@ -4,6 +4,7 @@ from yigai.apps.ledger.services.calendar import HolidayImportError, holiday_set,
 from yigai.apps.ledger.services.errors import Conflict, LedgerError
 from yigai.apps.ledger.services.evidence import evidence_attach, evidence_check, evidence_path
 from yigai.apps.ledger.services.items import item_add, item_update, ledger_publish, milestones_rebuild
+from yigai.apps.ledger.services.lights import lights_ensure, lights_invalidate, lights_refresh
 from yigai.apps.ledger.services.notices import notice_issue, notice_reply, notices_escalate
 from yigai.apps.ledger.services.reminders import SendOutcome, reminders_run
 from yigai.apps.ledger.services.workflow import item_transition, period_key_for, progress_report_submit
@@ -22,6 +23,9 @@ __all__ = [
     "item_transition",
     "item_update",
     "ledger_publish",
+    "lights_ensure",
+    "lights_invalidate",
+    "lights_refresh",
     "milestones_rebuild",
     "notice_issue",
     "notice_reply",

@@ -34,9 +34,12 @@ def item_lock(*, item: LedgerItem | int, expected_version: int | None) -> Ledger
 
 
 def item_save(item: LedgerItem, fields: list[str]) -> None:
-    """Save ``fields`` and bump the version, only if nobody saved in between (guards SQLite too)."""
+    """Save ``fields`` and bump the version, only if nobody saved in between (guards SQLite too); the
+    item's stored light is marked stale."""
     values = {f: getattr(item, f) for f in fields}
-    n = LedgerItem.objects.filter(pk=item.pk, version=item.version).update(version=F("version") + 1, **values)
+    n = LedgerItem.objects.filter(pk=item.pk, version=item.version).update(
+        version=F("version") + 1, light_on=None, **values
+    )  # light_on=None: the stored light is re-evaluated on the next read (services/lights.py)
     if n != 1:
         current = LedgerItem.objects.get(pk=item.pk)
         raise Conflict(item_current(current), item.version)

@@ -8,7 +8,7 @@ import io
 
 from django.db import transaction
 
-from yigai.apps.ledger.models import HolidayOverride
+from yigai.apps.ledger.models import HolidayOverride, LedgerItem
 from yigai.core.ledger import DayOverride, WorkCalendar
 
 COLUMNS = ("date", "is_workday", "name")
@@ -30,6 +30,7 @@ def holiday_set(*, date: dt.date, is_workday: bool, name: str, is_demo: bool = F
     row, _ = HolidayOverride.objects.update_or_create(
         date=date, defaults={"is_workday": is_workday, "name": name.strip()[:50], "is_demo": is_demo}
     )
+    LedgerItem.objects.update(light_on=None)  # workday counts change: every stored light is re-evaluated
     return row
 
 

@@ -86,6 +86,7 @@ def milestones_rebuild(
             rows.append(Milestone(item=item, name=name, due=due,
                                   expected_progress=linear_progress(item.start, item.deadline, due)))  # fmt: skip
     Milestone.objects.bulk_create(rows)
+    LedgerItem.objects.filter(pk=item.pk).update(light_on=None)  # milestones drive near-due lights
 
 
 def _create(ledger: Ledger, cal: Scheduler, co_units: list[Unit], **fields: Any) -> LedgerItem:
