@@ -149,3 +149,25 @@ def test_refresh_command(plan) -> None:
     assert "已更新 0 项" in again.output
     forced = CliRunner().invoke(app, ["ledger", "refresh", "--all"])
     assert f"已更新 {n} 项" in forced.output
+
+
+def test_a_user_at_the_root_sees_what_the_path_test_gives(plan, users) -> None:
+    """The root short-cut in the selectors (no path join) must equal the path test it replaces, and must
+    not apply once the tree has a second root."""
+    from django.db.models import Q
+
+    from yigai.apps.ledger.selectors import _whole_tree, visible_items
+    from yigai.apps.orgunits.models import OrgUnit
+
+    reviewer = users["reviewer"]  # 省卫生健康委, at 130000
+    prefix = reviewer.org_unit.path
+    by_path = LedgerItem.objects.filter(
+        Q(ledger__plan__org_unit__path__startswith=prefix) | Q(org_unit__path__startswith=prefix)
+    )
+    assert _whole_tree(reviewer)
+    assert set(visible_items(user=reviewer).values_list("pk", flat=True)) == set(
+        by_path.values_list("pk", flat=True)
+    )
+    OrgUnit.objects.create(code="990000", name="另一棵树", level="province", path="990000/")
+    assert not _whole_tree(reviewer)
+    assert not _whole_tree(users["owner"])  # 保定: never the whole tree

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from yigai.apps.accounts.models import User
@@ -28,11 +28,15 @@ LIT = ("red", "orange", "yellow", "blue")  # colours that call for attention, wo
 
 def ledger_plans(*, user: User) -> QuerySet[Plan]:
     """Plans with at least one ledger item the user may see, with that count."""
-    visible = visible_items(user=user).values("ledger__plan_id")
+    visible = visible_items(user=user).order_by().values("ledger__plan_id")
+    per_plan = (
+        LedgerItem.objects.filter(ledger__plan=OuterRef("pk")).order_by().values("ledger__plan")
+        .annotate(n=Count("pk")).values("n")
+    )  # fmt: skip
     return (
         Plan.objects.filter(pk__in=visible)
         .select_related("org_unit")
-        .annotate(n_items=Count("ledger__items", distinct=True))
+        .annotate(n_items=Subquery(per_plan))
         .order_by("pk")
     )
 

@@ -39,7 +39,22 @@ def _visible(user: User) -> Q:
             return Q(pk__in=[])
         mine = Q(lead_unit_id=user.unit_id) | Q(co_units=user.unit_id)
         return mine & Q(org_unit__path__startswith=prefix)
+    if _whole_tree(user):
+        return Q()
     return Q(ledger__plan__org_unit__path__startswith=prefix) | Q(org_unit__path__startswith=prefix)
+
+
+def _whole_tree(user: User) -> bool:
+    """True for a user at the root of a single-rooted tree: every item and plan lies under that prefix, so
+    the path test is always true and is left out (it costs a join over every item in each query)."""
+    from yigai.apps.orgunits.models import OrgUnit
+
+    org = user.org_unit
+    return (
+        org is not None
+        and org.parent_id is None
+        and not OrgUnit.objects.filter(parent__isnull=True).exclude(pk=org.pk).exists()
+    )
 
 
 @dataclass(frozen=True)
@@ -56,7 +71,10 @@ class ItemFilters:
 def visible_items(*, user: User) -> QuerySet[LedgerItem]:
     """The bare queryset of items the user may see (no ordering, nothing loaded): for subqueries,
     counts and grouped reads."""
-    return LedgerItem.objects.filter(pk__in=LedgerItem.objects.filter(_visible(user)).values("pk"))
+    visible = _visible(user)
+    if not visible:  # Q(): everything (admin, or a user at the root of the tree)
+        return LedgerItem.objects.all()
+    return LedgerItem.objects.filter(pk__in=LedgerItem.objects.filter(visible).values("pk"))
 
 
 def item_list(*, user: User, filters: ItemFilters | None = None) -> QuerySet[LedgerItem]:
