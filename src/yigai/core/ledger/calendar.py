@@ -33,6 +33,7 @@ datetime.date(2025, 10, 9)
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -122,9 +123,7 @@ class WorkCalendar:
         override = self._overrides.get(d)
         if override is not None:
             return override.is_workday
-        if d.year in _OFFICIAL_YEARS:
-            return bool(chinese_calendar.is_workday(d))
-        return d.weekday() < 5
+        return d.toordinal() in _base_year_set(d.year)
 
     def day_name(self, d: date) -> str | None:
         """The holiday or 调休 name of ``d`` if known (override name, else the package's), else None."""
@@ -170,16 +169,31 @@ class WorkCalendar:
         return years_before_b + through_b - through_a
 
     def _year_workdays(self, year: int) -> tuple[int, ...]:
-        """Sorted ordinals of the workdays of ``year`` (cached)."""
+        """Sorted ordinals of the workdays of ``year`` (cached; years without overrides are shared by every
+        calendar in the process, as they depend on the year alone)."""
         cached = self._year_cache.get(year)
         if cached is None:
-            day, end = date(year, 1, 1), date(year, 12, 31)
-            found: list[int] = []
-            while day <= end:
-                if self.is_workday(day):
-                    found.append(day.toordinal())
-                if day == date.max:
-                    break
-                day += _ONE_DAY
-            cached = self._year_cache[year] = tuple(found)
+            if year not in self._override_years:
+                cached = _base_year_workdays(year)
+            else:
+                cached = tuple(o for o in _year_ordinals(year) if self.is_workday(date.fromordinal(o)))
+            self._year_cache[year] = cached
         return cached
+
+
+def _year_ordinals(year: int) -> range:
+    return range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1)
+
+
+@functools.lru_cache(maxsize=512)
+def _base_year_workdays(year: int) -> tuple[int, ...]:
+    """Sorted ordinals of the workdays of ``year`` from the official data, or the weekends-only rule."""
+    days = (date.fromordinal(o) for o in _year_ordinals(year))
+    if year in _OFFICIAL_YEARS:
+        return tuple(d.toordinal() for d in days if chinese_calendar.is_workday(d))
+    return tuple(d.toordinal() for d in days if d.weekday() < 5)
+
+
+@functools.lru_cache(maxsize=512)
+def _base_year_set(year: int) -> frozenset[int]:
+    return frozenset(_base_year_workdays(year))
