@@ -28,6 +28,7 @@ class TokenAuth(HttpBearer):
             raise AuthorizationError(message=str(exc)) from exc
         if user is not None:
             request.user = user
+            request.token_auth = True  # type: ignore[attr-defined]  # no session for token clients
         return user
 
 

@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -21,9 +20,18 @@ Handler = Callable[[HttpRequest], HttpResponse]
 OPEN_PATHS = ("/static/", "/i18n/", "/logout/", "/login/", "/account/otp/", "/account/password/")
 
 
+#: The last-request time is written to the session at most this often (seconds): rewriting the session row
+#: on every request costs a database write and commit per page, and a 30-minute idle limit does not need
+#: the second. The error is on the strict side: a session may end up to this much before the idle limit,
+#: never after it.
+SESSION_SEEN_RESOLUTION = 60
+
+
 class SessionTimeoutMiddleware:
     """Log out after ``SESSION_IDLE_TIMEOUT`` seconds without a request, or ``SESSION_ABSOLUTE_TIMEOUT``
-    seconds after login, whichever comes first (等保 8.1.4.1b; ASVS 7.3.1/7.3.2)."""
+    seconds after login, whichever comes first (等保 8.1.4.1b; ASVS 7.3.1/7.3.2).
+
+    Requests authenticated by an API token (``request.token_auth``) get no session (no row, no cookie)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -40,9 +48,16 @@ class SessionTimeoutMiddleware:
                 request.logout_reason = "idle" if now - seen > settings.SESSION_IDLE_TIMEOUT else "absolute"  # type: ignore[attr-defined]  # read by the audit receiver
                 logout(request)
         response = self.get_response(request)
-        if request.user.is_authenticated and hasattr(request, "session"):
-            request.session.setdefault("_yg_login", now)
-            request.session["_yg_seen"] = now
+        if (
+            request.user.is_authenticated
+            and hasattr(request, "session")
+            and not getattr(request, "token_auth", False)
+        ):
+            session = request.session
+            if "_yg_login" not in session:
+                session["_yg_login"] = now
+            if now - session.get("_yg_seen", 0) >= SESSION_SEEN_RESOLUTION:
+                session["_yg_seen"] = now
         return response
 
 
@@ -118,8 +133,9 @@ def _client_key(request: HttpRequest) -> str:
 
 
 class RateLimitMiddleware:
-    """Fixed-window limits in the cache: the API per token (or address), login posts per address; over the
-    limit answers 429 with ``Retry-After``. With several workers use a shared cache (Redis, database)."""
+    """Fixed-window limits: the API per token (or address), login posts per address; over the limit answers
+    429 with ``Retry-After``. Counted in the database (:mod:`yigai.apps.throttle`), so every worker process
+    shares one counter per client."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -142,15 +158,7 @@ class RateLimitMiddleware:
     @staticmethod
     def _hit(scope: str, key: str, spec: str) -> int | None:
         """Count this request; the seconds to wait when over the limit, else None."""
+        from yigai.apps.throttle.services import rate_hit
+
         limit, seconds = _rate(spec)
-        window = int(time.time() // seconds)
-        cache_key = f"yigai:rl:{scope}:{key}:{window}"
-        cache.add(cache_key, 0, timeout=seconds + 1)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # evicted between add and incr
-            cache.set(cache_key, 1, timeout=seconds + 1)
-            count = 1
-        if count > limit:
-            return seconds - int(time.time()) % seconds or 1
-        return None
+        return rate_hit(scope=scope, client=key, limit=limit, seconds=seconds, now=time.time())

@@ -91,6 +91,34 @@ def test_session_limits(client, make_user, key, ago, reason) -> None:
     assert logout.details == {"reason": reason}
 
 
+def test_last_request_time_is_written_at_most_once_a_minute(client, make_user) -> None:
+    """Idle tracking rewrites the session row once a minute, not on every page (a write and a commit per
+    request otherwise); a session older than that is stamped again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.post("/login/", {"username": make_user("u", "leader", "130000").username, "password": PASSWORD})
+    client.get("/plans/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/plans/").status_code == 200
+    assert not [q for q in queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+    _age_session(client, _yg_seen=61)
+    client.get("/plans/")
+    assert time.time() - client.session["_yg_seen"] < 5
+
+
+def test_token_requests_get_no_session(client, make_user) -> None:
+    from django.contrib.sessions.models import Session
+
+    from yigai.apps.accounts.services import api_token_create
+
+    key = api_token_create(user=make_user("machine", "plan_owner", "130600"), name="t")
+    for _ in range(2):
+        response = client.get("/api/plans", HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert not Session.objects.exists()
+
+
 def _token(device: TOTPDevice) -> str:
     totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
     return str(totp.token()).zfill(device.digits)

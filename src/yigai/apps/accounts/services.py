@@ -262,6 +262,11 @@ def api_token_create(*, user: User, name: str) -> str:
     return key
 
 
+#: ``last_used_at`` is written at most once a minute: a write per API call is the cost of a client that polls,
+#: and the dormant-account rule counts days.
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def _token_recent(token: ApiToken) -> bool:
     days = dormant_days()
     seen = token.last_used_at or token.created_at
@@ -289,5 +294,7 @@ def api_token_authenticate(*, key: str, request: Any = None) -> User | None:
         reason = "dormant" if user_disable_if_dormant(user=user, source="token", request=request) else None
     if reason is not None:
         raise TokenRefused(refusal_message(reason))
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return user

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "yigai.apps.ledger",
     "yigai.apps.indicators",
     "yigai.apps.dashboard",
+    "yigai.apps.throttle",
 ]
 
 MIDDLEWARE = [

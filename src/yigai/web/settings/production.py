@@ -35,10 +35,10 @@ if os.environ.get("YIGAI_PROXY_SSL_HEADER") == "1":
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("生产环境的 YIGAI_SECRET_KEY 过弱：至少 50 个字符、随机生成")
 
-# Rate-limit counters (yigai.web.security.RateLimitMiddleware) must be shared by every gunicorn worker, or
-# each worker counts on its own and the limits are as many times too loose. The database cache needs no
-# extra service on an offline intranet (SQLite and PostgreSQL alike); `yigai` creates its table with the
-# migrations (createcachetable). MAX_ENTRIES: room for every client's counter in a window before culling.
+# The cache holds what every gunicorn worker may reuse (the dashboard's target status, keyed by the data
+# it was computed from), so it must be shared by the workers: the database cache needs no extra service on
+# an offline intranet (SQLite and PostgreSQL alike); `yigai` creates its table with the migrations
+# (createcachetable). Rate-limit counters do not use it: they live in their own table (yigai.apps.throttle).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
