@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from yigai.apps.audit.models import Result
@@ -234,6 +235,7 @@ def backup_restore(*, path: Path) -> RestoreReport:
     now = table_checksums()
     expected = manifest["tables"]
     mismatched = sorted(t for t in set(expected) | set(now) if expected.get(t) != now.get(t))
+    cache.clear()  # after the check: cached pages keyed by the newer data's generations must go (ADR 0004)
     report = RestoreReport(
         tables=len(now), rows=sum(t["rows"] for t in now.values()), mismatched=mismatched,
         seconds=round(time.monotonic() - started, 2),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "yigai.apps.indicators",
     "yigai.apps.dashboard",
     "yigai.apps.throttle",
+    "yigai.apps.caching",
 ]
 
 MIDDLEWARE = [
