@@ -133,3 +133,21 @@ def test_upload_preview_then_confirm(client, plan, users, t1, settings, tmp_path
     assert done.status_code == 200 and "已导入" in done.content.decode()
     assert LedgerItem.objects.get(pk=t1.pk).progress_text == "表格中填写的进展"
     assert c.post(reverse("ledger:confirm"), {"digest": digest}).status_code == 302  # nothing left to confirm
+
+
+def test_ledger_index_counts_the_items_each_user_sees(client, plan, users) -> None:
+    """The index's "您可见的事项" column is the user's own count, not the plan's total (which would tell a
+    unit what other units are given)."""
+    from yigai.apps.ledger.board import ledger_plans
+    from yigai.apps.ledger.selectors import visible_items
+
+    total = LedgerItem.objects.filter(ledger__plan=plan).count()
+    seen = {}
+    for name in ("owner", "co", "county", "leader"):
+        n = visible_items(user=users[name]).filter(ledger__plan=plan).count()
+        assert {p.pk: p.n_items for p in ledger_plans(user=users[name])}[plan.pk] == n
+        page = login(client, users[name]).get(reverse("ledger:index")).content.decode()
+        assert f"<td>{n}</td>" in page
+        seen[name] = n
+    assert seen["owner"] == seen["leader"] == total and 0 < seen["co"] < total and 0 < seen["county"] < total
+    assert plan.pk not in {p.pk for p in ledger_plans(user=users["other"])}  # sees none: not listed

@@ -27,6 +27,7 @@ from yigai.apps.ledger.selectors import (
     ItemLight,
     is_today,
     item_list,
+    light_rows,
     warnings_all,
     warnings_for,
 )
@@ -108,8 +109,9 @@ class Inputs:
     def overdue(self, limit: int) -> list[ItemLight]:
         """Overdue items, the longest overdue first."""
         if self._items is not None:
-            late = self._items.filter(status_shown=OVERDUE_LABEL).order_by("deadline", "code")[:limit]
-            return [ItemLight.stored(i) for i in late]
+            return light_rows(
+                self._items.filter(status_shown=OVERDUE_LABEL).order_by("deadline", "code")[:limit]
+            )
         rows = [x for x in self.lights if x.status_label == OVERDUE_LABEL]
         return sorted(rows, key=lambda x: (x.item.deadline, x.item.code))[:limit]
 

@@ -11,17 +11,21 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yigai.apps.accounts.models import Role
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
+from yigai.apps.caching.services import fragment, visibility_key
 from yigai.apps.dashboard import geo, mapdata, scorecards
 from yigai.apps.dashboard.briefing import briefing_docx
 from yigai.apps.dashboard.inputs import access_scope, areas_below, collect
 from yigai.apps.dashboard.summary import summarise, target_counts
-from yigai.apps.ledger.board import ledger_plans
+from yigai.apps.ledger.board import ledger_plans, sees_plan
+from yigai.apps.ledger.services import lights_ensure
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,29 +43,41 @@ def _plan(request: AuthedRequest) -> int | None:
     raw = request.GET.get("plan", "").strip()
     if not raw.isdigit():
         return None
-    return int(raw) if ledger_plans(user=request.user).filter(pk=int(raw)).exists() else None
+    return int(raw) if sees_plan(user=request.user, plan_id=int(raw)) else None
+
+
+#: What the dashboard shows is read from these kinds of data (their generations key the cached body).
+DASHBOARD_DATA = ("ledger", "plans", "indicators", "orgunits", "units")
 
 
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
-    scope = access_scope(user=request.user, code=request.GET.get("org", ""))
+    """The dashboard body is built once per reader visibility, scope, plan and day, and again only after a
+    write to what it shows (:mod:`yigai.apps.caching`): leaders open it far more often than items change."""
+    user = request.user
+    scope = access_scope(user=user, code=request.GET.get("org", ""))
     plan = _plan(request)
-    summary = summarise(collect(user=request.user, scope=scope, plan=plan))
-    map_config = {
-        "scope": scope.code, "plan": plan or "",
-        "geoUrl": reverse("dashboard:geometry"), "dataUrl": reverse("dashboard:map_data"),
-        "indicators": [{"code": i.code, "name": i.name} for i in mapdata.indicator_choices()],
-        "targets": [
-            {"id": t.pk, "name": mapdata.target_name(t)} for t in mapdata.target_choices(user=request.user)
-        ],
-    }  # fmt: skip
-    own = access_scope(user=request.user)
-    context = {
-        "summary": summary, "scope": scope, "plan": plan, "plans": ledger_plans(user=request.user),
-        "targets": target_counts(summary.total), "overdue": summary.overdue(15), "map_config": map_config,
-        "up": scope.parent if scope.pk != own.pk and scope.parent_id else None,
-    }  # fmt: skip
-    return render(request, "dashboard/index.html", context)
+
+    def build() -> str:
+        summary = summarise(collect(user=user, scope=scope, plan=plan))
+        map_config = {
+            "scope": scope.code, "plan": plan or "",
+            "geoUrl": reverse("dashboard:geometry"), "dataUrl": reverse("dashboard:map_data"),
+            "indicators": [{"code": i.code, "name": i.name} for i in mapdata.indicator_choices()],
+            "targets": [{"id": t.pk, "name": mapdata.target_name(t)} for t in mapdata.target_choices(user=user)],
+        }  # fmt: skip
+        own = access_scope(user=user)
+        context = {
+            "summary": summary, "scope": scope, "plan": plan, "plans": ledger_plans(user=user),
+            "targets": target_counts(summary.total), "overdue": summary.overdue(15), "map_config": map_config,
+            "up": scope.parent if scope.pk != own.pk and scope.parent_id else None,
+        }  # fmt: skip
+        return render_to_string("dashboard/_content.html", context, request=request)
+
+    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the key is read
+    parts = (visibility_key(user), scope.pk, plan, timezone.localdate())
+    content = fragment("dashboard", parts, DASHBOARD_DATA, build)
+    return render(request, "dashboard/index.html", {"content": content, "scope": scope})
 
 
 @login_required

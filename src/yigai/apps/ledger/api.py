@@ -123,7 +123,7 @@ def _page(request: AuthedRequest, f: selectors.ItemFilters, limit: int, offset: 
     limit, offset = min(max(limit, 1), 1000), max(offset, 0)
     if selectors.is_today(f.on):
         rows = selectors.lights_query(user=request.user, filters=f)[offset : offset + limit]
-        return [_row(selectors.ItemLight.stored(i)) for i in rows]
+        return [_row(x) for x in selectors.light_rows(rows)]
     return [_row(x) for x in selectors.warnings_for(user=request.user, filters=f)[offset : offset + limit]]
 
 

@@ -10,13 +10,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
 from yigai.apps.accounts.models import User
 from yigai.apps.ledger.adapters import place_unit, place_unit_name
 from yigai.apps.ledger.models import LedgerItem
-from yigai.apps.ledger.selectors import ItemLight, visible_items
+from yigai.apps.ledger.selectors import ItemLight, light_rows, visible_items
 from yigai.apps.plans.models import Plan
 from yigai.core.ledger import COLOURS
 
@@ -26,25 +26,30 @@ HEX = {"red": "#d9363e", "orange": "#ef8a2c", "yellow": "#f0b400", "blue": "#3a7
 LIT = ("red", "orange", "yellow", "blue")  # colours that call for attention, worst first
 
 
-def ledger_plans(*, user: User) -> QuerySet[Plan]:
-    """Plans with at least one ledger item the user may see, with that count."""
-    visible = visible_items(user=user).order_by().values("ledger__plan_id")
-    per_plan = (
-        LedgerItem.objects.filter(ledger__plan=OuterRef("pk")).order_by().values("ledger__plan")
-        .annotate(n=Count("pk")).values("n")
-    )  # fmt: skip
-    return (
-        Plan.objects.filter(pk__in=visible)
-        .select_related("org_unit")
-        .annotate(n_items=Subquery(per_plan))
-        .order_by("pk")
+def ledger_plans(*, user: User) -> list[Plan]:
+    """Plans with at least one ledger item the user may see, each with the number of those items
+    (``n_items``: what the user sees, not the plan's total), in one grouped count over the visible items."""
+    counts = dict(
+        visible_items(user=user)
+        .values("ledger__plan_id")
+        .annotate(n=Count("pk"))
+        .values_list("ledger__plan_id", "n")
     )
+    plans = list(Plan.objects.filter(pk__in=counts).select_related("org_unit").order_by("pk"))
+    for p in plans:
+        p.n_items = counts[p.pk]  # type: ignore[attr-defined]  # the user's count, shown on the index
+    return plans
+
+
+def sees_plan(*, user: User, plan_id: int) -> bool:
+    """Whether the user sees at least one ledger item of the plan."""
+    return visible_items(user=user).filter(ledger__plan_id=plan_id).exists()
 
 
 def access_ledger_plan(*, user: User, plan_id: int) -> Plan:
     """The plan if the user sees at least one of its ledger items, else 404."""
-    plan = ledger_plans(user=user).filter(pk=plan_id).first()
-    if plan is None:
+    plan = Plan.objects.filter(pk=plan_id).select_related("org_unit").first()
+    if plan is None or not sees_plan(user=user, plan_id=plan.pk):
         raise Http404("找不到该方案的工作台账")
     return plan
 
@@ -96,9 +101,7 @@ def warning_board(items: QuerySet[LedgerItem]) -> Board:
         *(When(light_colour=c, then=Value(i)) for i, c in enumerate(LIT)), output_field=IntegerField()
     )
     lit = items.filter(light_colour__in=LIT)
-    attention = [
-        ItemLight.stored(i) for i in lit.annotate(rank=rank).order_by("rank", "deadline", "code")[:ATTENTION]
-    ]
+    attention = light_rows(lit.annotate(rank=rank).order_by("rank", "deadline", "code")[:ATTENTION])
     chart = {
         "places": [name for name, _, _ in places][:40][::-1],
         "series": [

@@ -16,14 +16,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
+from yigai.apps.caching.services import fragment, visibility_key
 from yigai.apps.ledger import board, excel_import, selectors
 from yigai.apps.ledger.excel_export import ledger_export
+from yigai.apps.ledger.services import lights_ensure
 from yigai.apps.ledger.views import COLOUR_CHOICES
 
 SESSION_KEY = "ledger_upload"
@@ -37,13 +40,27 @@ def _plan_filters(request: AuthedRequest, plan_id: int) -> selectors.ItemFilters
     )
 
 
+#: What the board shows is read from the ledger, unit names and org units.
+BOARD_DATA = ("ledger", "units", "orgunits", "plans")
+
+
 @login_required
 def warning_board(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    plan = board.access_ledger_plan(user=request.user, plan_id=plan_id)
+    """The board body is built once per reader visibility, plan, filters and day, and again only after a
+    write to what it shows (:mod:`yigai.apps.caching`)."""
+    user = request.user
+    plan = board.access_ledger_plan(user=user, plan_id=plan_id)
     f = _plan_filters(request, plan.pk)
-    data = board.warning_board(selectors.lights_query(user=request.user, filters=f))
-    context = {"plan": plan, "board": data, "filters": f, "places": board.places_in(plan.pk, request.user)}
-    return render(request, "ledger/board.html", context)
+    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the key is read
+
+    def build() -> str:
+        data = board.warning_board(selectors.lights_query(user=user, filters=f))
+        context = {"plan": plan, "board": data, "filters": f, "places": board.places_in(plan.pk, user)}
+        return render_to_string("ledger/_board.html", context, request=request)
+
+    parts = (visibility_key(user), plan.pk, f.unit, f.org_unit, timezone.localdate())
+    content = fragment("warning_board", parts, BOARD_DATA, build)
+    return render(request, "ledger/board.html", {"plan": plan, "content": content})
 
 
 @login_required
@@ -55,7 +72,8 @@ def timeline(request: AuthedRequest, plan_id: int) -> HttpResponse:
     top_only = request.GET.get("children") != "1" and not f.org_unit
     if top_only:  # county copies of one task would repeat the same bar; show them when a county is chosen
         items = items.filter(parent__isnull=True)
-    lights = [selectors.ItemLight.stored(i) for i in items]
+    rows = items.select_related("lead_unit", "org_unit").prefetch_related("milestones")
+    lights = [selectors.ItemLight.stored(i) for i in rows]
     context = {
         "plan": plan, "filters": f, "colour": colour, "colours": COLOUR_CHOICES, "top_only": top_only,
         "places": board.places_in(plan.pk, request.user), "n": len(lights),

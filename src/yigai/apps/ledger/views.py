@@ -8,12 +8,13 @@ item page with the other person's values next to what the user typed, which stay
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -55,7 +56,7 @@ def item_list(request: AuthedRequest, plan_id: int) -> HttpResponse:
         request.GET.get("page")
     )
     shown: Any = page  # the rows shown become their lights (a Page is typed by what it paginates)
-    shown.object_list = [selectors.ItemLight.stored(i) for i in page.object_list]
+    shown.object_list = selectors.light_rows(cast(QuerySet[LedgerItem], page.object_list))
     context = {
         "plan": plan, "page": page, "filters": f, "colour": colour, "colours": COLOUR_CHOICES,
         "statuses": [*LedgerItem._meta.get_field("status").choices, ("overdue", _("已逾期"))],  # type: ignore[misc]

@@ -93,15 +93,19 @@ def plan_resolve(*, ref: str | int, plans: QuerySet[Plan] | None = None) -> Plan
     raise PlanNotFound(_("找不到方案：%(ref)s（可用编号或文件名）") % {"ref": ref})
 
 
+def may_change_plan(*, user: User, plan: Plan, publish: bool = False) -> bool:
+    """Whether ``user`` may edit (or publish) ``plan``, which they already see: their role allows it and
+    the plan belongs to their org-unit subtree."""
+    prefix = _subtree_prefix(user)
+    owns = user.role == Role.ADMIN or (prefix is not None and plan.org_unit.path.startswith(prefix))
+    return owns and (user.can_publish if publish else user.can_edit_plans)
+
+
 def access_plan(*, user: User, ref: str | int, for_edit: bool = False, for_publish: bool = False) -> Plan:
     """The plan if the user may see it (and edit or publish it, when asked); else 404 / 403."""
     plan = plan_resolve(ref=ref, plans=plan_list(user=user))
-    if for_edit or for_publish:
-        prefix = _subtree_prefix(user)
-        owns = user.role == Role.ADMIN or (prefix is not None and plan.org_unit.path.startswith(prefix))
-        allowed = user.can_publish if for_publish else user.can_edit_plans
-        if not (owns and allowed):
-            raise PermissionDenied(_("无权修改该方案"))
+    if (for_edit or for_publish) and not may_change_plan(user=user, plan=plan, publish=for_publish):
+        raise PermissionDenied(_("无权修改该方案"))
     return plan
 
 

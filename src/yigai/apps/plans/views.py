@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.caching.services import fragment
 from yigai.apps.orgunits.selectors import orgunit_list
 from yigai.apps.plans import selectors, services
 from yigai.apps.plans.forms import ImportForm, LinkForm, SplitForm, TaskForm, split_units
@@ -54,28 +56,32 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
     return render(request, "plans/import.html", {"form": form}, status=400 if form.errors else 200)
 
 
+#: The task outline is read from plans (tasks, sections, targets, unit links) and unit names.
+OUTLINE_DATA = ("plans", "units")
+
+
 def _detail_context(request: AuthedRequest, plan: Plan) -> dict[str, object]:
     user = request.user
-    candidates = selectors.plan_list(user=user).exclude(pk=plan.pk)
-    link_form = LinkForm(initial={"parent": plan.implements_id}, candidates=candidates)
-    can_edit = user.can_edit_plans and _owns(request, plan)
-    return {
+    can_edit = selectors.may_change_plan(user=user, plan=plan)
+    context: dict[str, object] = {
         "plan": plan,
-        "outline": selectors.plan_outline(plan=plan),
         "can_edit": can_edit,
-        "can_publish": can_edit and user.can_publish,
-        "link_form": link_form,
-        "n_tasks": plan.tasks.count(),
-        "n_targets": plan.targets.count(),
+        "can_publish": selectors.may_change_plan(user=user, plan=plan, publish=True),
+        "n_tasks": plan.n_tasks,  # type: ignore[attr-defined]  # annotated by plan_list
+        "n_targets": plan.n_targets,  # type: ignore[attr-defined]
     }
+    if can_edit:
+        candidates = selectors.plan_list(user=user).exclude(pk=plan.pk)
+        context["link_form"] = LinkForm(initial={"parent": plan.implements_id}, candidates=candidates)
 
+    def outline() -> str:  # the same for every reader who may open the plan, but for the edit controls
+        rows = selectors.plan_outline(plan=plan)
+        return render_to_string(
+            "plans/_outline.html", {"outline": rows, "can_edit": can_edit}, request=request
+        )
 
-def _owns(request: AuthedRequest, plan: Plan) -> bool:
-    try:
-        selectors.access_plan(user=request.user, ref=plan.pk, for_edit=True)
-    except PermissionDenied:
-        return False
-    return True
+    context["outline_html"] = fragment("plan_outline", (plan.pk, can_edit), OUTLINE_DATA, outline)
+    return context
 
 
 @login_required

@@ -1,0 +1,146 @@
+"""One request at a time: the cost of each page and API call of the load mix (bench/load.py), in process.
+
+    .venv/bin/python bench/pages.py                      # every endpoint, each user, 10 times
+    .venv/bin/python bench/pages.py --only dashboard --profile   # where one endpoint's time goes
+
+Runs against the database ``bench/load.py`` builds (``--database``, default ``yigai_load`` on
+127.0.0.1:5432; run the load script once first) with the production settings (DEBUG off), through the
+whole middleware stack (Django's test client, a logged-in session or a bearer token). Prints the median
+and the best wall time per request, the CPU time, and the number of SQL queries; ``--profile`` adds a
+pyinstrument profile of the chosen endpoint. Nothing is asserted: the figures go to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+HOST = "127.0.0.1"
+USERS = ("owner", "owner_bd", "leader", "reviewer_lf", "reporter_lf")
+
+
+def setup(database: str) -> None:
+    os.environ.update({
+        "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{database}", "YIGAI_ENV": "production",
+        "YIGAI_SECRET_KEY": secrets.token_urlsafe(64), "YIGAI_ALLOWED_HOSTS": "testserver",
+        "YIGAI_SSL_REDIRECT": "0", "YIGAI_INSECURE_COOKIES": "1", "YIGAI_API_RATE": "1000000/60",
+        "YIGAI_LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "yigai.web.settings",
+    })  # fmt: skip
+    import django
+
+    django.setup()
+
+
+def endpoints(username: str) -> dict[str, tuple[str, dict[str, Any], bool]]:
+    """name → (path, query, is_api) for what ``username`` may open (the load test's mix)."""
+    from yigai.apps.accounts.models import User
+    from yigai.apps.ledger.board import ledger_plans
+    from yigai.apps.ledger.selectors import item_list
+    from yigai.apps.plans.selectors import plan_list
+
+    user = User.objects.get(username=username)
+    plan = next((p.pk for p in reversed(ledger_plans(user=user))), None)
+    code = item_list(user=user).values_list("code", flat=True).first()
+    page = plan_list(user=user).values_list("pk", flat=True).last()
+    if plan is None or code is None:
+        return {}
+    return {
+        "ledger index": ("/ledger/", {}, False),
+        "ledger list": (f"/ledger/plan/{plan}/", {"page": 2}, False),
+        "warning board": (f"/ledger/plan/{plan}/board/", {}, False),
+        "item page": (f"/ledger/items/{code}/", {}, False),
+        "plan list": ("/plans/", {}, False),
+        "plan page": (f"/plans/{page}/", {}, False),
+        "dashboard": ("/dashboard/", {}, False),
+        "API ledger items": ("/api/ledger/items", {"plan": plan, "limit": 50, "offset": 100}, True),
+        "API warnings": ("/api/ledger/warnings", {"plan": plan}, True),
+        "API plans": ("/api/plans", {}, True),
+        "API tasks": ("/api/tasks", {"limit": 50}, True),
+        "API item": (f"/api/ledger/items/{code}", {}, True),
+    }
+
+
+def client_for(username: str, api: bool) -> Any:
+    from django.test import Client
+
+    from yigai.apps.accounts.models import User
+
+    user = User.objects.get(username=username)
+    if api:
+        from yigai.apps.accounts.services import api_token_create
+
+        token = api_token_create(user=user, name="bench pages")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def measure(call: Callable[[], Any], n: int) -> tuple[list[float], list[float], int]:
+    from django.db import connection, reset_queries
+
+    walls, cpus = [], []
+    queries = 0
+    for _ in range(n):
+        reset_queries()
+        w, c = time.perf_counter(), time.process_time()
+        response = call()
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+        queries = len(connection.queries)
+        if response.status_code >= 300:
+            raise SystemExit(f"status {response.status_code}")
+    return walls, cpus, queries
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--database", default="yigai_load")
+    ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--only", default="", help="one endpoint name (as printed)")
+    ap.add_argument("--users", default=",".join(USERS))
+    ap.add_argument("--profile", action="store_true", help="pyinstrument profile of --only")
+    args = ap.parse_args()
+    setup(args.database)
+    from django.conf import settings
+    from django.db import connection
+
+    settings.DEBUG = False
+    connection.force_debug_cursor = True  # count queries with DEBUG off
+    print(f"{'endpoint':<18}{'user':<13}{'median ms':>10}{'best ms':>9}{'cpu ms':>8}{'queries':>8}")
+    medians: list[float] = []
+    for username in args.users.split(","):
+        clients: dict[bool, Any] = {}
+        for name, (path, query, api) in endpoints(username).items():
+            if args.only and name != args.only:
+                continue
+            client = clients.get(api) or clients.setdefault(api, client_for(username, api))
+
+            def call(client: Any = client, path: str = path, query: dict[str, Any] = query) -> Any:
+                return client.get(path, query)
+
+            call()  # warm: imports, caches
+            walls, cpus, queries = measure(call, args.repeat)
+            med = statistics.median(walls) * 1000
+            medians.append(med)
+            print(f"{name:<18}{username:<13}{med:>10.1f}{min(walls) * 1000:>9.1f}"
+                  f"{statistics.median(cpus) * 1000:>8.1f}{queries:>8}", flush=True)  # fmt: skip
+            if args.profile:
+                from pyinstrument import Profiler
+
+                with Profiler(interval=0.0005) as p:
+                    for _ in range(args.repeat):
+                        call()
+                p.print(file=sys.stdout, show_all=False)
+    if medians:
+        print(f"mean of medians: {statistics.mean(medians):.1f} ms over {len(medians)} endpoint×user pairs")
+
+
+if __name__ == "__main__":
+    main()
