@@ -58,6 +58,7 @@ def endpoints(username: str) -> dict[str, tuple[str, dict[str, Any], bool]]:
         "plan list": ("/plans/", {}, False),
         "plan page": (f"/plans/{page}/", {}, False),
         "dashboard": ("/dashboard/", {}, False),
+        "map data": ("/dashboard/map-data/", {"org": user.org_unit.code, "mode": "warning"}, False),
         "API ledger items": ("/api/ledger/items", {"plan": plan, "limit": 50, "offset": 100}, True),
         "API warnings": ("/api/ledger/warnings", {"plan": plan}, True),
         "API plans": ("/api/plans", {}, True),

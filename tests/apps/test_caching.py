@@ -136,3 +136,35 @@ def test_readers_who_see_different_rows_do_not_share_a_dashboard(client, ledger_
     assert pages["qingyuan"] != pages["mancheng"]
     assert "清苑区" in pages["qingyuan"] and "清苑区" not in pages["mancheng"]
     assert own["qingyuan"] and own["mancheng"]
+
+
+def test_roles_of_one_visibility_class_get_the_same_rows(ledger_world, make_user) -> None:
+    """Plan owners, reviewers, leaders (and the security and audit administrators) of one place share cached
+    fragments: every selector the cached pages read must give them the same rows."""
+    from yigai.apps.dashboard.inputs import access_scope, collect
+    from yigai.apps.indicators.selectors import target_list, visible_org_units
+    from yigai.apps.ledger.board import ledger_plans, places_in
+    from yigai.apps.ledger.selectors import item_list
+    from yigai.apps.plans.selectors import plan_list, task_list
+
+    def seen(user) -> tuple[object, ...]:
+        scope = access_scope(user=user)
+        return (
+            list(item_list(user=user).values_list("pk", flat=True)),
+            [(p.pk, p.n_items) for p in ledger_plans(user=user)],
+            places_in(ledger_world.pk, user),
+            sorted(plan_list(user=user).values_list("pk", flat=True)),
+            sorted(task_list(user=user).values_list("pk", flat=True)),
+            sorted(target_list(user=user).values_list("pk", flat=True)),
+            sorted(visible_org_units(user=user).values_list("pk", flat=True)),
+            scope.pk,
+            sorted(repr(g) for g in collect(user=user, scope=scope).groups),
+        )
+
+    roles = ("plan_owner", "reviewer", "leader", "security_admin", "audit_admin")
+    for code in ("130000", "130600", "130608"):
+        users = [make_user(f"{role}_{code}", role, code) for role in roles]
+        assert len({visibility_key(u) for u in users}) == 1
+        first, *others = [seen(u) for u in users]
+        assert first[0], code  # each place sees some of the plan's items
+        assert all(o == first for o in others), code

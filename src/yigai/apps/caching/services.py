@@ -5,8 +5,8 @@ task outline) is built once per *what it depends on*:
 
 - the **generations** of the data it reads (:mod:`yigai.apps.caching.triggers` moves them on every write,
   so a write makes every dependent fragment miss on the next read — nothing is served stale);
-- what the reader may see (:func:`visibility_key`): two users with the same role, org unit and unit see
-  the same rows under every jurisdiction rule (``yigai.apps.*.selectors``), so they may share a fragment;
+- what the reader may see (:func:`visibility_key`): readers who see the same rows under every jurisdiction
+  rule (``yigai.apps.*.selectors``) share a fragment;
 - the page's own parameters (scope, plan, filters, the day, the language).
 
 The generations are read **before** the data, so a fragment is never stored under a generation older than
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.utils import translation
@@ -29,6 +29,7 @@ from yigai.apps.caching.models import Generation
 #: what no key sees (code deployed with a changed template: the key also carries the release below).
 FRAGMENT_SECONDS = 600
 RELEASE = "1"  # bump when a cached fragment's template or meaning changes without a data change
+T = TypeVar("T")
 
 
 def generations(*names: str) -> tuple[int, ...]:
@@ -38,24 +39,34 @@ def generations(*names: str) -> tuple[int, ...]:
 
 
 def visibility_key(user: Any) -> str:
-    """What decides which rows a user sees: role, org unit and unit (see each app's ``selectors``)."""
-    if user is None:
+    """What decides which rows a user sees (each app's ``selectors``): the system administrator and the
+    command line see everything; a unit reporter what their unit is given inside their org unit; every
+    other role what lies in their org unit's subtree — the same rows for a plan owner, a reviewer and a
+    leader of one place, who therefore share fragments (``tests/apps/test_caching.py`` checks it)."""
+    if user is None or user.role == "admin":
         return "all"
-    return f"{user.role}:{user.org_unit_id or '-'}:{user.unit_id or '-'}"
+    if user.role == "unit_reporter":
+        return f"unit:{user.org_unit_id or '-'}:{user.unit_id or '-'}"
+    return f"org:{user.org_unit_id or '-'}"
 
 
-def fragment_key(kind: str, parts: Iterable[Any], depends_on: Iterable[str]) -> str:
+def cache_key(kind: str, parts: Iterable[Any], depends_on: Iterable[str]) -> str:
     names = tuple(depends_on)
     raw = repr((RELEASE, kind, tuple(parts), names, generations(*names), translation.get_language()))
-    return f"frag:{kind}:" + hashlib.sha256(raw.encode()).hexdigest()
+    return f"gen:{kind}:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached(kind: str, parts: Iterable[Any], depends_on: Iterable[str], build: Callable[[], T]) -> T:
+    """The cached value for (``kind``, ``parts``) at the current generations of ``depends_on``, built by
+    ``build`` on a miss. Values must pickle (the production cache is a database table)."""
+    key = cache_key(kind, parts, depends_on)
+    value: T | None = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, FRAGMENT_SECONDS)
+    return value
 
 
 def fragment(kind: str, parts: Iterable[Any], depends_on: Iterable[str], build: Callable[[], str]) -> str:
-    """The cached text for (``kind``, ``parts``) at the current generations of ``depends_on``, built by
-    ``build`` on a miss."""
-    key = fragment_key(kind, parts, depends_on)
-    text: str | None = cache.get(key)
-    if text is None:
-        text = build()  # a SafeString from render_to_string; it stays one through the cache (pickle)
-        cache.set(key, text, FRAGMENT_SECONDS)
-    return text
+    """A cached piece of HTML: a SafeString from ``render_to_string`` stays one through the cache."""
+    return cached(kind, parts, depends_on, build)

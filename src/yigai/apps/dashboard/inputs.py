@@ -213,12 +213,13 @@ def targets_in(*, user: User | None, scope: OrgUnit, plan: int | None, today: dt
 
 def collect(
     *, user: User | None, scope: OrgUnit, plan: int | None = None, on: dt.date | None = None,
-    with_targets: bool = True,
+    with_targets: bool = True, targets: list[StatusRow] | None = None,
 ) -> Inputs:  # fmt: skip
     """Today: grouped counts over the stored lights (brought up to date first). Another day: every item
-    evaluated on that day."""
+    evaluated on that day. ``targets``: the target rows when the caller already has them."""
     today = on or timezone.localdate()
-    targets = targets_in(user=user, scope=scope, plan=plan, today=today) if with_targets else []
+    if targets is None:
+        targets = targets_in(user=user, scope=scope, plan=plan, today=today) if with_targets else []
     items = scoped_items(user=user, scope=scope, plan=plan)
     if is_today(today):
         lights_ensure(today)

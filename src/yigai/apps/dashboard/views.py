@@ -6,6 +6,7 @@ unit is shown) always comes from :func:`~.inputs.access_scope`: the user's own o
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -19,11 +20,12 @@ from django.utils.translation import gettext as _
 from yigai.apps.accounts.models import Role
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
-from yigai.apps.caching.services import fragment, visibility_key
+from yigai.apps.caching.services import cached, fragment, visibility_key
 from yigai.apps.dashboard import geo, mapdata, scorecards
 from yigai.apps.dashboard.briefing import briefing_docx
-from yigai.apps.dashboard.inputs import access_scope, areas_below, collect
+from yigai.apps.dashboard.inputs import access_scope, areas_below, collect, targets_in
 from yigai.apps.dashboard.summary import summarise, target_counts
+from yigai.apps.indicators.status import StatusRow
 from yigai.apps.ledger.board import ledger_plans, sees_plan
 from yigai.apps.ledger.services import lights_ensure
 
@@ -48,23 +50,39 @@ def _plan(request: AuthedRequest) -> int | None:
 
 #: What the dashboard shows is read from these kinds of data (their generations key the cached body).
 DASHBOARD_DATA = ("ledger", "plans", "indicators", "orgunits", "units")
+#: The indicator side alone (target status, the map's choices): a ledger write does not rebuild it.
+INDICATOR_DATA = ("plans", "indicators", "orgunits")
 
 
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
     """The dashboard body is built once per reader visibility, scope, plan and day, and again only after a
-    write to what it shows (:mod:`yigai.apps.caching`): leaders open it far more often than items change."""
+    write to what it shows (:mod:`yigai.apps.caching`): leaders open it far more often than items change.
+    Its indicator side is cached apart, so a progress report rebuilds only the ledger side."""
     user = request.user
     scope = access_scope(user=user, code=request.GET.get("org", ""))
     plan = _plan(request)
+    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the keys are read
+    today, seen = timezone.localdate(), visibility_key(user)
+
+    def targets() -> list[StatusRow]:
+        return targets_in(user=user, scope=scope, plan=plan, today=today)
+
+    def choices() -> dict[str, Any]:
+        return {
+            "indicators": [{"code": i.code, "name": i.name} for i in mapdata.indicator_choices()],
+            "targets": [
+                {"id": t.pk, "name": mapdata.target_name(t)} for t in mapdata.target_choices(user=user)
+            ],
+        }
 
     def build() -> str:
-        summary = summarise(collect(user=user, scope=scope, plan=plan))
+        rows = cached("dashboard_targets", (seen, scope.pk, plan, today), INDICATOR_DATA, targets)
+        summary = summarise(collect(user=user, scope=scope, plan=plan, targets=rows))
         map_config = {
             "scope": scope.code, "plan": plan or "",
             "geoUrl": reverse("dashboard:geometry"), "dataUrl": reverse("dashboard:map_data"),
-            "indicators": [{"code": i.code, "name": i.name} for i in mapdata.indicator_choices()],
-            "targets": [{"id": t.pk, "name": mapdata.target_name(t)} for t in mapdata.target_choices(user=user)],
+            **cached("dashboard_choices", (seen,), INDICATOR_DATA, choices),
         }  # fmt: skip
         own = access_scope(user=user)
         context = {
@@ -74,21 +92,24 @@ def index(request: AuthedRequest) -> HttpResponse:
         }  # fmt: skip
         return render_to_string("dashboard/_content.html", context, request=request)
 
-    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the key is read
-    parts = (visibility_key(user), scope.pk, plan, timezone.localdate())
-    content = fragment("dashboard", parts, DASHBOARD_DATA, build)
+    content = fragment("dashboard", (seen, scope.pk, plan, today), DASHBOARD_DATA, build)
     return render(request, "dashboard/index.html", {"content": content, "scope": scope})
 
 
 @login_required
 def map_data(request: AuthedRequest) -> JsonResponse:
-    g = request.GET
-    scope = access_scope(user=request.user, code=g.get("org", ""))
+    """The map's colours and texts (the dashboard page asks on every view), cached like the page."""
+    g, user = request.GET, request.user
+    scope = access_scope(user=user, code=g.get("org", ""))
+    mode, indicator, target = g.get("mode", "warning"), g.get("indicator", ""), g.get("target", "")
+    lights_ensure()
+    parts = (visibility_key(user), scope.pk, mode, indicator, target, timezone.localdate())
+
+    def build() -> dict[str, Any]:
+        return mapdata.map_payload(user=user, scope=scope, mode=mode, indicator=indicator, target=target)
+
     try:
-        payload = mapdata.map_payload(
-            user=request.user, scope=scope, mode=g.get("mode", "warning"),
-            indicator=g.get("indicator", ""), target=g.get("target", ""),
-        )  # fmt: skip
+        payload = cached("map_data", parts, DASHBOARD_DATA, build)
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

@@ -60,37 +60,33 @@ def goal_of(target: IndicatorTarget) -> Goal:
     )  # fmt: skip
 
 
-#: Seconds a computed status list may be reused; the key already changes with any stored value or target
-#: field, so this only bounds what the key cannot see (an org unit moved in the tree, a catalogue edit).
+#: Seconds a computed status list may be reused; the key already changes with any write to the indicator
+#: data, the catalogue or the org-unit tree (their generations, ADR 0004), so this only bounds memory.
 STATUS_CACHE_SECONDS = 300
-
-
-def data_fingerprint() -> tuple[int, int, int]:
-    """Changes whenever the services add, change (a new batch) or delete data values."""
-    from django.db.models import Count, Max
-
-    from yigai.apps.indicators.models import DataValue
-
-    agg = DataValue.objects.aggregate(n=Count("pk"), last=Max("pk"), batch=Max("batch_id"))
-    return agg["n"] or 0, agg["last"] or 0, agg["batch"] or 0
 
 
 def target_status(*, targets: list[IndicatorTarget], today: dt.date | None = None) -> list[StatusRow]:
     """One row per target and org unit in its scope, in the order of ``targets``.
 
     Computing the indicator series is the expensive part (every dashboard view asks), so the rows are
-    kept in the shared cache under a key made of the targets' fields, the year and the stored data's
-    fingerprint: a new import, an edit or a deletion gives a new key.
+    kept in the shared cache under a key made of the targets' fields, the year and the generations of the
+    indicator data and the org-unit tree: an import, an edit, a deletion or a catalogue change gives a new
+    key (a count over the values table each view did the same and grew with it).
     """
     import hashlib
 
     from django.core.cache import cache
 
+    from yigai.apps.caching.services import generations
+
     this_year = (today or dt.date.today()).year
     fields = [(t.pk, t.indicator.code, t.org_unit_id, t.scope_level, t.comparator, t.value, t.value_max,
                t.due.isoformat(), t.baseline_year, t.recurring, t.is_demo, t.plan_id) for t in targets]  # fmt: skip
     key = (
-        "target_status:" + hashlib.sha256(repr((this_year, data_fingerprint(), fields)).encode()).hexdigest()
+        "target_status:"
+        + hashlib.sha256(
+            repr((this_year, generations("indicators", "orgunits"), fields)).encode()
+        ).hexdigest()
     )
     rows: list[StatusRow] | None = cache.get(key)
     if rows is None:

@@ -83,6 +83,18 @@ def _row(light: selectors.ItemLight) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _value_row(r: dict[str, Any]) -> dict[str, Any]:
+    """:func:`_row` from the stored values of a list page (:func:`selectors.light_values`)."""
+    return {
+        "id": r["pk"], "code": r["code"], "plan_id": r["ledger__plan_id"], "parent_code": r["parent__code"],
+        "title": r["title"], "lead_unit": r["lead_unit__name"],
+        "responsible_unit": adapters.place_unit_name(r["lead_unit__name"], r["org_unit__name"], r["org_unit__level"]),
+        "co_units": r["co_units"], "org_unit": r["org_unit__name"], "deadline": r["deadline"], "status": r["status"],
+        "status_label": r["status_shown"], "progress": r["progress"], "colour": r["light_colour"],
+        "warning": r["light_label"], "reason": r["light_reason"], "version": r["version"],
+    }  # fmt: skip
+
+
 @contextmanager
 def _refusals() -> Iterator[None]:
     """Service refusals → HTTP: 403 not allowed, 400 rule/input, 412 stale version (current values)."""
@@ -123,7 +135,7 @@ def _page(request: AuthedRequest, f: selectors.ItemFilters, limit: int, offset: 
     limit, offset = min(max(limit, 1), 1000), max(offset, 0)
     if selectors.is_today(f.on):
         rows = selectors.lights_query(user=request.user, filters=f)[offset : offset + limit]
-        return [_row(x) for x in selectors.light_rows(rows)]
+        return [_value_row(r) for r in selectors.light_values(rows)]
     return [_row(x) for x in selectors.warnings_for(user=request.user, filters=f)[offset : offset + limit]]
 
 

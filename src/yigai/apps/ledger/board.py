@@ -16,7 +16,7 @@ from django.http import Http404
 from yigai.apps.accounts.models import User
 from yigai.apps.ledger.adapters import place_unit, place_unit_name
 from yigai.apps.ledger.models import LedgerItem
-from yigai.apps.ledger.selectors import ItemLight, light_rows, visible_items
+from yigai.apps.ledger.selectors import ItemFilters, ItemLight, item_filter, light_rows, visible_items
 from yigai.apps.plans.models import Plan
 from yigai.core.ledger import COLOURS
 
@@ -43,7 +43,7 @@ def ledger_plans(*, user: User) -> list[Plan]:
 
 def sees_plan(*, user: User, plan_id: int) -> bool:
     """Whether the user sees at least one ledger item of the plan."""
-    return visible_items(user=user).filter(ledger__plan_id=plan_id).exists()
+    return item_filter(user=user, filters=ItemFilters(plan=plan_id)).exists()
 
 
 def access_ledger_plan(*, user: User, plan_id: int) -> Plan:
@@ -135,6 +135,6 @@ def timeline_data(lights: list[ItemLight], today: dt.date) -> dict[str, Any]:
 
 def places_in(plan_id: int, user: User) -> list[tuple[str, str]]:
     """(code, name) of the org units the user's visible items of a plan sit in, for the county filter."""
-    qs = visible_items(user=user).filter(ledger__plan_id=plan_id).order_by()
+    qs = item_filter(user=user, filters=ItemFilters(plan=plan_id))
     seen = dict(qs.values_list("org_unit__code", "org_unit__name").distinct())
     return sorted(seen.items())

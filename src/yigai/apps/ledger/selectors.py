@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 
 from yigai.apps.accounts.models import Role as UserRole
@@ -90,13 +90,21 @@ def visible_items(*, user: User) -> QuerySet[LedgerItem]:
     return LedgerItem.objects.filter(_visible(user)).order_by()
 
 
+def _ledger_of(plan_id: int) -> Subquery:
+    """The plan's ledger id as a one-row subquery: the database evaluates it once and then walks the items'
+    (ledger, order) index in list order (a join on the ledger table made it sort every item of the plan)."""
+    from yigai.apps.ledger.models import Ledger
+
+    return Subquery(Ledger.objects.filter(plan_id=plan_id).values("pk")[:1])
+
+
 def item_filter(*, user: User, filters: ItemFilters | None = None) -> QuerySet[LedgerItem]:
     """Items the user may see, filtered; nothing joined or loaded, no order (for counts, grouped reads,
     pagination by id). ``filters.colour`` is not applied here (see :func:`lights_query`)."""
     f = filters or ItemFilters()
     qs = visible_items(user=user)
     if f.plan:
-        qs = qs.filter(ledger__plan_id=f.plan)
+        qs = qs.filter(ledger_id=_ledger_of(f.plan))
     if f.unit:  # a subquery, not a join: an item with two matching co-units stays one row (no DISTINCT)
         named = Q(lead_unit__name__icontains=f.unit) | Q(co_units__name__icontains=f.unit)
         qs = qs.filter(pk__in=LedgerItem.objects.filter(named).values("pk"))
@@ -129,6 +137,18 @@ def item_list(*, user: User, filters: ItemFilters | None = None) -> QuerySet[Led
 
 
 ROWS_CHUNK = 500
+#: What a list row shows (the ledger list, the board's lit items, the dashboard's overdue items): the rest of
+#: an item's columns, its parent's and its plan's are not read.
+ROW_FIELDS = (
+    "code", "title", "text", "start", "deadline", "status", "progress", "version", "order", "is_demo",
+    "light_colour", "light_label", "light_reason", "light_approximate", "status_shown",
+    "ledger__plan_id", "lead_unit__name", "org_unit__name", "org_unit__level", "org_unit__code",
+    "org_unit__path", "parent__code",
+)  # fmt: skip
+
+
+def _ids(items: QuerySet[LedgerItem]) -> list[int]:
+    return list(items.values_list("pk", flat=True))
 
 
 def light_rows(items: QuerySet[LedgerItem]) -> list[ItemLight]:
@@ -140,16 +160,44 @@ def light_rows(items: QuerySet[LedgerItem]) -> list[ItemLight]:
 
     from yigai.apps.units.models import Unit
 
-    ids = list(items.values_list("pk", flat=True))
+    ids = _ids(items)
     found: dict[int, LedgerItem] = {}
     for start in range(0, len(ids), ROWS_CHUNK):
         chunk = (
             LedgerItem.objects.filter(pk__in=ids[start : start + ROWS_CHUNK])
             .select_related("ledger", "lead_unit", "org_unit", "parent")
+            .only(*ROW_FIELDS)
             .prefetch_related(Prefetch("co_units", queryset=Unit.objects.only("name").order_by("pk")))
         )
         found.update((i.pk, i) for i in chunk)
     return [ItemLight.stored(found[pk]) for pk in ids if pk in found]
+
+
+#: The columns of an API list row (:func:`light_values`).
+VALUE_FIELDS = (
+    "pk", "code", "ledger__plan_id", "parent__code", "title", "lead_unit__name", "org_unit__name",
+    "org_unit__level", "deadline", "status", "status_shown", "progress", "light_colour", "light_label",
+    "light_reason", "version",
+)  # fmt: skip
+
+
+def light_values(items: QuerySet[LedgerItem]) -> list[dict[str, Any]]:
+    """:func:`light_rows` as plain values (an API page of up to 1,000 rows builds no model instances):
+    ``VALUE_FIELDS`` plus ``co_units``, a list of names, in the order of ``items``."""
+    ids = _ids(items)
+    found: dict[int, dict[str, Any]] = {}
+    co_units: dict[int, list[str]] = {}
+    links = LedgerItem.co_units.through.objects
+    for start in range(0, len(ids), ROWS_CHUNK):
+        chunk = ids[start : start + ROWS_CHUNK]
+        found.update((r["pk"], r) for r in LedgerItem.objects.filter(pk__in=chunk).values(*VALUE_FIELDS))
+        for item_id, name in (
+            links.filter(ledgeritem_id__in=chunk)
+            .order_by("unit_id")
+            .values_list("ledgeritem_id", "unit__name")
+        ):
+            co_units.setdefault(item_id, []).append(name)
+    return [found[pk] | {"co_units": co_units.get(pk, [])} for pk in ids if pk in found]
 
 
 def access_item(*, user: User, item_id: int | str) -> LedgerItem:

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -24,8 +25,10 @@ from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
+from yigai.apps.caching.services import cached, fragment, visibility_key
 from yigai.apps.ledger import adapters, board, selectors, services
 from yigai.apps.ledger.models import LedgerItem, ProgressReport
+from yigai.apps.ledger.services import lights_ensure
 from yigai.core.ledger import Action, Role, Status, TransitionError, allowed_actions
 from yigai.core.ledger.workflow import REASON_REQUIRED
 
@@ -48,22 +51,36 @@ def _filters(request: AuthedRequest, plan_id: int) -> tuple[selectors.ItemFilter
     return f, colour
 
 
+#: What a ledger list shows is read from these kinds of data (their generations key the cached rows).
+LIST_DATA = ("ledger", "units", "orgunits", "plans")
+
+
 @login_required
 def item_list(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    plan = board.access_ledger_plan(user=request.user, plan_id=plan_id)
+    """One plan's items, filtered and paged. The rows (and the place filter's choices) are built once per
+    reader visibility, plan, query and day, and again after a write to what they show (ADR 0004)."""
+    user = request.user
+    plan = board.access_ledger_plan(user=user, plan_id=plan_id)
     f, colour = _filters(request, plan.pk)
-    page = Paginator(selectors.lights_query(user=request.user, filters=f), 50).get_page(
-        request.GET.get("page")
-    )
-    shown: Any = page  # the rows shown become their lights (a Page is typed by what it paginates)
-    shown.object_list = selectors.light_rows(cast(QuerySet[LedgerItem], page.object_list))
+    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the keys are read
+    seen, query = visibility_key(user), sorted(request.GET.items())
+
+    def rows() -> str:
+        page = Paginator(selectors.lights_query(user=user, filters=f), 50).get_page(request.GET.get("page"))
+        shown: Any = page  # the rows shown become their lights (a Page is typed by what it paginates)
+        shown.object_list = selectors.light_rows(cast(QuerySet[LedgerItem], page.object_list))
+        return render_to_string("ledger/_rows.html", {"page": page}, request=request)
+
+    content = fragment("ledger_rows", (seen, plan.pk, query, timezone.localdate()), LIST_DATA, rows)
+    if request.htmx:
+        return HttpResponse(content)
+    places = cached("ledger_places", (seen, plan.pk), LIST_DATA, lambda: board.places_in(plan.pk, user))
     context = {
-        "plan": plan, "page": page, "filters": f, "colour": colour, "colours": COLOUR_CHOICES,
+        "plan": plan, "filters": f, "colour": colour, "colours": COLOUR_CHOICES, "rows": content,
         "statuses": [*LedgerItem._meta.get_field("status").choices, ("overdue", _("已逾期"))],  # type: ignore[misc]
-        "places": board.places_in(plan.pk, request.user), "query": request.GET.urlencode(),
+        "places": places,
     }  # fmt: skip
-    template = "ledger/_rows.html" if request.htmx else "ledger/items.html"
-    return render(request, template, context)
+    return render(request, "ledger/items.html", context)
 
 
 def _role(request: AuthedRequest, item: LedgerItem) -> Role | None:
