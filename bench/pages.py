@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import F
+
 HOST = "127.0.0.1"
 USERS = ("owner", "owner_bd", "leader", "reviewer_lf", "reporter_lf")
 
@@ -83,12 +85,24 @@ def client_for(username: str, api: bool) -> Any:
     return c
 
 
-def measure(call: Callable[[], Any], n: int) -> tuple[list[float], list[float], int]:
+def ledger_write() -> None:
+    """What any write to the ledger does to the cache: its generation moves (a no-op update of one item
+    fires the trigger), so every page that shows ledger data is rebuilt on its next request."""
+    from yigai.apps.ledger.models import LedgerItem
+
+    LedgerItem.objects.filter(pk=LedgerItem.objects.order_by("pk").values("pk")[:1]).update(order=F("order"))
+
+
+def measure(
+    call: Callable[[], Any], n: int, before: Callable[[], None] | None = None
+) -> tuple[list[float], list[float], int]:
     from django.db import connection, reset_queries
 
     walls, cpus = [], []
     queries = 0
     for _ in range(n):
+        if before is not None:
+            before()
         reset_queries()
         w, c = time.perf_counter(), time.process_time()
         response = call()
@@ -107,12 +121,28 @@ def main() -> None:
     ap.add_argument("--only", default="", help="one endpoint name (as printed)")
     ap.add_argument("--users", default=",".join(USERS))
     ap.add_argument("--profile", action="store_true", help="pyinstrument profile of --only")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="no cache at all: every request builds everything it shows, indicator status too",
+    )
+    ap.add_argument(
+        "--after-write",
+        action="store_true",
+        help="a ledger write before each request: what the first reader after a progress report pays",
+    )
     args = ap.parse_args()
     setup(args.database)
     from django.conf import settings
     from django.db import connection
 
     settings.DEBUG = False
+    if args.cold:
+        from django.test.utils import override_settings
+
+        override_settings(
+            CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+        ).enable()
     connection.force_debug_cursor = True  # count queries with DEBUG off
     print(f"{'endpoint':<18}{'user':<13}{'median ms':>10}{'best ms':>9}{'cpu ms':>8}{'queries':>8}")
     medians: list[float] = []
@@ -127,7 +157,7 @@ def main() -> None:
                 return client.get(path, query)
 
             call()  # warm: imports, caches
-            walls, cpus, queries = measure(call, args.repeat)
+            walls, cpus, queries = measure(call, args.repeat, ledger_write if args.after_write else None)
             med = statistics.median(walls) * 1000
             medians.append(med)
             print(f"{name:<18}{username:<13}{med:>10.1f}{min(walls) * 1000:>9.1f}"
