@@ -91,9 +91,10 @@ def make_user(orgunits: None) -> Callable[..., Any]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    """Every test starts with empty rate-limit counters (they live in Django's local-memory cache), so a
-    long run of logins from 127.0.0.1 in one process cannot trip the login limit of a later test."""
+def _fresh_cache() -> None:
+    """Every test starts with an empty cache: each test's database is rolled back, so its data generations
+    start again from the same numbers, and a page cached by an earlier test under those numbers (Django's
+    local-memory cache outlives the rollback) must not be served to this one (ADR 0004)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -74,7 +74,7 @@ def test_concurrent_workers_lose_no_hit() -> None:
 
 
 def test_production_cache_is_shared_by_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    """What the cache still holds for every worker (the dashboard's target status) needs a shared cache."""
+    """What the cache holds for every worker (cached page bodies, target status) needs a shared cache."""
     monkeypatch.setenv("YIGAI_SECRET_KEY", "ci-dummy-" + "k7Qz" * 12)
     monkeypatch.setenv("YIGAI_ALLOWED_HOSTS", "yigai.example.org")
     monkeypatch.setenv("YIGAI_DATA_DIR", str(tmp_path))
@@ -95,3 +95,15 @@ def test_yigai_creates_the_cache_table_with_the_migrations(monkeypatch: pytest.M
         for _ in range(2):  # idempotent: every command runs it
             _ready()
             assert "yigai_cache" in connection.introspection.table_names()
+
+
+def test_too_old_sqlite_is_a_start_up_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yigai.apps.throttle import checks
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the check is about SQLite")
+    assert checks.sqlite_version_check() == []
+    monkeypatch.setattr(checks.sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(checks.sqlite3, "sqlite_version", "3.34.1")
+    [error] = checks.sqlite_version_check()
+    assert error.id == "yigai.E001" and "3.34.1" in error.msg and "3.35" in error.msg

@@ -20,10 +20,10 @@ Handler = Callable[[HttpRequest], HttpResponse]
 OPEN_PATHS = ("/static/", "/i18n/", "/logout/", "/login/", "/account/otp/", "/account/password/")
 
 
-#: The last-request time is written to the session at most this often (seconds): rewriting the session row
-#: on every request costs a database write and commit per page, and a 30-minute idle limit does not need
-#: the second. The error is on the strict side: a session may end up to this much before the idle limit,
-#: never after it.
+#: The last-request time is written to the session at most this often (seconds; a tenth of the idle limit
+#: when that is shorter): rewriting the session row on every request costs a database write and commit per
+#: page, and a 30-minute idle limit does not need the second. The error is on the strict side: a session
+#: may end up to this much before the idle limit, never after it.
 SESSION_SEEN_RESOLUTION = 60
 
 
@@ -56,7 +56,9 @@ class SessionTimeoutMiddleware:
             session = request.session
             if "_yg_login" not in session:
                 session["_yg_login"] = now
-            if now - session.get("_yg_seen", 0) >= SESSION_SEEN_RESOLUTION:
+            if now - session.get("_yg_seen", 0) >= min(
+                SESSION_SEEN_RESOLUTION, settings.SESSION_IDLE_TIMEOUT / 10
+            ):
                 session["_yg_seen"] = now
         return response
 

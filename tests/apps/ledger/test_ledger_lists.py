@@ -12,18 +12,27 @@ from django.urls import reverse
 from yigai.apps.accounts.services import api_token_create
 from yigai.apps.ledger import api
 from yigai.apps.ledger.models import LedgerItem
-from yigai.apps.ledger.selectors import light_rows, light_values, lights_query
+from yigai.apps.ledger.selectors import light_rows, light_values, lights_query, warnings_for
 
 pytestmark = pytest.mark.django_db
 
 
-def test_value_rows_equal_model_rows(plan, users, t1) -> None:
+def test_value_rows_and_list_rows_equal_whole_rows(plan, users, t1) -> None:
+    """The API's plain values and the lists' narrow rows give what the whole rows give (the item page's
+    and the Excel export's), co-units in name order included."""
     from yigai.apps.ledger.services import progress_report_submit
+    from yigai.apps.units.services import unit_ensure
 
     progress_report_submit(item=t1, user=users["lead"], text="推进", percent=30, expected_version=t1.version)
+    t1.co_units.add(unit_ensure(name="市人力资源社会保障局"))  # created last, sorts first by name
     items = lights_query(user=users["reviewer"])
     assert items.count() > 3
-    assert [api._value_row(r) for r in light_values(items)] == [api._row(x) for x in light_rows(items)]
+    whole = [api._row(x) for x in warnings_for(user=users["reviewer"])]
+    assert [r["co_units"] for r in whole if r["code"] == t1.code] == [
+        ["市人力资源和社会保障局", "市医疗保障局", "市财政局"]
+    ]
+    assert [api._value_row(r) for r in light_values(items)] == whole
+    assert [api._row(x) for x in light_rows(items)] == whole
 
 
 def _copy_items(plan, n: int) -> None:
@@ -57,6 +66,7 @@ def test_lists_cost_the_same_queries_whatever_the_number_of_items(client, plan, 
         "dashboard": lambda: client.get(reverse("dashboard:index")),
         "api items": lambda: client.get("/api/ledger/items?limit=40", HTTP_AUTHORIZATION=f"Bearer {key}"),
         "api warnings": lambda: client.get("/api/ledger/warnings", HTTP_AUTHORIZATION=f"Bearer {key}"),
+        "excel export": lambda: client.get(reverse("ledger:export", args=[plan.pk])),
     }
     for call in calls.values():  # the first reads of the day refresh the lights
         call()

@@ -33,6 +33,9 @@ from yigai.apps.audit.models import Result
 from yigai.apps.audit.services import audit_record
 
 FORMAT = 1
+#: Tables whose rows change with every request (sessions, cached pages, rate-limit counters, data
+#: generations): their checksums are taken a moment after the dump, so they are not compared on restore.
+VOLATILE_TABLES = frozenset({"django_session", "yigai_cache", "throttle_ratecounter", "caching_generation"})
 SKIP_FILES = ("yigai.sqlite3", "yigai.sqlite3-journal", "yigai.sqlite3-wal", "yigai.sqlite3-shm")
 SKIP_DIRS = ("backups",)
 
@@ -182,7 +185,15 @@ def backup_verify(*, path: Path) -> dict[str, Any]:
     return manifest
 
 
-def _load(dump: Path, vendor: str) -> None:
+def _drop_tables_not_in(tables: set[str]) -> None:
+    """Tables created after the backup (a newer release's migrations): ``pg_restore --clean`` drops only what
+    the dump holds, and a table left behind without its migration record would stop the next migrate."""
+    with connection.cursor() as cursor:
+        for table in sorted(set(connection.introspection.table_names(cursor)) - tables):
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
+
+
+def _load(dump: Path, vendor: str, tables: set[str]) -> None:
     if vendor != connection.vendor:
         raise BackupError(f"备份来自 {vendor} 数据库，当前是 {connection.vendor}，不能直接恢复")
     if vendor == "sqlite":
@@ -193,6 +204,7 @@ def _load(dump: Path, vendor: str) -> None:
         finally:
             source.close()
         return
+    _drop_tables_not_in(tables)
     args, env = _pg_env()
     connection.close()  # pg_restore --clean drops tables: no open transaction of ours may hold them
     cmd = [
@@ -205,6 +217,17 @@ def _load(dump: Path, vendor: str) -> None:
         str(dump),
     ]
     subprocess.run(cmd, check=True, env=env, capture_output=True)  # nosec B603  # fixed argument list
+
+
+def _upgrade() -> None:
+    """After the check: bring a backup of an older release to the current schema, reinstall the data
+    generation triggers (a dump of an older release has none) and draw a new epoch, so no page cached
+    before the restore — keyed by generation numbers the restored data repeats — is served (ADR 0004)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    cache.clear()
 
 
 @dataclass(frozen=True)
@@ -227,15 +250,16 @@ def backup_restore(*, path: Path) -> RestoreReport:
         problems = _check_members(manifest, Path(tmp))
         if problems:
             raise BackupError(f"备份文件已损坏，未做任何恢复：{'；'.join(problems)}")
-        _load(Path(tmp) / manifest["database"]["file"], manifest["vendor"])
+        _load(Path(tmp) / manifest["database"]["file"], manifest["vendor"], set(manifest["tables"]))
         root = Path(settings.DATA_DIR)
         for f in manifest["files"]:
             (root / f["path"]).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(Path(tmp) / "files" / f["path"], root / f["path"])
     now = table_checksums()
     expected = manifest["tables"]
-    mismatched = sorted(t for t in set(expected) | set(now) if expected.get(t) != now.get(t))
-    cache.clear()  # after the check: cached pages keyed by the newer data's generations must go (ADR 0004)
+    compared = (set(expected) | set(now)) - VOLATILE_TABLES
+    mismatched = sorted(t for t in compared if expected.get(t) != now.get(t))
+    _upgrade()
     report = RestoreReport(
         tables=len(now), rows=sum(t["rows"] for t in now.values()), mismatched=mismatched,
         seconds=round(time.monotonic() - started, 2),

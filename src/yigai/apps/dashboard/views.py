@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from yigai.apps.accounts.models import Role
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
-from yigai.apps.caching.services import cached, fragment, visibility_key
+from yigai.apps.caching.services import cached, fragment, snapshot, visibility_key
 from yigai.apps.dashboard import geo, mapdata, scorecards
 from yigai.apps.dashboard.briefing import briefing_docx
 from yigai.apps.dashboard.inputs import access_scope, areas_below, collect, targets_in
@@ -60,9 +60,10 @@ def index(request: AuthedRequest) -> HttpResponse:
     write to what it shows (:mod:`yigai.apps.caching`): leaders open it far more often than items change.
     Its indicator side is cached apart, so a progress report rebuilds only the ledger side."""
     user = request.user
+    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the snapshot
+    at = snapshot(*DASHBOARD_DATA)  # before anything the page shows is read (ADR 0004)
     scope = access_scope(user=user, code=request.GET.get("org", ""))
     plan = _plan(request)
-    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the keys are read
     today, seen = timezone.localdate(), visibility_key(user)
 
     def targets() -> list[StatusRow]:
@@ -77,12 +78,13 @@ def index(request: AuthedRequest) -> HttpResponse:
         }
 
     def build() -> str:
-        rows = cached("dashboard_targets", (seen, scope.pk, plan, today), INDICATOR_DATA, targets)
+        indicator_side = at.only(*INDICATOR_DATA)
+        rows = cached("dashboard_targets", (seen, scope.pk, plan, today), indicator_side, targets)
         summary = summarise(collect(user=user, scope=scope, plan=plan, targets=rows))
         map_config = {
             "scope": scope.code, "plan": plan or "",
             "geoUrl": reverse("dashboard:geometry"), "dataUrl": reverse("dashboard:map_data"),
-            **cached("dashboard_choices", (seen,), INDICATOR_DATA, choices),
+            **cached("dashboard_choices", (seen,), indicator_side, choices),
         }  # fmt: skip
         own = access_scope(user=user)
         context = {
@@ -92,7 +94,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         }  # fmt: skip
         return render_to_string("dashboard/_content.html", context, request=request)
 
-    content = fragment("dashboard", (seen, scope.pk, plan, today), DASHBOARD_DATA, build)
+    content = fragment("dashboard", (seen, scope.pk, plan, today), at, build)
     return render(request, "dashboard/index.html", {"content": content, "scope": scope})
 
 
@@ -100,16 +102,19 @@ def index(request: AuthedRequest) -> HttpResponse:
 def map_data(request: AuthedRequest) -> JsonResponse:
     """The map's colours and texts (the dashboard page asks on every view), cached like the page."""
     g, user = request.GET, request.user
-    scope = access_scope(user=user, code=g.get("org", ""))
-    mode, indicator, target = g.get("mode", "warning"), g.get("indicator", ""), g.get("target", "")
     lights_ensure()
+    at = snapshot(*DASHBOARD_DATA)
+    scope = access_scope(user=user, code=g.get("org", ""))
+    mode = g.get("mode", "warning")
+    indicator = g.get("indicator", "") if mode == "indicator" else ""  # the others do not change the answer
+    target = g.get("target", "") if mode == "target" else ""
     parts = (visibility_key(user), scope.pk, mode, indicator, target, timezone.localdate())
 
     def build() -> dict[str, Any]:
         return mapdata.map_payload(user=user, scope=scope, mode=mode, indicator=indicator, target=target)
 
     try:
-        payload = cached("map_data", parts, DASHBOARD_DATA, build)
+        payload = cached("map_data", parts, at, build)
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

@@ -77,7 +77,7 @@ def target_status(*, targets: list[IndicatorTarget], today: dt.date | None = Non
 
     from django.core.cache import cache
 
-    from yigai.apps.caching.services import generations
+    from yigai.apps.caching.services import snapshot
 
     this_year = (today or dt.date.today()).year
     fields = [(t.pk, t.indicator.code, t.org_unit_id, t.scope_level, t.comparator, t.value, t.value_max,
@@ -85,7 +85,7 @@ def target_status(*, targets: list[IndicatorTarget], today: dt.date | None = Non
     key = (
         "target_status:"
         + hashlib.sha256(
-            repr((this_year, generations("indicators", "orgunits"), fields)).encode()
+            repr((this_year, snapshot("indicators", "orgunits").values, fields)).encode()
         ).hexdigest()
     )
     rows: list[StatusRow] | None = cache.get(key)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
-from yigai.apps.caching.services import fragment, visibility_key
+from yigai.apps.caching.services import fragment, snapshot, visibility_key
 from yigai.apps.ledger import board, excel_import, selectors
 from yigai.apps.ledger.excel_export import ledger_export
 from yigai.apps.ledger.services import lights_ensure
@@ -49,9 +49,10 @@ def warning_board(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """The board body is built once per reader visibility, plan, filters and day, and again only after a
     write to what it shows (:mod:`yigai.apps.caching`)."""
     user = request.user
+    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the snapshot
+    at = snapshot(*BOARD_DATA)  # before anything the page shows is read (ADR 0004)
     plan = board.access_ledger_plan(user=user, plan_id=plan_id)
     f = _plan_filters(request, plan.pk)
-    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the key is read
 
     def build() -> str:
         data = board.warning_board(selectors.lights_query(user=user, filters=f))
@@ -59,7 +60,7 @@ def warning_board(request: AuthedRequest, plan_id: int) -> HttpResponse:
         return render_to_string("ledger/_board.html", context, request=request)
 
     parts = (visibility_key(user), plan.pk, f.unit, f.org_unit, timezone.localdate())
-    content = fragment("warning_board", parts, BOARD_DATA, build)
+    content = fragment("warning_board", parts, at, build)
     return render(request, "ledger/board.html", {"plan": plan, "content": content})
 
 

@@ -128,11 +128,13 @@ def item_list(*, user: User, filters: ItemFilters | None = None) -> QuerySet[Led
     """Items the user may see, filtered and ordered, with everything the adapters need loaded (milestones
     too: for evaluating lights). ``filters.colour`` is not applied here (a light needs its day): use
     :func:`lights_query` or :func:`warnings_for`."""
-    return (
-        item_filter(user=user, filters=filters)
-        .select_related("ledger__plan", "lead_unit", "org_unit", "parent")
-        .prefetch_related("co_units", "milestones")
-        .order_by(*ORDER)
+    return _whole_rows(item_filter(user=user, filters=filters)).order_by(*ORDER)
+
+
+def _whole_rows(items: QuerySet[LedgerItem]) -> QuerySet[LedgerItem]:
+    """Every column of the items and of what the adapters, the Excel export and the item page read."""
+    return items.select_related("ledger__plan", "lead_unit", "org_unit", "parent").prefetch_related(
+        "co_units", "milestones"
     )
 
 
@@ -167,7 +169,7 @@ def light_rows(items: QuerySet[LedgerItem]) -> list[ItemLight]:
             LedgerItem.objects.filter(pk__in=ids[start : start + ROWS_CHUNK])
             .select_related("ledger", "lead_unit", "org_unit", "parent")
             .only(*ROW_FIELDS)
-            .prefetch_related(Prefetch("co_units", queryset=Unit.objects.only("name").order_by("pk")))
+            .prefetch_related(Prefetch("co_units", queryset=Unit.objects.only("name").order_by("name", "pk")))
         )
         found.update((i.pk, i) for i in chunk)
     return [ItemLight.stored(found[pk]) for pk in ids if pk in found]
@@ -193,7 +195,7 @@ def light_values(items: QuerySet[LedgerItem]) -> list[dict[str, Any]]:
         found.update((r["pk"], r) for r in LedgerItem.objects.filter(pk__in=chunk).values(*VALUE_FIELDS))
         for item_id, name in (
             links.filter(ledgeritem_id__in=chunk)
-            .order_by("unit_id")
+            .order_by("unit__name", "unit_id")  # as Unit's own ordering (the item page, the export)
             .values_list("ledgeritem_id", "unit__name")
         ):
             co_units.setdefault(item_id, []).append(name)
@@ -288,8 +290,8 @@ def warnings_for(
     f = filters or ItemFilters()
     if plan is not None:
         f = replace(f, plan=plan)
-    if is_today(on) and is_today(f.on):
-        return light_rows(lights_query(user=user, filters=f))
+    if is_today(on) and is_today(f.on):  # whole rows: the Excel export reads every column
+        return [ItemLight.stored(i) for i in _whole_rows(lights_query(user=user, filters=f))]
     return _with_colour(lights_evaluated(item_list(user=user, filters=f), on or f.on), f.colour)
 
 

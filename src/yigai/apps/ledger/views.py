@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
-from yigai.apps.caching.services import cached, fragment, visibility_key
+from yigai.apps.caching.services import cached, fragment, snapshot, visibility_key
 from yigai.apps.ledger import adapters, board, selectors, services
 from yigai.apps.ledger.models import LedgerItem, ProgressReport
 from yigai.apps.ledger.services import lights_ensure
@@ -60,9 +60,10 @@ def item_list(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """One plan's items, filtered and paged. The rows (and the place filter's choices) are built once per
     reader visibility, plan, query and day, and again after a write to what they show (ADR 0004)."""
     user = request.user
+    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the snapshot
+    at = snapshot(*LIST_DATA)  # before anything the page shows is read (ADR 0004)
     plan = board.access_ledger_plan(user=user, plan_id=plan_id)
     f, colour = _filters(request, plan.pk)
-    lights_ensure()  # the day's first read refreshes the stored lights (a write): before the keys are read
     seen, query = visibility_key(user), sorted(request.GET.items())
 
     def rows() -> str:
@@ -71,10 +72,13 @@ def item_list(request: AuthedRequest, plan_id: int) -> HttpResponse:
         shown.object_list = selectors.light_rows(cast(QuerySet[LedgerItem], page.object_list))
         return render_to_string("ledger/_rows.html", {"page": page}, request=request)
 
-    content = fragment("ledger_rows", (seen, plan.pk, query, timezone.localdate()), LIST_DATA, rows)
+    if f.q or f.unit:  # free text: each keystroke would be a new entry nobody asks for again
+        content = rows()
+    else:
+        content = fragment("ledger_rows", (seen, plan.pk, query, timezone.localdate()), at, rows)
     if request.htmx:
         return HttpResponse(content)
-    places = cached("ledger_places", (seen, plan.pk), LIST_DATA, lambda: board.places_in(plan.pk, user))
+    places = cached("ledger_places", (seen, plan.pk), at, lambda: board.places_in(plan.pk, user))
     context = {
         "plan": plan, "filters": f, "colour": colour, "colours": COLOUR_CHOICES, "rows": content,
         "statuses": [*LedgerItem._meta.get_field("status").choices, ("overdue", _("已逾期"))],  # type: ignore[misc]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
-from yigai.apps.caching.services import fragment
+from yigai.apps.caching.services import Snapshot, fragment, snapshot
 from yigai.apps.orgunits.selectors import orgunit_list
 from yigai.apps.plans import selectors, services
 from yigai.apps.plans.forms import ImportForm, LinkForm, SplitForm, TaskForm, split_units
@@ -60,7 +60,7 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
 OUTLINE_DATA = ("plans", "units")
 
 
-def _detail_context(request: AuthedRequest, plan: Plan) -> dict[str, object]:
+def _detail_context(request: AuthedRequest, plan: Plan, at: Snapshot) -> dict[str, object]:
     user = request.user
     can_edit = selectors.may_change_plan(user=user, plan=plan)
     context: dict[str, object] = {
@@ -80,14 +80,15 @@ def _detail_context(request: AuthedRequest, plan: Plan) -> dict[str, object]:
             "plans/_outline.html", {"outline": rows, "can_edit": can_edit}, request=request
         )
 
-    context["outline_html"] = fragment("plan_outline", (plan.pk, can_edit), OUTLINE_DATA, outline)
+    context["outline_html"] = fragment("plan_outline", (plan.pk, can_edit), at, outline)
     return context
 
 
 @login_required
 def plan_detail(request: AuthedRequest, ref: str) -> HttpResponse:
+    at = snapshot(*OUTLINE_DATA)  # before the plan is read (ADR 0004)
     plan = selectors.access_plan(user=request.user, ref=ref)
-    return render(request, "plans/detail.html", _detail_context(request, plan))
+    return render(request, "plans/detail.html", _detail_context(request, plan, at))
 
 
 @login_required

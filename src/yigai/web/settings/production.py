@@ -35,8 +35,8 @@ if os.environ.get("YIGAI_PROXY_SSL_HEADER") == "1":
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("生产环境的 YIGAI_SECRET_KEY 过弱：至少 50 个字符、随机生成")
 
-# The cache holds what every gunicorn worker may reuse (the dashboard's target status, keyed by the data
-# it was computed from), so it must be shared by the workers: the database cache needs no extra service on
+# The cache holds what every gunicorn worker may reuse — page bodies, map data and target status, keyed by
+# the generations of the data they were built from (ADR 0004) — so it must be shared by the workers: the database cache needs no extra service on
 # an offline intranet (SQLite and PostgreSQL alike); `yigai` creates its table with the migrations
 # (createcachetable). Rate-limit counters do not use it: they live in their own table (yigai.apps.throttle).
 CACHES = {

@@ -20,7 +20,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
@@ -60,13 +60,25 @@ def lights_ensure(today: dt.date | None = None) -> int:
     day = today or timezone.localdate()
     if not stale(day).exists():
         return 0
-    return lights_refresh(today=day)
+    return lights_refresh(today=day, wait=False)
+
+
+#: How long a refresh started by a page read waits for a writer of the ledger (PostgreSQL): a long write
+#: (publishing a plan, applying an Excel file) holds the ledger's generation row until it commits, and a
+#: reader must not wait for it. The page then shows the light stored before; the next read refreshes it.
+READER_LOCK_TIMEOUT = "200ms"
+
+
+def _lock_timed_out(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == "55P03"  # lock_not_available
 
 
 def lights_refresh(
-    *, today: dt.date | None = None, force: bool = False, progress: Progress | None = None
+    *, today: dt.date | None = None, force: bool = False, progress: Progress | None = None, wait: bool = True
 ) -> int:
-    """Evaluate and store the lights of stale items (all items with ``force``), in chunks of 1,000."""
+    """Evaluate and store the lights of stale items (all items with ``force``), in chunks of 1,000.
+
+    ``wait=False`` (a page read): give up after ``READER_LOCK_TIMEOUT`` behind a writer instead of waiting."""
     day = today or timezone.localdate()
     ids = list(
         (LedgerItem.objects.all() if force else stale(day)).order_by("pk").values_list("pk", flat=True)
@@ -74,15 +86,27 @@ def lights_refresh(
     cal = adapters.calendar_from_db()
     schemes: dict[int, WarningScheme] = {}
     done = 0
+    # Only a transaction of its own may set its lock timeout (SET LOCAL would outlive a savepoint).
+    wait = wait or connection.vendor != "postgresql" or connection.in_atomic_block
     for start in range(0, len(ids), CHUNK):
-        done += _refresh_chunk(ids[start : start + CHUNK], day, cal, schemes)
+        try:
+            done += _refresh_chunk(ids[start : start + CHUNK], day, cal, schemes, wait)
+        except OperationalError as exc:
+            if wait or not _lock_timed_out(exc):
+                raise
+            return done
         if progress is not None:
             progress(min(start + CHUNK, len(ids)), len(ids))
     return done
 
 
-def _refresh_chunk(ids: list[int], day: dt.date, cal: WorkCalendar, schemes: dict[int, WarningScheme]) -> int:
+def _refresh_chunk(
+    ids: list[int], day: dt.date, cal: WorkCalendar, schemes: dict[int, WarningScheme], wait: bool = True
+) -> int:
     with transaction.atomic():
+        if not wait:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{READER_LOCK_TIMEOUT}'")
         qs = LedgerItem.objects.filter(pk__in=ids)
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
