@@ -30,6 +30,23 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class Hint:
+    """Why the extractor read a task or target so: the rule that fired, the span it matched, a confidence.
+
+    The review page lists the least confident items first, so an owner checks ten items, not two hundred.
+    Hints are not part of the ``yigai.plan/1`` keys of a task or target (the contract's keys stay exact);
+    they travel with the dataclasses and are stored with the plan.
+
+    >>> Hint(rule="unit_tag", span="（省卫生健康委牵头）", confidence=0.9).confidence
+    0.9
+    """
+
+    rule: str
+    span: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Task:
     """A leaf actionable item of a plan, with the path of headings above it."""
 
@@ -46,11 +63,17 @@ class Task:
     deadline_source: DeadlineSource | None = None
     milestones: tuple[Milestone, ...] = ()
     recurring: str | None = None
+    hint: Hint | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class Target:
-    """A numeric goal: comparator, value, unit, year and scope, with the exact quote."""
+    """A numeric goal: comparator, value, unit, year and scope, with the exact quote.
+
+    Ratio targets ("床人比不低于1:1.6", "医护比1:1.2") have ``unit == RATIO_UNIT`` ("比") and ``value`` the
+    N of "1:N" (1.6): they compare on N (second term ÷ first term, e.g. nurses ÷ physicians) and are shown as
+    people write them, "1:1.6" (see :func:`ratio_text`).
+    """
 
     id: str
     task_id: str | None
@@ -66,6 +89,19 @@ class Target:
     recurring: str | None = None
     scope: str | None = None
     condition: str | None = None
+    hint: Hint | None = field(default=None, compare=False)
+
+
+RATIO_UNIT = "比"
+
+
+def ratio_text(value: float | int) -> str:
+    """A ratio target's value as people write it.
+
+    >>> ratio_text(1.6), ratio_text(1.25), ratio_text(2)
+    ('1:1.6', '1:1.25', '1:2')
+    """
+    return f"1:{value:g}"
 
 
 @dataclass(frozen=True)
