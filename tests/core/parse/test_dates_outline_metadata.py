@@ -161,10 +161,19 @@ def test_period(title: str | None, period) -> None:
 
 
 def test_truncation_warning() -> None:
-    kept, warning = metadata.truncation(["一、总体", "内容", "预览已结束，剩余10页可下载查看", "下载"])
-    assert kept == ["一、总体", "内容"]
-    assert warning is not None and "truncated" in warning
-    assert metadata.truncation(["一、总体", "内容"]) == (["一、总体", "内容"], None)
+    cut = metadata.truncation(["一、总体", "内容", "预览已结束，剩余10页可下载查看", "下载"])
+    assert cut.kept == ["一、总体", "内容"]
+    assert cut.kind == "cut" and cut.warning is not None and "truncated" in cut.warning
+    assert metadata.truncation(["一、总体", "内容"]) == metadata.Truncation(["一、总体", "内容"], None, None)
+
+
+def test_truncation_is_typed_not_read_from_the_warning_text() -> None:
+    """The caller decides on the kind ("cut" at a reader-site marker, "unfinished" last sentence), never by
+    matching words of the message, so rewording the message cannot change what is kept."""
+    unfinished = metadata.truncation(
+        ["一、总体", "各地要加快推进紧密型县域医共体建设并且在年底之前完成所有的"]
+    )
+    assert unfinished.kind == "unfinished" and unfinished.kept[-1].endswith("所有的")
 
 
 def test_goal_year_and_signature() -> None:

@@ -63,10 +63,11 @@ def extract_raw(raw: RawDocument) -> Document:
     """Extract a document from the blocks a reader produced."""
     items = _items(raw)
     lines = [i for i in items if isinstance(i, str) and i]
-    kept, warning = metadata.truncation(lines)
-    if warning and "may be truncated" in warning and items and not isinstance(items[-1], str):
+    cut = metadata.truncation(lines)
+    kept, warning = cut.kept, cut.warning
+    if cut.kind == "unfinished" and items and not isinstance(items[-1], str):
         warning = None  # the document ends with a table, not a cut sentence
-    if (warning and kept != lines[: len(kept)]) or len(kept) < len(lines):
+    if (cut.kind == "cut" and kept != lines[: len(kept)]) or len(kept) < len(lines):
         cut_at = items.index(lines[len(kept) - 1]) if kept else 0
         items = items[:cut_at] + ([kept[-1]] if kept else [])
     warnings = [warning] if warning else []

@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 from yigai.core.parse.normalise import canon, squeeze
 
@@ -174,18 +176,33 @@ def goal_year(lines: list[str]) -> int | None:
     return None
 
 
-def truncation(lines: list[str]) -> tuple[list[str], str | None]:
+@dataclass(frozen=True)
+class Truncation:
+    """Where a document stops: ``kind`` "cut" (a reader-site tail such as "预览已结束" was cut off) or
+    "unfinished" (the last sentence stops mid-way), None when complete; ``warning`` is the message shown."""
+
+    kept: list[str]
+    kind: Literal["cut", "unfinished"] | None
+    warning: str | None
+
+
+def truncation(lines: list[str]) -> Truncation:
     """Cut a reader-site tail ("预览已结束…") and say where the document stops."""
     for i, line in enumerate(lines):
         m = _TRUNCATION.search(line)
         if m:
             kept = lines[:i] + ([line[: m.start()]] if line[: m.start()].strip() else [])
             last = next((squeeze(x) for x in reversed(kept) if squeeze(x)), "")
-            return (
+            return Truncation(
                 kept,
+                "cut",
                 f"文件不完整（document appears truncated）：正文在“…{last[-20:]}”处中断，其后为“{squeeze(line[m.start() :])[:20]}”",
             )
     tail = next((squeeze(x) for x in reversed(lines) if squeeze(x)), "")
     if tail and len(tail) > 20 and not re.search(r"[。！？）)”\"》\]】]$|\d+$|[日号]$", tail):
-        return lines, f"文件可能不完整（document may be truncated）：最后一句在“…{tail[-20:]}”处中断"
-    return lines, None
+        return Truncation(
+            lines,
+            "unfinished",
+            f"文件可能不完整（document may be truncated）：最后一句在“…{tail[-20:]}”处中断",
+        )
+    return Truncation(lines, None, None)

@@ -80,3 +80,51 @@ BAD_DIRECTION = re.compile(
 )
 INDICATOR_TAIL = re.compile(r"(?:率|比|比例|占比|数|数量|量|水平|面积|时间|寿命|覆盖面|比重|指数|密度|人数)$")
 ALLOCATION_AFTER = re.compile(r"^(?:的比例|的部分|用于|作为|返还|拨付|奖励|补助|补贴)")
+
+# ---- Stage words of the target grammar (see targets._Sentence): lexical → qualifier → comparator →
+# indicator → scope/year. Each stage reads only the patterns below, so a new wording is a data change.
+
+# Lexical stage: numbers that are names, magnitudes or levels, not quantities.
+CN_DIGIT = re.compile(r"[零〇一二两三四五六七八九]")
+CN_NON_COUNT_UNITS = ("级", "类", "批", "种", "期", "次")  # "三级", "两类": names when written in words
+LEVEL_NAME_AFTER = re.compile(r"^(?:以上|及以上)?的?[^，。；]{0,2}(?:医院|医疗|公立|综合|甲等|乙等|专科)")
+LEVEL_AFTER = re.compile(r"^[^，。；]{0,3}(?:医院|以上|及以上)")
+CN_WORD_BEFORE = re.compile(r"(?:第|之|统|唯|万|单)$")  # 第一, 统一, 唯一, 万一, 单一
+SHARE_USE_AFTER = re.compile(r"^(?:[%‰])?(?:的比例|用于)")
+# "N分钟医疗服务圈", "1小时救治圈": a time-to-service standard.
+CIRCLE_UNITS = ("分钟", "小时")
+CIRCLE_AFTER = re.compile(r"^[^，。；、\d]{0,10}?圈")
+
+# Qualifier stage: numbers that qualify what a target applies to ("超过50万人口的县"), or history.
+POPULATION_AFTER = re.compile(r"^万?(?:常住)?人口|^万(?:以上|以下|及以上|及以下)?的")
+BOUND_OF = re.compile(r"^(?:以上|以下|及以上|及以下)?的")
+THRESHOLD_OF = re.compile(r"^万?(?:以上|以下|及以上|及以下)?的")
+SHARE_OF = re.compile(r"^(?:及以上|以上)?的(?P<what>[^，。；]{1,30})")  # "90%的乡镇卫生院…": a share target
+QUALIFIED_NOUN_AFTER = re.compile(r"^[^，。；]{0,12}?的")
+GOAL_VERB_AFTER = re.compile(r"^[^，。；的]{0,12}?(?:达到|建成|建设)")
+HISTORY_BEFORE = re.compile(r"以前建设的$|以来|现有$|已有$|已建成?的?$")
+CONDITION_TAIL = re.compile(r"[^，。；]*?的[^，。；至有建设达应均]{0,10}")
+
+# Comparator stage.
+EACH = re.compile(
+    r"均(?:达到|不低于|不少于|低于|高于|超过|为|控制在|保持在|提高到|提高至|降至|降到)"
+)  # "高血压、糖尿病患者规范管理率均达到65%": one target per listed indicator
+EACH_SPLIT = re.compile(r"[、和及]")
+GOAL_AFTER = re.compile(r"^[^，。；]{0,16}?(?:力争|争取|创建|达到|建成|实现|保持|进入|通过)")
+SCOPE_ONLY = "每个全省市县区"
+NO_COMPARATOR_VERB_RATES = ("实现", "完成", "覆盖", "开展")  # "实现90%…" is not a bound by itself
+TIME_UNITS = ("分钟", "小时", "天")
+
+# Indicator stage.
+CLAUSE_BREAK = re.compile(r"[，。；]")
+NOT_AN_OBJECT_UNITS = ("个百分点", "百分点", "平方米", "分钟", "小时", "级", "倍", "天")
+PEOPLE_UNITS = ("人", "名", "人次")
+LEVEL_NOUN = re.compile(r"^(.{0,6}?级)(.+)$")
+LEVEL_ONLY = re.compile(r".{0,6}级")
+
+# List and 分别 handling.
+LIST_SEPARATORS = re.compile(r"[、和及与，,]")
+LIST_BREAK = re.compile(r"[。；：]")
+LIST_ITEM = re.compile(r"[^、和及与，,]*[、和及与，,]?")
+LIST_SPLIT = re.compile(r"[、和及与]")
+YEAR_IN_LIST = re.compile(r"(?:19|20)\d{2}")

@@ -59,14 +59,69 @@ from yigai.core.parse.target_clauses import (
 from yigai.core.parse.target_lexicon import (
     ALLOCATION_AFTER,
     BAD_DIRECTION,
+    BOUND_OF,
+    CIRCLE_AFTER,
+    CIRCLE_UNITS,
+    CLAUSE_BREAK,
+    CN_DIGIT,
+    CN_NON_COUNT_UNITS,
+    CN_WORD_BEFORE,
+    CONDITION_TAIL,
     COUNT_UNITS,
+    EACH,
+    EACH_SPLIT,
+    GOAL_AFTER,
+    GOAL_VERB_AFTER,
+    HISTORY_BEFORE,
     INDICATOR_TAIL,
+    LEVEL_AFTER,
+    LEVEL_NAME_AFTER,
+    LEVEL_NOUN,
+    LEVEL_ONLY,
+    LIST_BREAK,
+    LIST_ITEM,
+    LIST_SEPARATORS,
+    LIST_SPLIT,
+    NO_COMPARATOR_VERB_RATES,
     NON_TARGET_AFTER,
     NORM_VERBS,
+    NOT_AN_OBJECT_UNITS,
+    PEOPLE_UNITS,
     PER,
+    POPULATION_AFTER,
+    QUALIFIED_NOUN_AFTER,
     QUANTITY,
+    SCOPE_ONLY,
+    SHARE_OF,
+    SHARE_USE_AFTER,
+    THRESHOLD_OF,
+    TIME_UNITS,
+    YEAR_IN_LIST,
     YEAR_LIST,
 )
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    """Lexical stage: a number that is a quantity, with its unit and the text after it."""
+
+    m: re.Match[str]
+    num: str
+    unit: str | None
+    after: str
+    clause: int  # where the number's clause starts
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    """Comparator stage: the relation, the creating verb and what is left of the clause for the name."""
+
+    comparator: str
+    verb: str | None
+    rest: str
+    direct: bool  # a cue or verb stands right before the number
+    noun_first: re.Match[str] | None  # "建设互联网医院5家"
+    share: re.Match[str] | None  # "90%的乡镇卫生院…"
 
 
 @dataclass(frozen=True)
@@ -129,11 +184,8 @@ class _Sentence:
         """ "高血压、糖尿病患者规范管理率均达到65%": one target per listed indicator (均 = each)."""
         out: list[Found] = []
         for f in found:
-            each = re.search(
-                r"均(?:达到|不低于|不少于|低于|高于|超过|为|控制在|保持在|提高到|提高至|降至|降到)",
-                canon(f.quote),
-            )
-            items = [p for p in re.split(r"[、和及]", f.indicator) if p]
+            each = EACH.search(canon(f.quote))
+            items = [p for p in EACH_SPLIT.split(f.indicator) if p]
             if each is None or len(items) < 2 or any(len(p) > 12 for p in items[:-1]):
                 out.append(f)
                 continue
@@ -147,124 +199,145 @@ class _Sentence:
 
     def _listed(self, prev_end: int, start: int) -> bool:
         between = self.text[prev_end:start]
-        if len(between) > 24 or re.search(r"[。；：]", between):
+        if len(between) > 24 or LIST_BREAK.search(between):
             return False
-        seps = re.findall(r"[、和及与，,]", between)
+        seps = LIST_SEPARATORS.findall(between)
         if not seps:
             return False
         if "，" in between or "," in between:
             return len(between) <= 14 and _cue(between)[0] is None
         return True
 
+    # ---- the stages of one number: lexical → qualifier → comparator → indicator → scope/year ----
+
     def _one(self, m: re.Match[str], prev: Found | None, prev_end: int) -> Found | None:
-        text = self.text
+        q = self._lexical(m)
+        if q is None or self._qualifier_stage(q, prev):
+            return None
+        if q.unit in CIRCLE_UNITS and (circle := CIRCLE_AFTER.match(q.after)):
+            return self._circle(m, circle.end(), q.clause)
+        if not self._measured(q):
+            return None
+        start = q.clause
+        if prev_end > start:
+            item = prev_end + len(LIST_ITEM.match(self.text[prev_end:]).group(0))  # type: ignore[union-attr]
+            left = self.text[item : m.start()]
+        else:
+            left = self.text[start : m.start()]
+        if HISTORY_BEFORE.search(left) or ("对" in left[:4] and "进行" in q.after[:30]):
+            return None
+        c = self._comparator_stage(q, left, prev)
+        if c is None:
+            return None
+        indicator, post_len = self._indicator_stage(q, c, left, prev)
+        return self._scope_year_stage(q, c, left, prev, indicator, post_len)
+
+    def _lexical(self, m: re.Match[str]) -> _Quantity | None:
+        """The number as a quantity, or None for magnitude words, names and levels ("百元", "三级医院")."""
         num, unit = m.group("num"), m.group("unit")
         if m.group("pct1") or num.startswith("百分之"):
             unit = "%"
-        after = text[m.end() :]
-        if _CN_ONLY.match(num) and not re.search("[零〇一二两三四五六七八九]", num) and num != "十":
+        after = self.text[m.end() :]
+        cn_only = bool(_CN_ONLY.match(num))
+        if cn_only and not CN_DIGIT.search(num) and num != "十":
             return None  # "百元", "千人": a magnitude word, not a number
-        if _CN_ONLY.match(num) and (unit not in COUNT_UNITS or unit in ("级", "类", "批", "种", "期", "次")):
+        if cn_only and (unit not in COUNT_UNITS or unit in CN_NON_COUNT_UNITS):
             return None
+        clause = _clause_start(self.text, m.start())
         if unit == "级" and (
-            re.match(r"^(?:以上|及以上)?的?[^，。；]{0,2}(?:医院|医疗|公立|综合|甲等|乙等|专科)", after)
-            or (m.group("post") and not _cue(text[_clause_start(text, m.start()) : m.start()])[0])
+            LEVEL_NAME_AFTER.match(after) or (m.group("post") and not _cue(self.text[clause : m.start()])[0])
         ):
             return None
-        clause0 = _clause_start(text, m.start())
+        return _Quantity(m=m, num=num, unit=unit, after=after, clause=clause)
+
+    def _qualifier_stage(self, q: _Quantity, prev: Found | None) -> bool:
+        """True when the number qualifies what a target applies to ("超过50万人口的县"); it is kept as
+        the condition of the target that follows."""
+        m, text = q.m, self.text
         num_after = text[m.end("num") :]
-        if re.match(r"^万?(?:常住)?人口|^万(?:以上|以下|及以上|及以下)?的", num_after) or (
-            m.group("num").endswith("万") and re.match(r"^(?:以上|以下|及以上|及以下)?的", num_after)
-        ):
-            self.conditions.append((m.start(), self._condition_phrase(clause0, m.end())))
-            return None
-        if (
-            prev is None
-            and not _cue(text[clause0 : m.start()])[0]
-            and not _cue(text[clause0 : m.start()])[1]
-            and (
-                re.match(r"^万?(?:常住)?人口", after)
-                or (not unit and re.match(r"^万?(?:以上|以下|及以上|及以下)?的", after))
-                or self._qualifier(m, after, unit or "")
-            )
-        ):
-            self.conditions.append((m.start(), self._condition_phrase(clause0, m.end())))
-            return None
-        circle = re.match(r"^[^，。；、\d]{0,10}?圈", after) if unit in ("分钟", "小时") else None
-        if circle:
-            return self._circle(m, circle.end(), clause0)
+        population = POPULATION_AFTER.match(num_after) or (q.num.endswith("万") and BOUND_OF.match(num_after))
+        if not population:
+            left = text[q.clause : m.start()]
+            if prev is not None or any(_cue(left)[:2]):
+                return False
+            if not (
+                POPULATION_AFTER.match(q.after)
+                or (not q.unit and THRESHOLD_OF.match(q.after))
+                or self._qualifier(m, q.after, q.unit or "")
+            ):
+                return False
+        self.conditions.append((m.start(), self._condition_phrase(q.clause, m.end())))
+        return True
+
+    def _measured(self, q: _Quantity) -> bool:
+        """A quantity with a unit that measures something (not a date, an age or an allocation)."""
+        m, unit, after = q.m, q.unit, q.after
         if not unit and NON_TARGET_AFTER.match(after):
-            return None
+            return False
         if unit is None and not m.group("ratio"):
-            return None
-        if _CN_ONLY.match(num) and (unit not in COUNT_UNITS or unit in ("级", "类", "批", "种", "期", "次")):
-            return None
-        if _CN_ONLY.match(num) and re.search(r"(?:第|之|统|唯|万|单)$", text[: m.start()]):
-            return None
-        if (
-            unit in ("级",)
-            and not m.group("post")
-            and re.match(r"^[^，。；]{0,3}(?:医院|以上|及以上)", after)
-        ):
-            return None
-        if ALLOCATION_AFTER.match(after) or re.match(r"^(?:[%‰])?(?:的比例|用于)", after):
-            return None
-        value = parse_number(num)
-        if value is None:
-            return None
-        start = _clause_start(text, m.start())
-        if prev_end > start:
-            item = prev_end + len(re.match(r"[^、和及与，,]*[、和及与，,]?", text[prev_end:]).group(0))  # type: ignore[union-attr]
-            left = text[item : m.start()]
-        else:
-            left = text[start : m.start()]
+            return False
+        if _CN_ONLY.match(q.num) and CN_WORD_BEFORE.search(self.text[: m.start()]):
+            return False
+        if unit == "级" and not m.group("post") and LEVEL_AFTER.match(after):
+            return False
+        if ALLOCATION_AFTER.match(after) or SHARE_USE_AFTER.match(after):
+            return False
+        return parse_number(q.num) is not None
+
+    def _comparator_stage(self, q: _Quantity, left: str, prev: Found | None) -> _Comparison | None:
+        m = q.m
         comp, verb, rest = _cue(left)
         noun_first = None if (comp or verb) else _NOUN_FIRST.search(left)
-        post = m.group("post")
         direct = comp is not None or verb is not None
-        if re.search(r"以前建设的$|以来|现有$|已有$|已建成?的?$", left) or (
-            "对" in left[:4] and "进行" in after[:30]
-        ):
-            return None
-        obj_len = 0
-        share = unit == "%" and re.match(r"^(?:及以上|以上)?的(?P<what>[^，。；]{1,30})", after)
-        if share and not direct and not post:
+        share = SHARE_OF.match(q.after) if q.unit == "%" else None
+        if share and not direct and not m.group("post"):
             comp = ">="
-        comparator = self._comparator(comp, verb, post, m, unit, left, rest, prev)
-        if comparator is None and noun_first is not None and unit in COUNT_UNITS:
+        comparator = self._comparator(comp, verb, m.group("post"), m, q.unit, left, rest, prev)
+        if comparator is None and noun_first is not None and q.unit in COUNT_UNITS:
             comparator = ">=" if not m.group("num2") else "range"
         if comparator is None:
             return None
+        return _Comparison(comparator, verb, rest, direct, noun_first, share)
+
+    def _indicator_stage(
+        self, q: _Quantity, c: _Comparison, left: str, prev: Found | None
+    ) -> tuple[str, int]:
+        """The indicator's name, bounded by the clause, and how far the quote runs past the number."""
+        m, text, unit = q.m, self.text, q.unit
         cond = self._condition_for(m.start())
+        rest = c.rest
         if cond and canon(cond) in rest:
             rest = rest.split(canon(cond), 1)[1]
-        indicator = _indicator(rest if direct else left)
+        indicator = _indicator(rest if c.direct else left)
         if left.endswith("占比"):
             indicator = _indicator(left)
-        if noun_first is not None:
-            indicator = noun_first.group("noun")
-        if prev is not None and not direct:
+        if c.noun_first is not None:
+            indicator = c.noun_first.group("noun")
+        if prev is not None and not c.direct:
             indicator = _indicator(left) or prev.indicator
-        if share:
-            indicator = re.split(r"[，。；]", share.group("what"))[0] + "比例"
-        if unit in COUNT_UNITS and unit not in (
-            "个百分点",
-            "百分点",
-            "平方米",
-            "分钟",
-            "小时",
-            "级",
-            "倍",
-            "天",
-        ):
+        if c.share:
+            indicator = CLAUSE_BREAK.split(c.share.group("what"))[0] + "比例"
+        obj_len = 0
+        if unit in COUNT_UNITS and unit not in NOT_AN_OBJECT_UNITS:
             obj = _object_after(text, m.end())
-            if obj and (verb is not None or not indicator or prev is not None):
+            if obj and (c.verb is not None or not indicator or prev is not None):
                 indicator = obj + ("数量" if not INDICATOR_TAIL.search(obj) else "")
                 if text.startswith(obj, m.end()):
                     obj_len = len(obj)
-        if not indicator and verb:
-            indicator = verb + ("人数" if unit in ("人", "名", "人次") else "数量")
-        unit = "百分点" if unit in ("个百分点", "百分点") else unit
+        if not indicator and c.verb:
+            indicator = c.verb + ("人数" if unit in PEOPLE_UNITS else "数量")
+        if not indicator and prev is not None:
+            indicator = prev.indicator
+        return indicator, len(c.share.group(0)) if c.share else obj_len
+
+    def _scope_year_stage(
+        self, q: _Quantity, c: _Comparison, left: str, prev: Found | None, indicator: str, post_len: int
+    ) -> Found:
+        m, text = q.m, self.text
+        start = q.clause
+        value = parse_number(q.num)
+        assert value is not None  # checked by _measured
+        unit = "百分点" if q.unit in ("个百分点", "百分点") else q.unit
         value_max = parse_number(m.group("num2")) if m.group("num2") else None
         if m.group("ratio"):
             ratio = float(m.group("ratio"))
@@ -275,13 +348,11 @@ class _Sentence:
             scope_m = _scope_match(_YEAR_PHRASE.sub("", PER.sub("", text[start : m.start()])))
         scope = scope_m.group(0) if scope_m else (prev.scope if prev else self._sentence_scope(m.start()))
         gov = self.governing(m.start())
-        clause = text[start : m.end()]
-        recurring = recurrence(clause) or (prev.recurring if prev else None)
+        recurring = recurrence(text[start : m.end()]) or (prev.recurring if prev else None)
         q_start = self._quote_start(start)
-        post_len = len(share.group(0)) if share else obj_len
         return Found(
-            indicator=indicator or (prev.indicator if prev else ""),
-            comparator=comparator,
+            indicator=indicator,
+            comparator=c.comparator,
             value=value,
             value_max=value_max,
             unit=unit,
@@ -290,7 +361,7 @@ class _Sentence:
             due=gov[1] if gov else None,
             recurring=recurring,
             scope=scope,
-            condition=cond,
+            condition=self._condition_for(m.start()),
             quote=self.clean[q_start : m.end() + post_len],
             start=self.offset + q_start,
         )
@@ -312,7 +383,7 @@ class _Sentence:
             comp = "="
         if comp is None and verb is not None:
             comp = "=" if verb in NORM_VERBS else ">="
-            if unit in ("%", "/10万") and verb in ("实现", "完成", "覆盖", "开展"):
+            if unit in ("%", "/10万") and verb in NO_COMPARATOR_VERB_RATES:
                 comp = None
         if comp is None and prev is not None:
             comp = prev.comparator
@@ -327,11 +398,9 @@ class _Sentence:
             comp = "<=" if BAD_DIRECTION.search(left) else ">="
         if (
             comp is None
-            and unit not in ("分钟", "小时", "天")
-            and not left.strip("每个全省市县区")
-            and re.match(
-                r"^[^，。；]{0,16}?(?:力争|争取|创建|达到|建成|实现|保持|进入|通过)", self.text[m.end() :]
-            )
+            and unit not in TIME_UNITS
+            and not left.strip(SCOPE_ONLY)
+            and GOAL_AFTER.match(self.text[m.end() :])
         ):
             comp = ">="
         if comp is None:
@@ -342,20 +411,14 @@ class _Sentence:
 
     def _qualifier(self, m: re.Match[str], after: str, unit: str | None) -> bool:
         post = m.group("post")
-        if (
-            unit in ("%", "‰")
-            and not ALLOCATION_AFTER.match(after)
-            and re.match(r"^(?:及以上|以上)?的", after)
-        ):
+        if unit in ("%", "‰") and not ALLOCATION_AFTER.match(after) and SHARE_OF.match(after):
             return False  # "90%的乡镇卫生院达到…" is a share target
-        if post and re.match(r"^[^，。；]{0,12}?的", after):
+        if post and QUALIFIED_NOUN_AFTER.match(after):
             return True
-        return bool(_QUALIFIER_NOUN.match(after)) and not re.match(
-            r"^[^，。；的]{0,12}?(?:达到|建成|建设)", after
-        )
+        return bool(_QUALIFIER_NOUN.match(after)) and not GOAL_VERB_AFTER.match(after)
 
     def _condition_phrase(self, start: int, end: int) -> str:
-        tail = re.match(r"[^，。；]*?的[^，。；至有建设达应均]{0,10}", self.text[end:])
+        tail = CONDITION_TAIL.match(self.text[end:])
         stop = end + (tail.end() if tail else 0)
         return self.clean[start:stop]
 
@@ -403,8 +466,8 @@ class _Sentence:
         for i in range(len(out) - 2, -1, -1):
             cur, nxt = out[i], out[i + 1]
             bare = cur.indicator.removesuffix("数量")
-            lm = re.match(r"^(.{0,6}?级)(.+)$", nxt.indicator)
-            if re.fullmatch(r".{0,6}级", bare) and lm:
+            lm = LEVEL_NOUN.match(nxt.indicator)
+            if LEVEL_ONLY.fullmatch(bare) and lm:
                 out[i] = replace(cur, indicator=bare + lm.group(2))
         return out
 
@@ -414,7 +477,7 @@ class _Sentence:
             return found
         years = YEAR_LIST.search(self.text[: self.text.index("分别")])
         if years:
-            ys = [int(y) for y in re.findall(r"(?:19|20)\d{2}", years.group("years"))]
+            ys = [int(y) for y in YEAR_IN_LIST.findall(years.group("years"))]
             if len(ys) == len(found):
                 return [replace(f, year=y, due=f"{y}-12-31") for f, y in zip(found, ys, strict=True)]
         head_start = _clause_start(self.text, self.text.index("分别"))
@@ -423,7 +486,7 @@ class _Sentence:
         scope_m = _scope_match(head)
         if scope_m:
             head = head[scope_m.end() + head.startswith("在") :]
-        items = [p for p in re.split(r"[、和及与]", head) if p]
+        items = [p for p in LIST_SPLIT.split(head) if p]
         if len(items) != len(found):
             return found
         if all(_PLACE.fullmatch(p) for p in items):
