@@ -80,7 +80,7 @@ def extract_raw(raw: RawDocument) -> Document:
         end = metadata.goal_year(head)
     issuer, issued_on = metadata.issuer_and_date(head[:40])
     outline = build_outline(items)
-    tasks, targets = collect(outline, period_end=end)
+    tasks, targets = collect(outline, period_end=end, period_start=start)
     if not tasks:
         warnings.append("未识别出任务条目（no recognisable tasks）：仅提取了文件信息和目标")
     return Document(

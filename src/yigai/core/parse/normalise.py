@@ -31,6 +31,7 @@ _MAP.update({ord("("): "（", ord(")"): "）", ord(":"): "：", ord(";"): "；"}
 _MAP.update({ord(c): "-" for c in "—–‐‑−－―"})
 _MAP.update({ord("～"): "~", ord("〜"): "~"})
 _MAP[ord("﹢")] = "+"
+_MAP.update({ord("∶"): "：", ord("︰"): "："})  # the ratio colon of "1∶1.2"
 _MAP[ord("\u3000")] = " "
 
 

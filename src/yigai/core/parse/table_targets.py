@@ -17,10 +17,11 @@ import re
 from yigai.core.parse.normalise import canon, squeeze
 from yigai.core.parse.numbers import parse_number
 from yigai.core.parse.target_lexicon import BAD_DIRECTION
-from yigai.core.parse.targets import Found
+from yigai.core.parse.target_lists import Found
+from yigai.core.plan import RATIO_UNIT, Hint
 
 _VALUE = re.compile(r"^(?P<pre>≥|≤|>|<|＞|＜|不低于|不少于|不高于|不超过|低于|高于|超过|达到)?\s*"
-                    r"(?P<num>\d+(?:\.\d+)?)\s*(?:%|‰)?\s*(?:[-~至](?P<num2>\d+(?:\.\d+)?))?\s*(?P<unit>%|‰)?\s*"
+                    r"(?P<num>\d+(?:\.\d+)?)(?:\s*[:：]\s*(?P<ratio>\d+(?:\.\d+)?))?\s*(?:%|‰)?\s*(?:[-~至](?P<num2>\d+(?:\.\d+)?))?\s*(?P<unit>%|‰)?\s*"
                     r"(?P<post>以上|以下|左右|以内)?$")  # fmt: skip
 _COMP = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "＞": ">", "＜": "<", "不低于": ">=", "不少于": ">=",
          "不高于": "<=", "不超过": "<=", "低于": "<", "高于": ">", "超过": ">", "达到": ">="}  # fmt: skip
@@ -83,6 +84,7 @@ def indicator_table_targets(table: list[list[str]], *, default_year: int | None 
             marked = re.sub(r"^1(?=/)", "", squeeze(row[unit_col])) or None  # "1/10万" → "/10万"
         unit = m.group("unit") or marked or (squeeze(row[unit_col]) if unit_col is not None else None) or None
         comparator = _COMP.get(m.group("pre") or "")
+        explicit = comparator is not None or m.group("post") is not None
         if m.group("post") == "左右":
             comparator = "="
         elif m.group("post") in ("以上",):
@@ -96,6 +98,8 @@ def indicator_table_targets(table: list[list[str]], *, default_year: int | None 
         value = parse_number(m.group("num"))
         if value is None:
             continue
+        if m.group("ratio") and value:  # "1:1.2" in a 医护比 row: the plan's ratio convention
+            value, unit = round(float(m.group("ratio")) / float(value), 4), RATIO_UNIT
         out.append(
             Found(
                 indicator=re.sub(r"[（(][^）)]*[）)]$", "", name) or name,
@@ -111,6 +115,9 @@ def indicator_table_targets(table: list[list[str]], *, default_year: int | None 
                 condition=None,
                 quote=raw,
                 start=0,
+                hint=Hint(
+                    rule="indicator_table", span=f"{name}｜{raw}", confidence=0.85 if explicit else 0.7
+                ),
             )
         )
     return out

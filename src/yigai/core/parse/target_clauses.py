@@ -94,6 +94,8 @@ def indicator(left: str) -> str:
         text = text[scope.end() + text.startswith("在") :]
     text = re.sub(r"（(?:含|包括|不含)[^）]*）|（[^）]*下同）", "", text)
     text = FILLER.sub("", text)
+    if (year := YEAR_PHRASE.match(text)) and year.group(0):  # "力争到2025年": a date, not a name
+        text = FILLER.sub("", text[year.end() :].lstrip("，"))
     text = re.sub(r"(?:拥有|有|的|达|分别|均|都|要|力争|争取|并|持续|逐年|每年|保持|稳定)+$", "", text)
     text = text.strip("，、；：")
     if text.count("“") != text.count("”"):

@@ -34,7 +34,7 @@ CREATE_VERBS = (
     "建设", "建成", "新建", "创建", "打造", "培育", "引进培育", "引进", "培养", "增设", "遴选确定", "遴选",
     "确定", "启动", "培训", "建立", "组建", "形成", "制定", "帮助", "办好", "配备", "建", "有", "设立",
     "认定", "创成", "新增", "改造", "命名", "推广", "完成", "实现", "覆盖", "开展", "招收", "招聘", "选派",
-    "培训轮训", "轮训", "扶持", "支持", "布局", "规划", "设置", "选择", "选取", "推动",
+    "培训轮训", "轮训", "扶持", "支持", "布局", "规划", "设置", "选择", "选取", "推动", "推进",
 )  # fmt: skip
 NORM_VERBS = ("设置", "规划设置", "配置")  # per-population norms: exact unless a range
 
@@ -90,6 +90,7 @@ CN_NON_COUNT_UNITS = ("级", "类", "批", "种", "期", "次")  # "三级", "�
 LEVEL_NAME_AFTER = re.compile(r"^(?:以上|及以上)?的?[^，。；]{0,2}(?:医院|医疗|公立|综合|甲等|乙等|专科)")
 LEVEL_AFTER = re.compile(r"^[^，。；]{0,3}(?:医院|以上|及以上)")
 CN_WORD_BEFORE = re.compile(r"(?:第|之|统|唯|万|单)$")  # 第一, 统一, 唯一, 万一, 单一
+PROGRAMME_AFTER = re.compile(r"^(?:专项行动|方面)")  # "实施15个专项行动": the name of a programme
 SHARE_USE_AFTER = re.compile(r"^(?:[%‰])?(?:的比例|用于)")
 # "N分钟医疗服务圈", "1小时救治圈": a time-to-service standard.
 CIRCLE_UNITS = ("分钟", "小时")
@@ -128,3 +129,34 @@ LIST_BREAK = re.compile(r"[。；：]")
 LIST_ITEM = re.compile(r"[^、和及与，,]*[、和及与，,]?")
 LIST_SPLIT = re.compile(r"[、和及与]")
 YEAR_IN_LIST = re.compile(r"(?:19|20)\d{2}")
+
+# Ratio targets ("医护比1:1.25", "床人比不低于1:1.6") and ages that are goals ("人均预期寿命提高到82.25岁").
+RATIO_NAME = re.compile(r"比(?:例)?$")
+LIFE_YEARS = re.compile(r"寿命")
+# "50%以上旗区级综合医院达到三级医院服务能力": a share of the units named after the number.
+SHARE_SUBJECT = re.compile(
+    r"^(?:及以上|以上)?的?(?P<what>[^，。；、\d]{2,24}?(?:达到|实现|建成|具备|开展|开设|设立|设置|提供|纳入)"
+    r"[^，。；\d]{0,16})"
+)
+# "每个市至少有1个儿童医院、康复医院、传染病专科医院或…": one count target per listed object.
+OBJECT_LIST_SPLIT = re.compile(r"[、和及]")
+OBJECT_LIST_STOP = re.compile(r"或|达到|实现|建设|提升|完成|要求|床位|[，。；\d（(]")
+# Listed objects are facilities or bodies ("儿童医院、康复医院"), never clauses ("党委书记、院长年薪制").
+OBJECT_CLAUSE = re.compile(r"的|设置|设有|有|开展|落实")  # "设置有病房的精神科和康复医学科": one phrase
+OBJECT_NOUN = re.compile(
+    r"(?:医院|中心|机构|站|所|室|科|基地|平台|学校|学院|专科|病区|项目|团队|联合体|共同体)$"
+)
+# Fund-share ranges ("结余留用资金中60%至70%用于医务人员薪酬发放") are targets; single shares stay policy text.
+FUND_USE_AFTER = re.compile(r"^(?:[%‰])?(?:的比例)?(?P<use>用于[^，。；]{1,20})")
+
+# Tense and section role: values of a 发展基础/现状/成效 passage describe the past (baselines), unless the
+# sentence sets a goal for a later year ("力争到2025年提高到82.25岁").
+BASELINE_SECTION = re.compile(
+    r"发展基础|发展现状|现状|基本情况|主要成效|工作成效|取得的成效|取得成效|成效|成就|回顾|进展情况|面临形势|形势"
+)
+COMPARED_TO = re.compile(r"(?:较|比|与|同|相比|对比)$")  # "较2020年提高5个百分点": a comparison base
+GOAL_DATE_BEFORE = re.compile(r"(?:到|至|力争|争取|预计|确保|计划)[^，。；]{0,3}$")
+# The sentence's subject, named when a later clause only says "力争到2025年提高到82.25岁".
+SUBJECT = re.compile(
+    r"^(?:全省|全市|全县|全区|全国)?(?P<name>[^，。；\d]{2,16}?)(?:由|从|达到|提高|提升|降低|下降|上升|增加|为|达)"
+)

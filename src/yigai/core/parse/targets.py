@@ -66,22 +66,21 @@ from yigai.core.parse.target_lexicon import (
     CN_DIGIT,
     CN_NON_COUNT_UNITS,
     CN_WORD_BEFORE,
+    COMPARED_TO,
     CONDITION_TAIL,
     COUNT_UNITS,
-    EACH,
-    EACH_SPLIT,
+    FUND_USE_AFTER,
     GOAL_AFTER,
+    GOAL_DATE_BEFORE,
     GOAL_VERB_AFTER,
     HISTORY_BEFORE,
     INDICATOR_TAIL,
     LEVEL_AFTER,
     LEVEL_NAME_AFTER,
-    LEVEL_NOUN,
-    LEVEL_ONLY,
+    LIFE_YEARS,
     LIST_BREAK,
     LIST_ITEM,
     LIST_SEPARATORS,
-    LIST_SPLIT,
     NO_COMPARATOR_VERB_RATES,
     NON_TARGET_AFTER,
     NORM_VERBS,
@@ -89,16 +88,30 @@ from yigai.core.parse.target_lexicon import (
     PEOPLE_UNITS,
     PER,
     POPULATION_AFTER,
+    PROGRAMME_AFTER,
     QUALIFIED_NOUN_AFTER,
     QUANTITY,
+    RATIO_NAME,
     SCOPE_ONLY,
     SHARE_OF,
+    SHARE_SUBJECT,
     SHARE_USE_AFTER,
+    SUBJECT,
     THRESHOLD_OF,
     TIME_UNITS,
-    YEAR_IN_LIST,
-    YEAR_LIST,
 )
+from yigai.core.parse.target_lists import (
+    CONFIDENCE,
+    Found,
+    borrow_level_nouns,
+    distribute,
+    each,
+    hint_for,
+    lowered,
+    object_list,
+    spread_objects,
+)
+from yigai.core.plan import RATIO_UNIT
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,7 @@ class _Quantity:
     unit: str | None
     after: str
     clause: int  # where the number's clause starts
+    tail: int = 0  # characters of the unit read after the match ("岁")
 
 
 @dataclass(frozen=True)
@@ -122,41 +136,35 @@ class _Comparison:
     direct: bool  # a cue or verb stands right before the number
     noun_first: re.Match[str] | None  # "建设互联网医院5家"
     share: re.Match[str] | None  # "90%的乡镇卫生院…"
+    rule: str  # the rule named in the review hint
 
 
 @dataclass(frozen=True)
-class Found:
-    """A target before ids are assigned (see :class:`yigai.core.plan.Target`)."""
+class _Context:
+    """What the paragraph's place in the document says: the plan's first year (values dated before it
+    are baselines) and whether it sits in a 发展基础/现状/成效 passage (past values, goals only when dated
+    ahead with 到/力争)."""
 
-    indicator: str
-    comparator: str
-    value: int | float
-    value_max: int | float | None
-    unit: str | None
-    per: str | None
-    year: int | None
-    due: str | None
-    recurring: str | None
-    scope: str | None
-    condition: str | None
-    quote: str
-    start: int
+    base_year: int | None = None
+    baseline: bool = False
 
 
 class _Sentence:
     """Targets of one sentence, with the context carried across it."""
 
     def __init__(
-        self, clean: str, offset: int, year: tuple[int, str] | None, fallback: tuple[int, str] | None
-    ):
+        self, clean: str, offset: int, year: tuple[int, str] | None, fallback: tuple[int, str] | None,
+        context: _Context,
+    ):  # fmt: skip
         self.clean = clean
         self.text = canon(clean)
         self.offset = offset
-        self.dates = [d for d in find_dates(self.text) if d.kind in ("deadline", "fiveyear")]
         self.all_dates = find_dates(self.text)
+        self.dates = [d for d in self.all_dates if d.kind in ("deadline", "fiveyear")]
         self.mask = _masked(self.text, self.all_dates)
         self.year = year
         self.fallback = fallback
+        self.context = context
         self.found: list[Found] = []
         self.conditions: list[tuple[int, str]] = []
 
@@ -167,35 +175,28 @@ class _Sentence:
             return d.year, d.date
         return self.year or self.fallback
 
+    def _year_from(self, pos: int) -> str:
+        if any(d.end <= pos for d in self.dates):
+            return "text"
+        return "carried" if self.year else ("fallback" if self.fallback else "none")
+
     def run(self) -> list[Found]:
         prev: Found | None = None
         prev_end = -1
+        group = 0
         for m in QUANTITY.finditer(self.text):
             if any(self.mask[m.start() : m.end()]) or not m.group("num"):
                 continue
             listed = prev_end >= 0 and self._listed(prev_end, m.start())
             found = self._one(m, prev if listed else None, prev_end if listed else -1)
             if found is not None:
+                group += 0 if listed else 1
+                found = replace(found, group=group)
                 self.found.append(found)
                 prev, prev_end = found, m.end()
-        return self._each(self._distribute(self._borrow_level_nouns(self.found)))
-
-    def _each(self, found: list[Found]) -> list[Found]:
-        """ "高血压、糖尿病患者规范管理率均达到65%": one target per listed indicator (均 = each)."""
-        out: list[Found] = []
-        for f in found:
-            each = EACH.search(canon(f.quote))
-            items = [p for p in EACH_SPLIT.split(f.indicator) if p]
-            if each is None or len(items) < 2 or any(len(p) > 12 for p in items[:-1]):
-                out.append(f)
-                continue
-            last = items[-1]
-            suffix = last[len(items[0]) :] if len(last) > len(items[0]) else ""
-            out.extend(
-                replace(f, indicator=(p + suffix) if i < len(items) - 1 else last)
-                for i, p in enumerate(items)
-            )
-        return out
+        found_all = borrow_level_nouns(self.found)
+        found_all = distribute(self.text, found_all, self.offset)
+        return spread_objects(each(found_all))
 
     def _listed(self, prev_end: int, start: int) -> bool:
         between = self.text[prev_end:start]
@@ -230,7 +231,32 @@ class _Sentence:
         if c is None:
             return None
         indicator, post_len = self._indicator_stage(q, c, left, prev)
-        return self._scope_year_stage(q, c, left, prev, indicator, post_len)
+        found = self._scope_year_stage(q, c, left, prev, indicator, post_len)
+        rule = "listed" if prev is not None and not c.direct and c.rule == "comparator_cue" else c.rule
+        found = replace(
+            found, hint=hint_for(rule, found.quote, year_from=self._year_from(m.start()), indicator=indicator)
+        )
+        return self._tense(found, m.start())
+
+    def _tense(self, f: Found, pos: int) -> Found | None:
+        """Section role and tense: a value dated before the plan starts, or stated in a 发展基础/现状 passage
+        without a goal date ahead ("力争到2025年"), is a baseline, not a target."""
+        base = self.context.base_year
+        clause = _clause_start(self.text, pos)
+        last = max((d for d in self.all_dates if d.end <= pos), key=lambda d: d.end, default=None)
+        if (
+            base and last is not None and last.kind == "history" and last.start >= clause and last.year < base
+            and self.text.startswith("的", last.end) and not COMPARED_TO.search(self.text[: last.start])
+        ):  # fmt: skip
+            return None  # "由2015年的76.2岁提高到2020年的78.3岁" (but "较2020年提高5个百分点" is a goal)
+        if base and f.year is not None and f.year < base and self._year_from(pos) != "fallback":
+            return None  # "2020年，全省居民健康素养水平达到31.7%" in a plan starting 2021
+        if not self.context.baseline:
+            return f
+        own = [d for d in self.dates if d.end <= pos]
+        if not own or not GOAL_DATE_BEFORE.search(self.text[: own[-1].start]):
+            return None
+        return lowered(f, "goal_in_baseline_passage", CONFIDENCE["goal_in_baseline_passage"])
 
     def _lexical(self, m: re.Match[str]) -> _Quantity | None:
         """The number as a quantity, or None for magnitude words, names and levels ("百元", "三级医院")."""
@@ -238,6 +264,9 @@ class _Sentence:
         if m.group("pct1") or num.startswith("百分之"):
             unit = "%"
         after = self.text[m.end() :]
+        tail = 0
+        if unit is None and after.startswith("岁") and LIFE_YEARS.search(self.text[: m.start()]):
+            unit, after, tail = "岁", after[1:], 1  # "人均预期寿命提高到82.25岁": years of life, a goal
         cn_only = bool(_CN_ONLY.match(num))
         if cn_only and not CN_DIGIT.search(num) and num != "十":
             return None  # "百元", "千人": a magnitude word, not a number
@@ -248,12 +277,14 @@ class _Sentence:
             LEVEL_NAME_AFTER.match(after) or (m.group("post") and not _cue(self.text[clause : m.start()])[0])
         ):
             return None
-        return _Quantity(m=m, num=num, unit=unit, after=after, clause=clause)
+        return _Quantity(m=m, num=num, unit=unit, after=after, clause=clause, tail=tail)
 
     def _qualifier_stage(self, q: _Quantity, prev: Found | None) -> bool:
         """True when the number qualifies what a target applies to ("超过50万人口的县"); it is kept as
         the condition of the target that follows."""
         m, text = q.m, self.text
+        if m.group("num2") and FUND_USE_AFTER.match(q.after):
+            return False  # "60%至70%用于医务人员的薪酬发放": a fund share, not a qualifier
         num_after = text[m.end("num") :]
         population = POPULATION_AFTER.match(num_after) or (q.num.endswith("万") and BOUND_OF.match(num_after))
         if not population:
@@ -280,8 +311,14 @@ class _Sentence:
             return False
         if unit == "级" and not m.group("post") and LEVEL_AFTER.match(after):
             return False
-        if ALLOCATION_AFTER.match(after) or SHARE_USE_AFTER.match(after):
+        if unit == "个" and PROGRAMME_AFTER.match(after):
             return False
+        if (ALLOCATION_AFTER.match(after) or SHARE_USE_AFTER.match(after)) and not (
+            m.group("num2") and FUND_USE_AFTER.match(after)
+        ):
+            return (
+                False  # a single share "不高于50%的比例返还" is policy text; a range "60%至70%用于…" a target
+            )
         return parse_number(q.num) is not None
 
     def _comparator_stage(self, q: _Quantity, left: str, prev: Found | None) -> _Comparison | None:
@@ -292,12 +329,28 @@ class _Sentence:
         share = SHARE_OF.match(q.after) if q.unit == "%" else None
         if share and not direct and not m.group("post"):
             comp = ">="
+        if m.group("num2") and FUND_USE_AFTER.match(q.after):
+            comp = "range"
+        if comp is None and verb is None and m.group("ratio") and RATIO_NAME.search(left.rstrip("为是")):
+            comp = "="  # "医护比1:1.25"
+        if share is None and q.unit == "%" and not direct and not _indicator(left):
+            share = SHARE_SUBJECT.match(q.after)  # "50%以上旗区级综合医院达到三级医院服务能力"
+        cue_comp = comp
         comparator = self._comparator(comp, verb, m.group("post"), m, q.unit, left, rest, prev)
         if comparator is None and noun_first is not None and q.unit in COUNT_UNITS:
             comparator = ">=" if not m.group("num2") else "range"
         if comparator is None:
             return None
-        return _Comparison(comparator, verb, rest, direct, noun_first, share)
+        rule = (
+            "fund_share" if m.group("num2") and FUND_USE_AFTER.match(q.after)
+            else "ratio" if m.group("ratio")
+            else "share_prefix" if share
+            else "noun_first" if noun_first is not None
+            else "comparator_cue" if cue_comp is not None
+            else "count_verb" if verb is not None
+            else "inferred_comparator"
+        )  # fmt: skip
+        return _Comparison(comparator, verb, rest, direct, noun_first, share, rule)
 
     def _indicator_stage(
         self, q: _Quantity, c: _Comparison, left: str, prev: Found | None
@@ -317,6 +370,8 @@ class _Sentence:
             indicator = _indicator(left) or prev.indicator
         if c.share:
             indicator = CLAUSE_BREAK.split(c.share.group("what"))[0] + "比例"
+        if (use := FUND_USE_AFTER.match(q.after)) and m.group("num2"):
+            indicator = (indicator or "资金").split("用于")[0] + use.group("use") + "比例"
         obj_len = 0
         if unit in COUNT_UNITS and unit not in NOT_AN_OBJECT_UNITS:
             obj = _object_after(text, m.end())
@@ -324,11 +379,16 @@ class _Sentence:
                 indicator = obj + ("数量" if not INDICATOR_TAIL.search(obj) else "")
                 if text.startswith(obj, m.end()):
                     obj_len = len(obj)
+                if len(listed := object_list(text, m.end())) > 1 and listed[0] == obj:
+                    indicator = "、".join(listed) + "数量"  # one target per object (spread_objects)
+                    obj_len = len("、".join(listed))
         if not indicator and c.verb:
             indicator = c.verb + ("人数" if unit in PEOPLE_UNITS else "数量")
         if not indicator and prev is not None:
             indicator = prev.indicator
-        return indicator, len(c.share.group(0)) if c.share else obj_len
+        if not indicator and (subject := SUBJECT.match(_YEAR_PHRASE.sub("", text))):
+            indicator = subject.group("name")  # "人均预期寿命由…提高到…，力争到2025年提高到82.25岁"
+        return indicator, q.tail + (len(c.share.group(0)) if c.share else obj_len)
 
     def _scope_year_stage(
         self, q: _Quantity, c: _Comparison, left: str, prev: Found | None, indicator: str, post_len: int
@@ -341,7 +401,7 @@ class _Sentence:
         value_max = parse_number(m.group("num2")) if m.group("num2") else None
         if m.group("ratio"):
             ratio = float(m.group("ratio"))
-            value, unit = (ratio if value == 1 else round(ratio / float(value), 4)), "1:N"
+            value, unit = (ratio if value == 1 else round(ratio / float(value), 4)), RATIO_UNIT
         per = self._per(start, m.start()) or (prev.per if prev else None)
         scope_m = _scope_match(_YEAR_PHRASE.sub("", PER.sub("", left)))
         if scope_m is None and prev is None:
@@ -443,6 +503,8 @@ class _Sentence:
             value_max=None, unit=m.group("unit"), per=None, year=gov[0] if gov else None,
             due=gov[1] if gov else None, recurring=None, scope=self._sentence_scope(m.start()), condition=None,
             quote=self.clean[self._quote_start(start) : end], start=self.offset + start,
+            hint=hint_for("service_circle", self.clean[start:end], year_from=self._year_from(m.start()),
+                          indicator="圈"),
         )  # fmt: skip
 
     def _per(self, start: int, end: int) -> str | None:
@@ -460,67 +522,20 @@ class _Sentence:
                 return prev
         return start
 
-    def _borrow_level_nouns(self, found: list[Found]) -> list[Found]:
-        """ "4个国家级、30个省级、70个县级临床重点专科": the last object lends its noun."""
-        out = list(found)
-        for i in range(len(out) - 2, -1, -1):
-            cur, nxt = out[i], out[i + 1]
-            bare = cur.indicator.removesuffix("数量")
-            lm = LEVEL_NOUN.match(nxt.indicator)
-            if LEVEL_ONLY.fullmatch(bare) and lm:
-                out[i] = replace(cur, indicator=bare + lm.group(2))
-        return out
-
-    def _distribute(self, found: list[Found]) -> list[Found]:
-        """Apply 分别: values in order over a list of years, or of indicators / places."""
-        if "分别" not in self.text or len(found) < 2:
-            return found
-        years = YEAR_LIST.search(self.text[: self.text.index("分别")])
-        if years:
-            ys = [int(y) for y in YEAR_IN_LIST.findall(years.group("years"))]
-            if len(ys) == len(found):
-                return [replace(f, year=y, due=f"{y}-12-31") for f, y in zip(found, ys, strict=True)]
-        head_start = _clause_start(self.text, self.text.index("分别"))
-        head = self.text[head_start : self.text.index("分别")]
-        head = PER.sub("", _YEAR_PHRASE.sub("", head))
-        scope_m = _scope_match(head)
-        if scope_m:
-            head = head[scope_m.end() + head.startswith("在") :]
-        items = [p for p in LIST_SPLIT.split(head) if p]
-        if len(items) != len(found):
-            return found
-        if all(_PLACE.fullmatch(p) for p in items):
-            common = next((f.indicator for f in reversed(found) if f.indicator and f.indicator != head), "")
-            return [replace(f, scope=p, indicator=common) for f, p in zip(found, items, strict=True)]
-        if all(len(p) <= 2 for p in items[:-1]) and len(items[-1]) > 2:
-            suffix = (
-                items[-1][len(items[-1]) - len(items[-1].lstrip("省市县区乡村城镇农")) :] or items[-1][1:]
-            )
-            suffix = items[-1][1:] if len(items[-1]) > 1 else suffix
-            return [
-                replace(
-                    f,
-                    indicator=(p + suffix) if i < len(items) - 1 else items[-1],
-                    scope=p if len(p) <= 2 else items[-1][:1],
-                )
-                for i, (f, p) in enumerate(zip(found, items, strict=True))
-            ]
-        return [replace(f, indicator=p.strip()) for f, p in zip(found, items, strict=True)]
-
-
-_PLACE = re.compile(r"[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|州|盟|旗|新区)")
-_GOVERNING = re.compile(r"^(?:到|至|于|在|截至)?((?:19|20)\d{2})年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?[，,]")
-
 
 def find_targets(
-    clean: str, *, fallback_year: int | None = None, fallback_due: str | None = None, offset: int = 0
-) -> list[Found]:
-    """All targets in a paragraph (clean text). ``fallback_*``: table-row deadline or plan end."""
+    clean: str, *, fallback_year: int | None = None, fallback_due: str | None = None, offset: int = 0,
+    base_year: int | None = None, baseline: bool = False,
+) -> list[Found]:  # fmt: skip
+    """All targets in a paragraph (clean text). ``fallback_*``: table-row deadline or plan end;
+    ``base_year``: the plan's first year (earlier dated values are baselines); ``baseline``: the paragraph
+    is in a 发展基础/现状/成效 passage."""
     out: list[Found] = []
     carried: tuple[int, str] | None = None
     fallback = (fallback_year, fallback_due or f"{fallback_year}-12-31") if fallback_year else None
+    context = _Context(base_year=base_year, baseline=baseline)
     for sm in _SENT.finditer(clean):
-        sent = _Sentence(sm.group(0), offset + sm.start(), carried, fallback)
+        sent = _Sentence(sm.group(0), offset + sm.start(), carried, fallback, context)
         out.extend(sent.run())
         governing = [d for d in sent.dates if sent.text[d.end : d.end + 1] in "，,"]
         if governing:

@@ -10,16 +10,18 @@ paragraphs that open with a short title sentence (news rewrites of a plan).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from yigai.core.parse.dates import find_dates, parse_deadline_cell, recurrence
 from yigai.core.parse.normalise import canon, clean_line, squeeze
 from yigai.core.parse.outline import Node, heading_title, walk
 from yigai.core.parse.table_columns import is_header_row, roles
 from yigai.core.parse.table_targets import indicator_table_targets, is_indicator_table
-from yigai.core.parse.targets import Found, find_targets
+from yigai.core.parse.target_lexicon import BASELINE_SECTION
+from yigai.core.parse.target_lists import Found
+from yigai.core.parse.targets import find_targets
 from yigai.core.parse.unit_tags import UnitAssignment, from_cells, parse_unit_text, take_trailing_tag
-from yigai.core.plan import Milestone, Target, Task
+from yigai.core.plan import Hint, Milestone, Target, Task
 
 _PREAMBLE = re.compile(
     r"指导思想|总体要求|基本原则|工作原则|工作目标|主要目标|总体目标|发展目标|具体目标|目标要求|保障措施|组织保障|"
@@ -35,6 +37,8 @@ _ITEM_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*")
 @dataclass
 class _State:
     period_end: int | None
+    period_start: int | None = None
+    standing_co: tuple[str, ...] = ()  # "以下责任单位均包括…，不再列出"
     tasks: list[Task] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
 
@@ -56,6 +60,7 @@ class _State:
                     scope=f.scope,
                     condition=f.condition,
                     quote=f.quote,
+                    hint=f.hint,
                 )
             )
 
@@ -87,11 +92,37 @@ def _fallback(state: _State, table_deadline: str | None) -> tuple[int | None, st
     return None, None
 
 
+def _with_standing(state: _State, units: UnitAssignment | None) -> UnitAssignment | None:
+    """Apply a document-wide "以下责任单位均包括A、B，不再列出" from the task that states it onwards."""
+    if units is None:
+        return None
+    if units.standing:
+        state.standing_co = units.standing
+    extra = tuple(n for n in state.standing_co if n not in units.lead and n not in units.co)
+    return replace(units, co=units.co + extra) if extra else units
+
+
+def _task_hint(kind: str, units: UnitAssignment | None, title: str, source: str | None) -> Hint:
+    """How a task was read and how sure: unknown or missing units and period-only deadlines are less sure."""
+    conf = {"table_row": 0.9, "numbered_item": 0.9, "paragraph": 0.6}[kind]
+    if units is None:
+        rule, span, conf = f"{kind}/no_units", title, min(conf, 0.5)
+    elif units.unknown:
+        rule, span, conf = f"{kind}/unknown_unit", units.as_written, min(conf, 0.4)
+    else:
+        rule, span = f"{kind}/units", units.as_written
+    if source == "period":
+        conf -= 0.1
+    return Hint(rule=rule, span=span or title, confidence=round(conf, 2))
+
+
 def _make_task(
     state: _State, *, number: str | None, path: tuple[str, ...], title: str, text: str,
     units: UnitAssignment | None, table_deadline: str | None = None, deadline_cell: str | None = None,
+    kind: str = "numbered_item",
 ) -> None:  # fmt: skip
     task_id = f"T{len(state.tasks) + 1}"
+    units = _with_standing(state, units)
     text_deadline, text_phrase, milestones = _deadline_from_text(text)
     if table_deadline:
         deadline, phrase, source = table_deadline, deadline_cell, "table"
@@ -118,10 +149,12 @@ def _make_task(
             deadline_source=source,  # type: ignore[arg-type]
             milestones=milestones,
             recurring=recurrence(text[:40]),
+            hint=_task_hint(kind, units, title, source),
         )
     )
     year, due = _fallback(state, table_deadline)
-    state.add_targets(find_targets(text, fallback_year=year, fallback_due=due), task_id)
+    found = find_targets(text, fallback_year=year, fallback_due=due, base_year=state.period_start)
+    state.add_targets(found, task_id)
 
 
 def _body_text(node: Node) -> tuple[str, UnitAssignment | None]:
@@ -206,15 +239,30 @@ def _table_tasks(state: _State, node: Node, table: list[list[str]]) -> bool:
         _make_task(
             state, number=number, path=path, title=_title(text), text=text, units=units,
             table_deadline=parse_deadline_cell(canon(cell)) if cell else None, deadline_cell=cell,
+            kind="table_row",
         )  # fmt: skip
     return True
 
 
+def _in_baseline_passage(node: Node) -> bool:
+    """Under a 发展基础/现状/成效 heading: its values describe the past."""
+    cur: Node | None = node
+    while cur is not None and cur.level >= 0:
+        if cur.level > 0 and BASELINE_SECTION.search(cur.heading[:14]):
+            return True
+        cur = cur.parent
+    return False
+
+
 def _body_targets(state: _State, node: Node) -> None:
     year, due = _fallback(state, None)
+    baseline = _in_baseline_passage(node)
     for line in node.body:
         if not line.startswith("\x00"):
-            state.add_targets(find_targets(line, fallback_year=year, fallback_due=due), None)
+            found = find_targets(
+                line, fallback_year=year, fallback_due=due, base_year=state.period_start, baseline=baseline
+            )
+            state.add_targets(found, None)
 
 
 def _tables(state: _State, node: Node) -> None:
@@ -255,14 +303,18 @@ def _paragraph_tasks(state: _State, root: Node) -> None:
         m = re.match(r"^([^，。；：、]{4,30})。(.+)$", line)
         if m and not line.startswith("\x00"):
             text, units = take_trailing_tag(line)
-            _make_task(state, number=None, path=(), title=m.group(1), text=text, units=units)
+            _make_task(
+                state, number=None, path=(), title=m.group(1), text=text, units=units, kind="paragraph"
+            )
         elif not line.startswith("\x00"):
             _body_targets(state, Node(level=-1, number=None, heading="", line="", body=[line]))
 
 
-def collect(root: Node, *, period_end: int | None) -> tuple[list[Task], list[Target]]:
+def collect(
+    root: Node, *, period_end: int | None, period_start: int | None = None
+) -> tuple[list[Task], list[Target]]:
     """Walk the outline in document order and return (tasks, targets) with ids T1…, G1…."""
-    state = _State(period_end=period_end)
+    state = _State(period_end=period_end, period_start=period_start)
     annex_titles = {squeeze(n.heading) for n in walk(root.children) if n.level == 0 and n.heading}
     numbered = any(n.level > 0 for n in walk(root.children))
     _tables(state, root)
@@ -270,7 +322,7 @@ def collect(root: Node, *, period_end: int | None) -> tuple[list[Task], list[Tar
     for child in root.children:
         _visit(state, child, annex_titles)
     if not state.tasks and not numbered:
-        state = _State(period_end=period_end)
+        state = _State(period_end=period_end, period_start=period_start)
         _tables(state, root)
         _paragraph_tasks(state, root)
     return state.tasks, state.targets

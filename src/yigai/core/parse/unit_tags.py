@@ -28,9 +28,11 @@ from yigai.core.parse.normalise import canon
 try:  # the unit directory (aliases, 2018 renames); a light fallback keeps the parser usable alone
     from yigai.core.units import canonical_unit as _canonical
     from yigai.core.units import looks_like_unit as _looks_like_unit
+    from yigai.core.units import lookup_unit as _lookup
 except ImportError:  # pragma: no cover - only while the directory module is absent
     _canonical = None  # type: ignore[assignment]
     _looks_like_unit = None  # type: ignore[assignment]
+    _lookup = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class UnitAssignment:
     lead: tuple[str, ...]
     co: tuple[str, ...]
     as_written: str
+    unknown: tuple[str, ...] = ()  # names kept as written that the unit directory does not know
+    standing: tuple[str, ...] = ()  # "以下责任单位均包括A、B，不再列出": co-units of every later task
 
 
 _LABEL = re.compile(
@@ -54,6 +58,15 @@ _UNIT_SUFFIX = re.compile(
     r"(?:委|局|厅|办|部|署|会|院|处|室|站|所|中心|政府|管委会|党委|工委|集团|公司|协会|联合会|残联|大学|学院|医院|"
     r"成员单位|有关部门|相关部门|各部门|各单位|各地|新区|行|社|队|团|总队|支队)$"
 )
+# "（各部门政策开发的重点领域见附件）": a cross-reference, not a unit list.
+_CROSS_REFERENCE = re.compile(r"见附件|见附表|见下表|详见|参见|另行|的")
+# "以下责任单位均包括各设区市人民政府、赣江新区管委会，不再列出": a document-wide convention.
+_STANDING = re.compile(
+    r"[。；;，,]?\s*以下(?:责任|牵头)?(?:单位|部门)?均(?:包括|含)(?P<units>[^。；;]+?)[，,；;。]?\s*(?:不再(?:一一)?列出|下同)[。]?$"
+)
+# A plausible body name outside the directory ("省广播电视台", "团省委"): short, CJK and brackets only.
+_PLAUSIBLE_NAME = re.compile(r"^[\u4e00-\u9fa5（）]{2,20}$")
+_CLAUSE_WORDS = re.compile(r"的|和|进行|开展|推进|加强|建立|完善|工作|按照|要求")
 _NOT_UNIT_START = re.compile(r"^(?:含|包括|不含|下同|其中|按|以|在|对|如|即|约|共|均|试行|暂行)")
 _SPLIT = "、，,；;/\n"
 
@@ -69,7 +82,18 @@ def looks_like_unit(text: str) -> bool:
         return False
     if _looks_like_unit is not None and _looks_like_unit(text):
         return True
+    if _CROSS_REFERENCE.search(text):
+        return False
     return bool(_UNIT_SUFFIX.search(text)) or text.startswith("各")
+
+
+def _known(name: str) -> bool:
+    return _lookup is None or _lookup(name).known
+
+
+def _plausible(name: str) -> bool:
+    """A name outside the directory that may still be a body, kept as written and flagged for review."""
+    return bool(_PLAUSIBLE_NAME.match(name)) and not _CLAUSE_WORDS.search(name)
 
 
 def split_unit_list(text: str) -> list[str]:
@@ -96,9 +120,12 @@ def _clean_name(name: str) -> str:
     return name.strip()
 
 
+_AND_LOCALITY = re.compile(r"(?:以及|及|和)(?=各)")  # "省委宣传部及各设区市人民政府"
+
+
 def _names(text: str) -> list[str]:
     out: list[str] = []
-    for part in split_unit_list(text):
+    for part in split_unit_list(_AND_LOCALITY.sub("、", text)):
         name = _clean_name(_DUTY_TAIL.sub("", part))
         if name:
             out.append(name)
@@ -123,7 +150,9 @@ def _join_groups(names: list[str]) -> list[str]:
     return out
 
 
-def _assign(lead: list[str], co: list[str], written: str) -> UnitAssignment | None:
+def _assign(
+    lead: list[str], co: list[str], written: str, standing: tuple[str, ...] = ()
+) -> UnitAssignment | None:
     lead, co = _join_groups(lead), _join_groups(co)
     everyone = lead + co
     if any(_STAR.search(n) for n in everyone):  # "区卫生健康委*": the starred unit leads wherever listed
@@ -135,33 +164,39 @@ def _assign(lead: list[str], co: list[str], written: str) -> UnitAssignment | No
         if not co:
             return None
         lead, co = co[:1], co[1:]
-    return UnitAssignment(tuple(dict.fromkeys(lead)), tuple(dict.fromkeys(co)), written)
+    unknown = tuple(n for n in dict.fromkeys(lead + co) if not _known(n))
+    return UnitAssignment(tuple(dict.fromkeys(lead)), tuple(dict.fromkeys(co)), written, unknown, standing)
 
 
 def parse_unit_text(content: str) -> UnitAssignment | None:
     """Read the inside of a unit tag (or a units table cell); None when it names no units."""
     written = content.strip()
     text = canon(written).strip()
+    standing: tuple[str, ...] = ()
+    if conv := _STANDING.search(text):
+        standing = tuple(canonical(n) for n in _names(conv.group("units")))
+        text = text[: conv.start()].rstrip("。；; ")
     labelled = bool(_LABEL.match(text))
     if _LEAD_LABEL.search(text) and _CO_LABEL.search(text):
         lead_part = _CO_LABEL.split(_LEAD_LABEL.split(text, maxsplit=1)[1])[0]
         co_part = _CO_LABEL.split(text, maxsplit=1)[1]
-        return _assign(_names(lead_part), _names(co_part), written)
+        return _assign(_names(lead_part), _names(co_part), written, standing)
     text = _CONVENTION.sub("", _LABEL.sub("", text)).strip()
     lead_m = re.match(r"^(.+?)牵头[，,、；;]?(.*)$", text)
     if lead_m and all(looks_like_unit(n) for n in _names(lead_m.group(1))):
         rest = re.sub(r"(?:配合|参与|协助|协同|协办)(?:实施|落实)?$", "", lead_m.group(2))
-        return _assign(_names(lead_m.group(1)), _names(rest), written)
+        return _assign(_names(lead_m.group(1)), _names(rest), written, standing)
     if "会同" in text:
         first, _, rest = text.partition("会同")
-        return _assign(_names(first), _names(rest), written)
+        return _assign(_names(first), _names(rest), written, standing)
     names = _names(text)
     if not names:
         return None
-    if labelled or _DUTY_TAIL.search(text) or all(looks_like_unit(n) for n in names):
-        if not labelled and not all(looks_like_unit(n) for n in names):
-            return None
-        return _assign(names[:1], names[1:], written)
+    units = [looks_like_unit(n) for n in names]
+    if labelled or all(units):
+        return _assign(names[:1], names[1:], written, standing)
+    if _DUTY_TAIL.search(text) and any(units) and all(_plausible(n) for n in names):
+        return _assign(names[:1], names[1:], written, standing)  # unknown bodies kept as written
     return None
 
 
