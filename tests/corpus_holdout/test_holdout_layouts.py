@@ -88,3 +88,26 @@ def test_markdown_pipe_table() -> None:
 def test_txt_ascii_punctuation() -> None:
     text = (DOCS / "jiangxi_2017_yigai_tasks_ascii.txt").read_text(encoding="utf-8")
     assert "(1)" in text and "（" not in text and "，" not in text and "：" not in text
+
+
+def test_baseline_plan_has_a_baseline_passage_and_a_base_year_column() -> None:
+    text = (DOCS / "zhuzhou_14th_health_plan_baselines.txt").read_text(encoding="utf-8")
+    passage = text.split("一、发展基础", 1)[1].split("二、主要目标", 1)[0]
+    assert re.search(r"2020年，[^。]*达到\d", passage) and "分别为" in passage and "力争到2025年" in passage
+    assert "2020年基期值\t2025年目标值" in text and "1:1.15\t1:1.2" in text
+    assert "以下责任单位均包括" in text and "见附件）" in text
+
+
+def test_task_division_table_has_one_units_column() -> None:
+    text = (DOCS / "changzhou_2024_task_division.md").read_text(encoding="utf-8")
+    header = next(line for line in text.splitlines() if line.startswith("| 序号"))
+    assert [c.strip() for c in header.strip("|").split("|")] == [
+        "序号",
+        "重点任务",
+        "具体措施",
+        "责任单位",
+        "完成时限",
+    ]
+    exp = json.loads((EXPECTED / "changzhou_2024_task_division.md.json").read_text(encoding="utf-8"))
+    rows = [line for line in text.splitlines() if re.match(r"^\| \d+ \|", line)]
+    assert len(rows) == len(exp["tasks"])
