@@ -85,3 +85,28 @@ def test_004_three_year_target_is_three_targets() -> None:
     assert stunting == [(2023, 5.5), (2025, 5), (2027, 4.5)]
     beds = [(t.indicator, t.value, t.unit) for t in doc.targets if t.per == "每千人口" and t.year == 2025]
     assert ("床位数", 7.5, "张") in beds and ("护士数", 3.8, "人") in beds
+
+
+def _strict_f1(found: list[tuple], expected: list[tuple]) -> float:  # type: ignore[type-arg]
+    left = list(expected)
+    hits = 0
+    for t in found:
+        if t in left:
+            left.remove(t)
+            hits += 1
+    return 2 * hits / (len(found) + len(expected)) if found or expected else 1.0
+
+
+def test_seed_targets_against_the_hand_review() -> None:
+    """Strict target F1 (comparator, value, value_max, unit, year) over the five seeds against the hand-checked
+    answers in seed_targets_by_hand.json (goal ≥ 0.95); and no seed may lose targets the review kept."""
+    hand = json.loads((Path(__file__).parent / "seed_targets_by_hand.json").read_text(encoding="utf-8"))
+    found_all: list[tuple] = []  # type: ignore[type-arg]
+    expected_all: list[tuple] = []  # type: ignore[type-arg]
+    for name in SEEDS:
+        got = [(t.comparator, t.value, t.value_max, t.unit, t.year) for t in _doc(name).targets]
+        want = [tuple(t[:5]) for t in hand[name]]
+        assert _strict_f1(got, want) >= 0.95, name
+        found_all += got
+        expected_all += want
+    assert _strict_f1(found_all, expected_all) >= 0.99
