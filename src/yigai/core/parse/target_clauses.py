@@ -33,10 +33,13 @@ def masked(text: str, dates: list[DateMention]) -> list[bool]:
     return mask
 
 
+_VERBS_LONGEST_FIRST = tuple(sorted(CREATE_VERBS, key=len, reverse=True))
+
+
 def cue(left: str) -> tuple[str | None, str | None, str]:
     """(comparator, verb, left without them) from the text just before a number."""
     verb = None
-    for v in sorted(CREATE_VERBS, key=len, reverse=True):
+    for v in _VERBS_LONGEST_FIRST:
         if left.endswith(v):
             verb, left = v, left[: -len(v)]
             break
@@ -44,7 +47,7 @@ def cue(left: str) -> tuple[str | None, str | None, str]:
         if left.endswith(cue):
             left = left[: -len(cue)]
             if verb is None:
-                for v in sorted(CREATE_VERBS, key=len, reverse=True):
+                for v in _VERBS_LONGEST_FIRST:
                     if left.endswith(v) and len(v) > 1:
                         verb, left = v, left[: -len(v)]
                         break
