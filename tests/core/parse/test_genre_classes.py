@@ -219,3 +219,15 @@ def test_indicator_table_ratio_and_baseline_column() -> None:
         ("孕产妇死亡率", "<=", 9.5, "/10万", 2025),
     ]
     assert all(f.hint is not None and f.hint.rule == "indicator_table" for f in found)
+
+
+def test_annex_tasks_take_the_annex_goal_year() -> None:
+    doc = extract_text(
+        "annex.txt",
+        "某市健康城市建设实施方案（2021—2025年）\n一、重点任务\n1.推进全民健身。建成健身步道。（责任单位：市体育局）\n"
+        "附件\n控烟专项行动\n一、行动目标\n到2030年，15岁以上人群吸烟率降低到20%以下。\n二、主要举措\n"
+        "1.实施控烟行动。推进无烟机关建设。（责任单位：市卫生健康委）\n",
+    )
+    main, annex = doc.tasks[0], doc.tasks[-1]
+    assert (main.deadline, main.deadline_source) == ("2025-12-31", "period")
+    assert (annex.deadline, annex.deadline_source, annex.deadline_text) == ("2030-12-31", "text", "到2030年")

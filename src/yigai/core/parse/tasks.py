@@ -39,6 +39,7 @@ class _State:
     period_end: int | None
     period_start: int | None = None
     standing_co: tuple[str, ...] = ()  # "以下责任单位均包括…，不再列出"
+    horizon: tuple[str, str] | None = None  # an annex's own goal date ("到2030年") and its phrase
     tasks: list[Task] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
 
@@ -87,6 +88,8 @@ def _title(text: str) -> str:
 def _fallback(state: _State, table_deadline: str | None) -> tuple[int | None, str | None]:
     if table_deadline:
         return int(table_deadline[:4]), table_deadline
+    if state.horizon:
+        return int(state.horizon[0][:4]), state.horizon[0]
     if state.period_end:
         return state.period_end, f"{state.period_end}-12-31"
     return None, None
@@ -130,6 +133,8 @@ def _make_task(
             milestones = (*milestones, Milestone(due=text_deadline, text=text_phrase or ""))
     elif text_deadline:
         deadline, phrase, source = text_deadline, text_phrase, "text"
+    elif state.horizon:  # dated by its annex's own goal ("附件3 … 一、工作目标 到2030年，…")
+        (deadline, phrase), source = state.horizon, "text"
     elif state.period_end:
         deadline, phrase, source = f"{state.period_end}-12-31", deadline_cell, "period"
     else:
@@ -277,7 +282,40 @@ def _is_summary(node: Node, annex_titles: set[str]) -> bool:
     return node.level > 0 and squeeze(node.heading) in annex_titles
 
 
+_GOAL_HEADING = re.compile(r"工作目标|行动目标|主要目标|总体目标|发展目标|具体目标|目标任务")
+
+
+def _annex_horizon(annex: Node) -> tuple[str, str] | None:
+    """The goal date an annex sets for itself under its 工作目标 heading ("到2030年，…"), if any."""
+    for child in walk(annex.children):
+        if child.level <= 0 or not _GOAL_HEADING.search(child.heading[:10]):
+            continue
+        clean = "".join(x for x in (child.line, *child.body) if not x.startswith("\x00"))
+        text = canon(clean)
+        dates = [
+            d
+            for d in find_dates(text)
+            if d.kind == "deadline" and text[d.start - 1 : d.start] in ("到", "至")
+        ]
+        if dates:
+            last = max(dates, key=lambda d: d.date)
+            return last.date, clean[last.start - 1 : last.end]
+    return None
+
+
 def _visit(state: _State, node: Node, annex_titles: set[str]) -> None:
+    if node.level == 0:
+        horizon = _annex_horizon(node)
+        if horizon and state.period_end and int(horizon[0][:4]) < state.period_end:
+            horizon = None  # an earlier annex goal ("到2025年底前建成…，持续保持…") does not shorten the plan
+        outer, state.horizon = state.horizon, horizon
+        _visit_node(state, node, annex_titles)
+        state.horizon = outer
+    else:
+        _visit_node(state, node, annex_titles)
+
+
+def _visit_node(state: _State, node: Node, annex_titles: set[str]) -> None:
     _tables(state, node)
     leaf = not node.children and node.level > 0 and node.level != 6
     bare = not [b for b in node.body if not b.startswith("\x00")] and len(node.heading) <= 8
