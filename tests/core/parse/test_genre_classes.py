@@ -231,3 +231,13 @@ def test_annex_tasks_take_the_annex_goal_year() -> None:
     main, annex = doc.tasks[0], doc.tasks[-1]
     assert (main.deadline, main.deadline_source) == ("2025-12-31", "period")
     assert (annex.deadline, annex.deadline_source, annex.deadline_text) == ("2030-12-31", "text", "到2030年")
+
+
+def test_a_task_heading_about_results_is_not_a_baseline_passage() -> None:
+    doc = extract_text(
+        "p.txt",
+        "某市深化医改实施方案（2021—2025年）\n一、巩固改革成效\n到2025年，家庭医生签约服务覆盖率达到75%以上。\n"
+        "（一）推进签约服务。做实家庭医生签约。（责任单位：市卫生健康委）\n"
+        "二、“十三五”时期取得的成就\n全市家庭医生签约服务覆盖率达到60%。\n",
+    )
+    assert [t.value for t in doc.targets] == [75]

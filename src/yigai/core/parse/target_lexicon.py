@@ -152,8 +152,9 @@ FUND_USE_AFTER = re.compile(r"^(?:[%‰])?(?:的比例)?(?P<use>用于[^，。�
 # Tense and section role: values of a 发展基础/现状/成效 passage describe the past (baselines), unless the
 # sentence sets a goal for a later year ("力争到2025年提高到82.25岁").
 BASELINE_SECTION = re.compile(
-    r"发展基础|发展现状|现状|基本情况|主要成效|工作成效|取得的成效|取得成效|成效|成就|回顾|进展情况|面临形势|形势"
-)
+    r"^(?:[^，。]{0,8}?)(?:发展基础|发展现状|基本现状|现状分析|现状与问题|基本情况|取得的成效|主要成效|工作成效|"
+    r"成效与问题|发展成就|取得的成就|主要成就|面临的形势|面临形势|形势与挑战|发展环境|工作回顾|回顾|现状$)"
+)  # a heading naming the passage; "巩固改革成效" (a task) is not one
 COMPARED_TO = re.compile(r"(?:较|比|与|同|相比|对比)$")  # "较2020年提高5个百分点": a comparison base
 GOAL_DATE_BEFORE = re.compile(r"(?:到|至|力争|争取|预计|确保|计划)[^，。；]{0,3}$")
 # The sentence's subject, named when a later clause only says "力争到2025年提高到82.25岁".

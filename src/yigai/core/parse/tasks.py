@@ -200,7 +200,9 @@ def _path(node: Node) -> tuple[str, ...]:
 def _excluded(node: Node) -> bool:
     cur: Node | None = node
     while cur is not None and cur.level >= 0:
-        if cur.level > 0 and _PREAMBLE.search(cur.heading[:14]):
+        if cur.level > 0 and (
+            _PREAMBLE.search(cur.heading[:14]) or BASELINE_SECTION.search(cur.heading[:14])
+        ):
             return True
         cur = cur.parent
     return False
