@@ -7,7 +7,17 @@ from __future__ import annotations
 import re
 
 from yigai.core.parse.dates import DateMention
-from yigai.core.parse.target_lexicon import CREATE_VERBS, CUES, PER, SCOPE
+from yigai.core.parse.target_lexicon import (
+    CREATE_VERBS,
+    CUES,
+    INDICATOR_ASIDE,
+    INDICATOR_TRAILING_WORDS,
+    OBJECT_NEXT_COUNT,
+    OBJECT_SPAN,
+    OBJECT_VERB,
+    PER,
+    SCOPE,
+)
 
 SENT = re.compile(r"[^。！？；!?\n]+[。！？；!?]?")
 CLAUSE_SEP = "，,：:"
@@ -82,10 +92,10 @@ def clause_start(text: str, pos: int) -> int:
 
 
 def object_after(text: str, end: int) -> str:
-    m = re.match(r"[^，。；：、,;:（(]{0,24}", text[end:])
+    m = OBJECT_SPAN.match(text[end:])
     obj = m.group(0) if m else ""
-    obj = re.split(r"[和及与]\d", obj)[0]
-    obj = re.split(r"(?:进行|达到|实现|开展|建设$|项目建设$|的建设)", obj)[0]
+    obj = OBJECT_NEXT_COUNT.split(obj)[0]
+    obj = OBJECT_VERB.split(obj)[0]
     return obj.rstrip("建设").strip() if obj.endswith("建设") and len(obj) > 4 else obj.strip()
 
 
@@ -95,11 +105,11 @@ def indicator(left: str) -> str:
     scope = scope_match(text)
     if scope:
         text = text[scope.end() + text.startswith("在") :]
-    text = re.sub(r"（(?:含|包括|不含)[^）]*）|（[^）]*下同）", "", text)
+    text = INDICATOR_ASIDE.sub("", text)
     text = FILLER.sub("", text)
     if (year := YEAR_PHRASE.match(text)) and year.group(0):  # "力争到2025年": a date, not a name
         text = FILLER.sub("", text[year.end() :].lstrip("，"))
-    text = re.sub(r"(?:拥有|有|的|达|分别|均|都|要|力争|争取|并|持续|逐年|每年|保持|稳定)+$", "", text)
+    text = INDICATOR_TRAILING_WORDS.sub("", text)
     text = text.strip("，、；：")
     if text.count("“") != text.count("”"):
         text = text.strip("“”")

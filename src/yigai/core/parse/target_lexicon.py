@@ -118,6 +118,15 @@ TIME_UNITS = ("分钟", "小时", "天")
 
 # Indicator stage.
 CLAUSE_BREAK = re.compile(r"[，。；]")
+OBJECT_SPAN = re.compile(r"[^，。；：、,;:（(]{0,24}")  # the object after a count: "5家互联网医院"
+OBJECT_NEXT_COUNT = re.compile(r"[和及与]\d")  # "…中心和2个…": the next count starts
+OBJECT_VERB = re.compile(r"(?:进行|达到|实现|开展|建设$|项目建设$|的建设)")  # the object ends before a verb
+INDICATOR_ASIDE = re.compile(
+    r"（(?:含|包括|不含)[^）]*）|（[^）]*下同）"
+)  # "（含中医类医院）" is not the name
+INDICATOR_TRAILING_WORDS = re.compile(
+    r"(?:拥有|有|的|达|分别|均|都|要|力争|争取|并|持续|逐年|每年|保持|稳定)+$"
+)
 NOT_AN_OBJECT_UNITS = ("个百分点", "百分点", "平方米", "分钟", "小时", "级", "倍", "天")
 PEOPLE_UNITS = ("人", "名", "人次")
 LEVEL_NOUN = re.compile(r"^(.{0,6}?级)(.+)$")
@@ -131,7 +140,7 @@ LIST_SPLIT = re.compile(r"[、和及与]")
 YEAR_IN_LIST = re.compile(r"(?:19|20)\d{2}")
 
 # Ratio targets ("医护比1:1.25", "床人比不低于1:1.6") and ages that are goals ("人均预期寿命提高到82.25岁").
-RATIO_NAME = re.compile(r"比(?:例)?$")
+RATIO_NAME = re.compile(r"比$")
 LIFE_YEARS = re.compile(r"寿命")
 # "50%以上旗区级综合医院达到三级医院服务能力": a share of the units named after the number.
 SHARE_SUBJECT = re.compile(
