@@ -8,15 +8,22 @@ import re
 
 from yigai.core.parse.dates import DateMention
 from yigai.core.parse.target_lexicon import (
+    BAD_DIRECTION,
     CREATE_VERBS,
     CUES,
+    GOAL_AFTER,
     INDICATOR_ASIDE,
+    INDICATOR_TAIL,
     INDICATOR_TRAILING_WORDS,
+    NO_COMPARATOR_VERB_RATES,
+    NORM_VERBS,
     OBJECT_NEXT_COUNT,
     OBJECT_SPAN,
     OBJECT_VERB,
     PER,
     SCOPE,
+    SCOPE_ONLY,
+    TIME_UNITS,
 )
 
 SENT = re.compile(r"[^。！？；!?\n]+[。！？；!?]?")
@@ -114,3 +121,49 @@ def indicator(left: str) -> str:
     if text.count("“") != text.count("”"):
         text = text.strip("“”")
     return text
+
+
+def comparator_of(
+    text: str, comp: str | None, verb: str | None, m: re.Match[str], unit: str | None, left: str,
+    prev_comparator: str | None,
+) -> str | None:  # fmt: skip
+    """Comparator stage: the relation a number states, from its cue, creating verb, post-modifier
+    ("以上", "以内", "左右"), the list it continues, or an indicator's direction ("死亡率" falls)."""
+    rng = m.group("num2") is not None
+    post = m.group("post")
+    if verb in ("增设", "新增") and comp in (None, ">="):
+        return "increase_by"
+    if comp in ("inc", "dec"):
+        return "increase_by" if comp == "inc" else "decrease_by"
+    if post in ("以上", "及以上"):
+        comp = ">=" if comp in (None, "=", ">=") else comp
+    elif post in ("以下", "及以下", "以内", "之内", "内"):
+        comp = "<=" if comp in (None, "=", "<=") else comp
+    elif post in ("左右", "上下"):
+        comp = "="
+    if comp is None and verb is not None:
+        comp = "=" if verb in NORM_VERBS else ">="
+        if unit in ("%", "/10万") and verb in NO_COMPARATOR_VERB_RATES:
+            comp = None
+    if comp is None and prev_comparator is not None:
+        comp = prev_comparator
+        if prev_comparator == "range" and not rng:
+            comp = "=" if any(v in text[: m.start()] for v in NORM_VERBS) else ">="
+    if (
+        comp is None
+        and unit in ("%", "‰", "/10万", "/万", "/千")
+        and INDICATOR_TAIL.search(left.rstrip("为是"))
+    ):
+        comp = "<=" if BAD_DIRECTION.search(left) else ">="
+    if (
+        comp is None
+        and unit not in TIME_UNITS
+        and not left.strip(SCOPE_ONLY)
+        and GOAL_AFTER.match(text[m.end() :])
+    ):
+        comp = ">="
+    if comp is None:
+        return None
+    if rng and comp not in ("increase_by", "decrease_by"):
+        return "range"
+    return comp

@@ -42,6 +42,9 @@ from yigai.core.parse.target_clauses import (
     clause_start as _clause_start,
 )
 from yigai.core.parse.target_clauses import (
+    comparator_of,
+)
+from yigai.core.parse.target_clauses import (
     cue as _cue,
 )
 from yigai.core.parse.target_clauses import (
@@ -58,7 +61,6 @@ from yigai.core.parse.target_clauses import (
 )
 from yigai.core.parse.target_lexicon import (
     ALLOCATION_AFTER,
-    BAD_DIRECTION,
     BOUND_OF,
     CIRCLE_AFTER,
     CIRCLE_UNITS,
@@ -70,7 +72,6 @@ from yigai.core.parse.target_lexicon import (
     CONDITION_TAIL,
     COUNT_UNITS,
     FUND_USE_AFTER,
-    GOAL_AFTER,
     GOAL_DATE_BEFORE,
     GOAL_VERB_AFTER,
     HISTORY_BEFORE,
@@ -81,9 +82,7 @@ from yigai.core.parse.target_lexicon import (
     LIST_BREAK,
     LIST_ITEM,
     LIST_SEPARATORS,
-    NO_COMPARATOR_VERB_RATES,
     NON_TARGET_AFTER,
-    NORM_VERBS,
     NOT_AN_OBJECT_UNITS,
     PEOPLE_UNITS,
     PER,
@@ -92,13 +91,11 @@ from yigai.core.parse.target_lexicon import (
     QUALIFIED_NOUN_AFTER,
     QUANTITY,
     RATIO_NAME,
-    SCOPE_ONLY,
     SHARE_OF,
     SHARE_SUBJECT,
     SHARE_USE_AFTER,
     SUBJECT,
     THRESHOLD_OF,
-    TIME_UNITS,
 )
 from yigai.core.parse.target_lists import (
     CONFIDENCE,
@@ -336,7 +333,7 @@ class _Sentence:
         if share is None and q.unit == "%" and not direct and not _indicator(left):
             share = SHARE_SUBJECT.match(q.after)  # "50%以上旗区级综合医院达到三级医院服务能力"
         cue_comp = comp
-        comparator = self._comparator(comp, verb, m.group("post"), m, q.unit, left, rest, prev)
+        comparator = comparator_of(self.text, comp, verb, m, q.unit, left, prev.comparator if prev else None)
         if comparator is None and noun_first is not None and q.unit in COUNT_UNITS:
             comparator = ">=" if not m.group("num2") else "range"
         if comparator is None:
@@ -425,49 +422,6 @@ class _Sentence:
             quote=self.clean[q_start : m.end() + post_len],
             start=self.offset + q_start,
         )
-
-    def _comparator(
-        self, comp: str | None, verb: str | None, post: str | None, m: re.Match[str], unit: str | None,
-        left: str, rest: str, prev: Found | None,
-    ) -> str | None:  # fmt: skip
-        rng = m.group("num2") is not None
-        if verb in ("增设", "新增") and comp in (None, ">="):
-            return "increase_by"
-        if comp in ("inc", "dec"):
-            return "increase_by" if comp == "inc" else "decrease_by"
-        if post in ("以上", "及以上"):
-            comp = ">=" if comp in (None, "=", ">=") else comp
-        elif post in ("以下", "及以下", "以内", "之内", "内"):
-            comp = "<=" if comp in (None, "=", "<=") else comp
-        elif post in ("左右", "上下"):
-            comp = "="
-        if comp is None and verb is not None:
-            comp = "=" if verb in NORM_VERBS else ">="
-            if unit in ("%", "/10万") and verb in NO_COMPARATOR_VERB_RATES:
-                comp = None
-        if comp is None and prev is not None:
-            comp = prev.comparator
-            if prev.comparator == "range" and not rng:
-                norm = any(v in self.text[: m.start()] for v in NORM_VERBS)
-                comp = "=" if norm else ">="
-        if (
-            comp is None
-            and unit in ("%", "‰", "/10万", "/万", "/千")
-            and INDICATOR_TAIL.search(left.rstrip("为是"))
-        ):
-            comp = "<=" if BAD_DIRECTION.search(left) else ">="
-        if (
-            comp is None
-            and unit not in TIME_UNITS
-            and not left.strip(SCOPE_ONLY)
-            and GOAL_AFTER.match(self.text[m.end() :])
-        ):
-            comp = ">="
-        if comp is None:
-            return None
-        if rng and comp not in ("increase_by", "decrease_by"):
-            return "range"
-        return comp
 
     def _qualifier(self, m: re.Match[str], after: str, unit: str | None) -> bool:
         post = m.group("post")
