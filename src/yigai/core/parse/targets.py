@@ -7,6 +7,13 @@ qualify ("超过50万人口的县", "5000人次以上的大型医院"), name ("�
 二级以上), date or describe history are left out; a qualifier becomes the *condition* of the
 target it governs. "分别" distributes a list of values over years, indicators or places.
 
+Each number goes through named stages, each reading its words from :mod:`target_lexicon`:
+lexical (is it a quantity: not a name, level or magnitude word) → qualifier (is it a condition such as
+"超过50万人口的县") → comparator (cue, creating verb, post-modifier, list, direction) → indicator (the
+name, bounded by its clause) → scope/year (scope, per-population base, governing year) → tense (a value
+dated before the plan or stated in a 发展基础 passage is a baseline). Lists are then resolved in
+:mod:`target_lists` (分别, 均, levels, listed objects) and every target carries a review ``Hint``.
+
 >>> ts = find_targets("到2025年底，至少建设5家互联网医院")
 >>> [(t.comparator, t.value, t.unit, t.year, t.indicator) for t in ts]
 [('>=', 5, '家', 2025, '互联网医院数量')]
