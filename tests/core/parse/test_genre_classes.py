@@ -241,3 +241,10 @@ def test_a_task_heading_about_results_is_not_a_baseline_passage() -> None:
         "二、“十三五”时期取得的成就\n全市家庭医生签约服务覆盖率达到60%。\n",
     )
     assert [t.value for t in doc.targets] == [75]
+
+
+def test_fenbie_over_items_with_unpaired_counts_is_flagged() -> None:
+    found = find_targets("到2025年，市、县、乡三级机构达标率分别达到90%和80%")
+    assert found and all(f.hint is not None and f.hint.rule == "fenbie_mismatch" for f in found)
+    paired = find_targets("到2025年，市、县公共卫生机构高级岗位比例分别达到35%、25%")
+    assert all(f.hint is not None and f.hint.confidence >= 0.8 for f in paired)

@@ -168,6 +168,7 @@ def distribute(text: str, found: list[Found], offset: int) -> list[Found]:
 
 
 def _fenbie_items(text: str, found: list[Found]) -> list[Found]:
+    """分别 over the indicators or places listed before it, in order."""
     head_start = clause_start(text, text.index("分别"))
     head = text[head_start : text.index("分别")]
     head = PER.sub("", YEAR_PHRASE.sub("", head))
@@ -176,6 +177,8 @@ def _fenbie_items(text: str, found: list[Found]) -> list[Found]:
         head = head[scope_m.end() + head.startswith("在") :]
     items = [p for p in LIST_SPLIT.split(head) if p]
     if len(items) != len(found):
+        if len(items) > 1:  # "A、B、C分别达到80%和90%": the counts do not pair, a person must read it
+            return [lowered(f, "fenbie_mismatch", CONFIDENCE["year_list_mismatch"]) for f in found]
         return found
     if all(_PLACE.fullmatch(p) for p in items):
         common = next((f.indicator for f in reversed(found) if f.indicator and f.indicator != head), "")

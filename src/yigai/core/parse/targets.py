@@ -236,7 +236,8 @@ class _Sentence:
             return None
         indicator, post_len = self._indicator_stage(q, c, left, prev)
         found = self._scope_year_stage(q, c, left, prev, indicator, post_len)
-        rule = "listed" if prev is not None and not c.direct and c.rule == "comparator_cue" else c.rule
+        listed = prev is not None and not c.direct and c.rule in ("comparator_cue", "inferred_comparator")
+        rule = "listed" if listed else c.rule
         found = replace(
             found, hint=hint_for(rule, found.quote, year_from=self._year_from(m.start()), indicator=indicator)
         )
