@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from yigai.core.parse.normalise import canon
 
@@ -87,6 +88,7 @@ def looks_like_unit(text: str) -> bool:
     return bool(_UNIT_SUFFIX.search(text)) or text.startswith("各")
 
 
+@lru_cache(maxsize=4096)
 def _known(name: str) -> bool:
     return _lookup is None or _lookup(name).known
 
