@@ -248,3 +248,14 @@ def test_fenbie_over_items_with_unpaired_counts_is_flagged() -> None:
     assert found and all(f.hint is not None and f.hint.rule == "fenbie_mismatch" for f in found)
     paired = find_targets("到2025年，市、县公共卫生机构高级岗位比例分别达到35%、25%")
     assert all(f.hint is not None and f.hint.confidence >= 0.8 for f in paired)
+
+
+def test_year_list_carries_across_a_semicolon() -> None:
+    text = (
+        "到2022年和2030年，全民健康素养水平分别不低于22%和30%；"
+        "经常参加体育锻炼人数比例分别达到37%及以上和40%及以上。"
+    )
+    assert [(f.value, f.year) for f in find_targets(text)] == [(22, 2022), (30, 2030), (37, 2022), (40, 2030)]
+    # a later sentence with its own date is not re-dated
+    own = find_targets("到2022年和2030年，A率分别达到22%和30%；2025年，B率达到50%和C率达到60%。")
+    assert [(f.value, f.year) for f in own][2:] == [(50, 2025), (60, 2025)]

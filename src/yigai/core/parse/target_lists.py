@@ -136,18 +136,26 @@ def spread_objects(found: list[Found]) -> list[Found]:
     return out
 
 
-def distribute(text: str, found: list[Found], offset: int) -> list[Found]:
+def distribute(
+    text: str, found: list[Found], offset: int, carried_years: list[int] | None = None
+) -> list[Found]:
     """Apply a year list ("到2022年和2030年") to each run of listed values, in order, then 分别 over
-    indicators or places. A year list whose count matches no run is flagged for review."""
+    indicators or places. A year list whose count matches no run is flagged for review. ``carried_years``:
+    the list of the clause before a "；" when this one states no date of its own."""
     if len(found) < 2:
         return found
     years = YEAR_LIST.search(text)
     fenbie = "分别" in text
+    ys: list[int] = []
+    start = 0
     if years and (fenbie or "至" not in years.group("years")):
-        ys = [int(y) for y in YEAR_IN_LIST.findall(years.group("years"))]
+        ys, start = [int(y) for y in YEAR_IN_LIST.findall(years.group("years"))], years.start()
+    elif years is None and carried_years:
+        ys = carried_years
+    if ys:
         runs: dict[int, list[int]] = {}
         for i, f in enumerate(found):
-            if f.start - offset >= years.start():
+            if f.start - offset >= start:
                 runs.setdefault(f.group, []).append(i)
         out = list(found)
         matched = False
@@ -156,7 +164,7 @@ def distribute(text: str, found: list[Found], offset: int) -> list[Found]:
                 matched = True
                 for i, y in zip(idx, ys, strict=True):
                     out[i] = replace(out[i], year=y, due=f"{y}-12-31")
-            elif len(idx) > 1 or fenbie:
+            elif (len(idx) > 1 or fenbie) and years is not None:
                 for i in idx:
                     out[i] = lowered(out[i], "year_list_mismatch", CONFIDENCE["year_list_mismatch"])
         if matched or not fenbie:

@@ -103,6 +103,8 @@ from yigai.core.parse.target_lexicon import (
     SHARE_USE_AFTER,
     SUBJECT,
     THRESHOLD_OF,
+    YEAR_IN_LIST,
+    YEAR_LIST,
 )
 from yigai.core.parse.target_lists import (
     CONFIDENCE,
@@ -151,6 +153,7 @@ class _Context:
 
     base_year: int | None = None
     baseline: bool = False
+    carried_years: list[int] | None = None  # "到2022年和2030年，…；…分别…": the list before a "；"
 
 
 class _Sentence:
@@ -199,7 +202,8 @@ class _Sentence:
                 self.found.append(found)
                 prev, prev_end = found, m.end()
         found_all = borrow_level_nouns(self.found)
-        found_all = distribute(self.text, found_all, self.offset)
+        carried = self.context.carried_years if not self.dates else None
+        found_all = distribute(self.text, found_all, self.offset, carried)
         return spread_objects(each(found_all))
 
     def _listed(self, prev_end: int, start: int) -> bool:
@@ -485,6 +489,16 @@ class _Sentence:
         return start
 
 
+def _year_list_before_semicolon(sent: _Sentence, carried: list[int] | None) -> list[int] | None:
+    """The year list that governs the next clause of a "；" enumeration, if any."""
+    if not sent.text.rstrip().endswith(("；", ";")):
+        return None
+    years = YEAR_LIST.match(sent.text)
+    if years and sent.text[years.end() : years.end() + 1] in "，,":
+        return [int(y) for y in YEAR_IN_LIST.findall(years.group("years"))]
+    return carried if not sent.dates else None
+
+
 def find_targets(
     clean: str, *, fallback_year: int | None = None, fallback_due: str | None = None, offset: int = 0,
     base_year: int | None = None, baseline: bool = False,
@@ -502,4 +516,5 @@ def find_targets(
         governing = [d for d in sent.dates if sent.text[d.end : d.end + 1] in "，,"]
         if governing:
             carried = (governing[-1].year, governing[-1].date)
+        context = replace(context, carried_years=_year_list_before_semicolon(sent, context.carried_years))
     return out
