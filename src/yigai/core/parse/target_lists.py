@@ -42,6 +42,31 @@ CONFIDENCE = {
 
 
 @dataclass(frozen=True)
+class Quantity:
+    """Lexical stage: a number that is a quantity, with its unit and the text after it."""
+
+    m: re.Match[str]
+    num: str
+    unit: str | None
+    after: str
+    clause: int  # where the number's clause starts
+    tail: int = 0  # characters of the unit read after the match ("岁")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Comparator stage: the relation, the creating verb and what is left of the clause for the name."""
+
+    comparator: str
+    verb: str | None
+    rest: str
+    direct: bool  # a cue or verb stands right before the number
+    noun_first: re.Match[str] | None  # "建设互联网医院5家"
+    share: re.Match[str] | None  # "90%的乡镇卫生院…"
+    rule: str  # the rule named in the review hint
+
+
+@dataclass(frozen=True)
 class Found:
     """A target before ids are assigned (see :class:`yigai.core.plan.Target`)."""
 
@@ -134,6 +159,16 @@ def spread_objects(found: list[Found]) -> list[Found]:
         tail = "数量" if f.indicator.endswith("数量") else ""
         out.extend(replace(f, indicator=head + p + tail) for p in parts)
     return out
+
+
+def year_list_before_semicolon(text: str, has_dates: bool, carried: list[int] | None) -> list[int] | None:
+    """The year list that governs the next clause of a "；" enumeration, if any."""
+    if not text.rstrip().endswith(("；", ";")):
+        return None
+    years = YEAR_LIST.match(text)
+    if years and text[years.end() : years.end() + 1] in "，,":
+        return [int(y) for y in YEAR_IN_LIST.findall(years.group("years"))]
+    return carried if not has_dates else None
 
 
 def distribute(

@@ -103,12 +103,12 @@ from yigai.core.parse.target_lexicon import (
     SHARE_USE_AFTER,
     SUBJECT,
     THRESHOLD_OF,
-    YEAR_IN_LIST,
-    YEAR_LIST,
 )
 from yigai.core.parse.target_lists import (
     CONFIDENCE,
+    Comparison,
     Found,
+    Quantity,
     borrow_level_nouns,
     distribute,
     each,
@@ -116,33 +116,9 @@ from yigai.core.parse.target_lists import (
     lowered,
     object_list,
     spread_objects,
+    year_list_before_semicolon,
 )
 from yigai.core.plan import RATIO_UNIT
-
-
-@dataclass(frozen=True)
-class _Quantity:
-    """Lexical stage: a number that is a quantity, with its unit and the text after it."""
-
-    m: re.Match[str]
-    num: str
-    unit: str | None
-    after: str
-    clause: int  # where the number's clause starts
-    tail: int = 0  # characters of the unit read after the match ("岁")
-
-
-@dataclass(frozen=True)
-class _Comparison:
-    """Comparator stage: the relation, the creating verb and what is left of the clause for the name."""
-
-    comparator: str
-    verb: str | None
-    rest: str
-    direct: bool  # a cue or verb stands right before the number
-    noun_first: re.Match[str] | None  # "建设互联网医院5家"
-    share: re.Match[str] | None  # "90%的乡镇卫生院…"
-    rule: str  # the rule named in the review hint
 
 
 @dataclass(frozen=True)
@@ -267,7 +243,7 @@ class _Sentence:
             return None
         return lowered(f, "goal_in_baseline_passage", CONFIDENCE["goal_in_baseline_passage"])
 
-    def _lexical(self, m: re.Match[str]) -> _Quantity | None:
+    def _lexical(self, m: re.Match[str]) -> Quantity | None:
         """The number as a quantity, or None for magnitude words, names and levels ("百元", "三级医院")."""
         num, unit = m.group("num"), m.group("unit")
         if m.group("pct1") or num.startswith("百分之"):
@@ -286,9 +262,9 @@ class _Sentence:
             LEVEL_NAME_AFTER.match(after) or (m.group("post") and not _cue(self.text[clause : m.start()])[0])
         ):
             return None
-        return _Quantity(m=m, num=num, unit=unit, after=after, clause=clause, tail=tail)
+        return Quantity(m=m, num=num, unit=unit, after=after, clause=clause, tail=tail)
 
-    def _qualifier_stage(self, q: _Quantity, prev: Found | None) -> bool:
+    def _qualifier_stage(self, q: Quantity, prev: Found | None) -> bool:
         """True when the number qualifies what a target applies to ("超过50万人口的县"); it is kept as
         the condition of the target that follows."""
         m, text = q.m, self.text
@@ -309,7 +285,7 @@ class _Sentence:
         self.conditions.append((m.start(), self._condition_phrase(q.clause, m.end())))
         return True
 
-    def _measured(self, q: _Quantity) -> bool:
+    def _measured(self, q: Quantity) -> bool:
         """A quantity with a unit that measures something (not a date, an age or an allocation)."""
         m, unit, after = q.m, q.unit, q.after
         if not unit and NON_TARGET_AFTER.match(after):
@@ -330,7 +306,7 @@ class _Sentence:
             )
         return parse_number(q.num) is not None
 
-    def _comparator_stage(self, q: _Quantity, left: str, prev: Found | None) -> _Comparison | None:
+    def _comparator_stage(self, q: Quantity, left: str, prev: Found | None) -> Comparison | None:
         m = q.m
         comp, verb, rest = _cue(left)
         noun_first = None if (comp or verb) else _NOUN_FIRST.search(left)
@@ -359,11 +335,9 @@ class _Sentence:
             else "count_verb" if verb is not None
             else "inferred_comparator"
         )  # fmt: skip
-        return _Comparison(comparator, verb, rest, direct, noun_first, share, rule)
+        return Comparison(comparator, verb, rest, direct, noun_first, share, rule)
 
-    def _indicator_stage(
-        self, q: _Quantity, c: _Comparison, left: str, prev: Found | None
-    ) -> tuple[str, int]:
+    def _indicator_stage(self, q: Quantity, c: Comparison, left: str, prev: Found | None) -> tuple[str, int]:
         """The indicator's name, bounded by the clause, and how far the quote runs past the number."""
         m, text, unit = q.m, self.text, q.unit
         cond = self._condition_for(m.start())
@@ -400,7 +374,7 @@ class _Sentence:
         return indicator, q.tail + (len(c.share.group(0)) if c.share else obj_len)
 
     def _scope_year_stage(
-        self, q: _Quantity, c: _Comparison, left: str, prev: Found | None, indicator: str, post_len: int
+        self, q: Quantity, c: Comparison, left: str, prev: Found | None, indicator: str, post_len: int
     ) -> Found:
         m, text = q.m, self.text
         start = q.clause
@@ -489,16 +463,6 @@ class _Sentence:
         return start
 
 
-def _year_list_before_semicolon(sent: _Sentence, carried: list[int] | None) -> list[int] | None:
-    """The year list that governs the next clause of a "；" enumeration, if any."""
-    if not sent.text.rstrip().endswith(("；", ";")):
-        return None
-    years = YEAR_LIST.match(sent.text)
-    if years and sent.text[years.end() : years.end() + 1] in "，,":
-        return [int(y) for y in YEAR_IN_LIST.findall(years.group("years"))]
-    return carried if not sent.dates else None
-
-
 def find_targets(
     clean: str, *, fallback_year: int | None = None, fallback_due: str | None = None, offset: int = 0,
     base_year: int | None = None, baseline: bool = False,
@@ -516,5 +480,6 @@ def find_targets(
         governing = [d for d in sent.dates if sent.text[d.end : d.end + 1] in "，,"]
         if governing:
             carried = (governing[-1].year, governing[-1].date)
-        context = replace(context, carried_years=_year_list_before_semicolon(sent, context.carried_years))
+        carried_years = year_list_before_semicolon(sent.text, bool(sent.dates), context.carried_years)
+        context = replace(context, carried_years=carried_years)
     return out
