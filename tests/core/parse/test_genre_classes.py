@@ -259,3 +259,10 @@ def test_year_list_carries_across_a_semicolon() -> None:
     # a later sentence with its own date is not re-dated
     own = find_targets("到2022年和2030年，A率分别达到22%和30%；2025年，B率达到50%和C率达到60%。")
     assert [(f.value, f.year) for f in own][2:] == [(50, 2025), (60, 2025)]
+
+
+def test_bare_unit_list_with_an_unknown_body_and_other_cross_references() -> None:
+    _, units = take_trailing_tag("开展宣传。（省卫生健康委、省广播电视台）")
+    assert units is not None and units.lead == ("省卫生健康委",) and units.unknown == ("省广播电视台",)
+    for ref in ("（详见附件2）", "（具体项目见专栏3）", "（含中医医院、妇幼保健院）"):
+        assert take_trailing_tag("加快建设。" + ref)[1] is None, ref

@@ -60,7 +60,7 @@ _UNIT_SUFFIX = re.compile(
     r"成员单位|有关部门|相关部门|各部门|各单位|各地|新区|行|社|队|团|总队|支队)$"
 )
 # "（各部门政策开发的重点领域见附件）": a cross-reference, not a unit list.
-_CROSS_REFERENCE = re.compile(r"见附件|见附表|见下表|详见|参见|另行|的")
+_CROSS_REFERENCE = re.compile(r"见附件|见附表|见下表|见专栏|见表|详见|参见|另行|的")
 # "以下责任单位均包括各设区市人民政府、赣江新区管委会，不再列出": a document-wide convention.
 _STANDING = re.compile(
     r"[。；;，,]?\s*以下(?:责任|牵头)?(?:单位|部门)?均(?:包括|含)(?P<units>[^。；;]+?)[，,；;。]?\s*(?:不再(?:一一)?列出|下同)[。]?$"
@@ -197,7 +197,7 @@ def parse_unit_text(content: str) -> UnitAssignment | None:
     units = [looks_like_unit(n) for n in names]
     if labelled or all(units):
         return _assign(names[:1], names[1:], written, standing)
-    if _DUTY_TAIL.search(text) and any(units) and all(_plausible(n) for n in names):
+    if (_DUTY_TAIL.search(text) and any(units) or units[0]) and all(_plausible(n) for n in names):
         return _assign(names[:1], names[1:], written, standing)  # unknown bodies kept as written
     return None
 
