@@ -197,7 +197,7 @@ def parse_unit_text(content: str) -> UnitAssignment | None:
     units = [looks_like_unit(n) for n in names]
     if labelled or all(units):
         return _assign(names[:1], names[1:], written, standing)
-    if (_DUTY_TAIL.search(text) and any(units) or units[0]) and all(_plausible(n) for n in names):
+    if ((_DUTY_TAIL.search(text) and any(units)) or units[0]) and all(_plausible(n) for n in names):
         return _assign(names[:1], names[1:], written, standing)  # unknown bodies kept as written
     return None
 
