@@ -266,3 +266,11 @@ def test_bare_unit_list_with_an_unknown_body_and_other_cross_references() -> Non
     assert units is not None and units.lead == ("省卫生健康委",) and units.unknown == ("省广播电视台",)
     for ref in ("（详见附件2）", "（具体项目见专栏3）", "（含中医医院、妇幼保健院）"):
         assert take_trailing_tag("加快建设。" + ref)[1] is None, ref
+
+
+def test_count_over_listed_places() -> None:
+    found = find_targets(
+        "到2025年，石家庄、秦皇岛、张家口3市继续保持国家卫生城市荣誉称号，3-5个设区市力争创建为国家卫生城市。"
+    )
+    assert _vals(found) == [(">=", 3, None, "市", 2025), ("range", 3, 5, "个", 2025)]
+    assert find_targets("唐山、邯郸2市的三级医院开展试点。") == []  # a qualifier, not a goal

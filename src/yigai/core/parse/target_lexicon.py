@@ -170,3 +170,8 @@ GOAL_DATE_BEFORE = re.compile(r"(?:到|至|力争|争取|预计|确保|计划)[^
 SUBJECT = re.compile(
     r"^(?:全省|全市|全县|全区|全国)?(?P<name>[^，。；\d]{2,16}?)(?:由|从|达到|提高|提升|降低|下降|上升|增加|为|达)"
 )
+# "石家庄、秦皇岛、张家口3市继续保持国家卫生城市称号": a count over the places just listed, then a goal verb.
+PLACE_LIST_BEFORE = re.compile(r"(?:[\u4e00-\u9fa5]{2,5}、)+[\u4e00-\u9fa5]{2,5}$")
+PLACE_COUNT_AFTER = re.compile(
+    r"^(?P<unit>[市县区])(?:继续|全部|均|力争|要)?(?:保持|创建|建成|达到|通过|获评|成功创建)"
+)

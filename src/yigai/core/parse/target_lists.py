@@ -14,12 +14,14 @@ import re
 from dataclasses import dataclass, replace
 
 from yigai.core.parse.normalise import canon
-from yigai.core.parse.target_clauses import YEAR_PHRASE, clause_start, scope_match
+from yigai.core.parse.target_clauses import YEAR_PHRASE, clause_start, cue, scope_match
 from yigai.core.parse.target_lexicon import (
     EACH,
     EACH_SPLIT,
     LEVEL_NOUN,
     LEVEL_ONLY,
+    LIST_BREAK,
+    LIST_SEPARATORS,
     LIST_SPLIT,
     OBJECT_CLAUSE,
     OBJECT_LIST_SPLIT,
@@ -37,7 +39,7 @@ _PLACE = re.compile(r"[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|州|盟|旗|新区
 CONFIDENCE = {
     "comparator_cue": 0.9, "count_verb": 0.85, "ratio": 0.85, "service_circle": 0.8, "listed": 0.8,
     "share_prefix": 0.75, "noun_first": 0.7, "inferred_comparator": 0.65, "fund_share": 0.5,
-    "goal_in_baseline_passage": 0.4, "year_list_mismatch": 0.4,
+    "goal_in_baseline_passage": 0.4, "year_list_mismatch": 0.4, "place_count": 0.6,
 }  # fmt: skip
 
 
@@ -99,6 +101,18 @@ def hint_for(rule: str, quote: str, *, year_from: str, indicator: str) -> Hint:
 def lowered(f: Found, rule: str, cap: float) -> Found:
     old = f.hint.confidence if f.hint else cap
     return replace(f, hint=Hint(rule=rule, span=f.quote, confidence=round(min(old, cap), 2)))
+
+
+def listed_after(text: str, prev_end: int, start: int) -> bool:
+    """Does the number at ``start`` continue the list of the previous one ("35%、25%", "7.5张、3.5人和3.8人")?"""
+    between = text[prev_end:start]
+    if len(between) > 24 or LIST_BREAK.search(between):
+        return False
+    if not LIST_SEPARATORS.findall(between):
+        return False
+    if "，" in between or "," in between:
+        return len(between) <= 14 and cue(between)[0] is None
+    return True
 
 
 def each(found: list[Found]) -> list[Found]:

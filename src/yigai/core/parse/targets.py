@@ -86,13 +86,13 @@ from yigai.core.parse.target_lexicon import (
     LEVEL_AFTER,
     LEVEL_NAME_AFTER,
     LIFE_YEARS,
-    LIST_BREAK,
     LIST_ITEM,
-    LIST_SEPARATORS,
     NON_TARGET_AFTER,
     NOT_AN_OBJECT_UNITS,
     PEOPLE_UNITS,
     PER,
+    PLACE_COUNT_AFTER,
+    PLACE_LIST_BEFORE,
     POPULATION_AFTER,
     PROGRAMME_AFTER,
     QUALIFIED_NOUN_AFTER,
@@ -113,6 +113,7 @@ from yigai.core.parse.target_lists import (
     distribute,
     each,
     hint_for,
+    listed_after,
     lowered,
     object_list,
     spread_objects,
@@ -170,7 +171,7 @@ class _Sentence:
         for m in QUANTITY.finditer(self.text):
             if any(self.mask[m.start() : m.end()]) or not m.group("num"):
                 continue
-            listed = prev_end >= 0 and self._listed(prev_end, m.start())
+            listed = prev_end >= 0 and listed_after(self.text, prev_end, m.start())
             found = self._one(m, prev if listed else None, prev_end if listed else -1)
             if found is not None:
                 group += 0 if listed else 1
@@ -182,17 +183,6 @@ class _Sentence:
         found_all = distribute(self.text, found_all, self.offset, carried)
         return spread_objects(each(found_all))
 
-    def _listed(self, prev_end: int, start: int) -> bool:
-        between = self.text[prev_end:start]
-        if len(between) > 24 or LIST_BREAK.search(between):
-            return False
-        seps = LIST_SEPARATORS.findall(between)
-        if not seps:
-            return False
-        if "，" in between or "," in between:
-            return len(between) <= 14 and _cue(between)[0] is None
-        return True
-
     # ---- the stages of one number: lexical → qualifier → comparator → indicator → scope/year ----
 
     def _one(self, m: re.Match[str], prev: Found | None, prev_end: int) -> Found | None:
@@ -201,6 +191,8 @@ class _Sentence:
             return None
         if q.unit in CIRCLE_UNITS and (circle := CIRCLE_AFTER.match(q.after)):
             return self._circle(m, circle.end(), q.clause)
+        if q.unit is None and (places := self._place_count(q)) is not None:
+            return places
         if not self._measured(q):
             return None
         start = q.clause
@@ -445,6 +437,23 @@ class _Sentence:
             quote=self.clean[self._quote_start(start) : end], start=self.offset + start,
             hint=hint_for("service_circle", self.clean[start:end], year_from=self._year_from(m.start()),
                           indicator="圈"),
+        )  # fmt: skip
+
+    def _place_count(self, q: Quantity) -> Found | None:
+        """ "石家庄、秦皇岛、张家口3市继续保持…称号": at least N of the places listed (T22)."""
+        after = PLACE_COUNT_AFTER.match(q.after)
+        if after is None or not PLACE_LIST_BEFORE.search(self.text[q.clause : q.m.start()]):
+            return None
+        tail = CLAUSE_BREAK.search(self.text, q.m.end())
+        end = tail.start() if tail else len(self.text)
+        gov = self.governing(q.m.start())
+        quote = self.clean[self._quote_start(q.clause) : end]
+        return Found(
+            indicator=self.clean[q.m.end() + 1 : end] + "的" + after.group("unit") + "数", comparator=">=",
+            value=parse_number(q.num) or 0, value_max=None, unit=after.group("unit"), per=None,
+            year=gov[0] if gov else None, due=gov[1] if gov else None, recurring=None, scope=None, condition=None,
+            quote=quote, start=self.offset + q.clause,
+            hint=hint_for("place_count", quote, year_from=self._year_from(q.m.start()), indicator="places"),
         )  # fmt: skip
 
     def _per(self, start: int, end: int) -> str | None:
