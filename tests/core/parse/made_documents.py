@@ -103,9 +103,7 @@ INFO_TABLE = f"""
 
 def make_web_page() -> str:
     """A 政府信息公开 page: furniture around the letter and plan; the 文号 only in the information table."""
-    body = "".join(
-        f'<p style="text-indent:2em">{html.escape(line)}</p>' for line in [*LETTER, *PLAN]
-    )
+    body = "".join(f'<p style="text-indent:2em">{html.escape(line)}</p>' for line in [*LETTER, *PLAN])
     return f"""<!doctype html><html><head><meta charset="utf-8">
 <title>{TITLE}_山东省卫生健康委员会</title>
 <style>body{{font-family:'WenQuanYi Micro Hei';width:640px;margin:0 auto;font-size:16px;line-height:1.8}}
@@ -163,7 +161,9 @@ def make_scan() -> bytes:
     return buf.getvalue()
 
 
-def _draw_line(draw: ImageDraw.ImageDraw, line: str, y: int, font: ImageFont.FreeTypeFont, x: int, leading: int) -> int:
+def _draw_line(
+    draw: ImageDraw.ImageDraw, line: str, y: int, font: ImageFont.FreeTypeFont, x: int, leading: int
+) -> int:
     draw.text((x, y), line, font=font, fill=0)
     return y + leading
 

@@ -85,8 +85,8 @@ def extract_raw(raw: RawDocument) -> Document:
     outline = build_outline(items)
     tasks, targets = collect(outline, period_end=end)
     not_a_plan = plan_check.not_a_plan(title, doc_number, issuer, head, tasks)
-    if not_a_plan:
-        warnings.append(not_a_plan)
+    if not_a_plan:  # an article's last line is no cut sentence: that warning would only confuse
+        warnings = [w for w in warnings if "may be truncated" not in w] + [not_a_plan]
         tasks, targets = [], []
     elif not tasks:
         warnings.append("未识别出任务条目（no recognisable tasks）：仅提取了文件信息和目标")

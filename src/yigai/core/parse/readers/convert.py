@@ -16,19 +16,21 @@ from pathlib import Path
 from yigai.core.parse.blocks import RawDocument, ReadError
 from yigai.core.parse.readers.word import read_docx
 
-LABELS = {".doc": "Word 97-2003（.doc）", ".wps": "WPS 文字（.wps）", ".rtf": "RTF"}
+LABELS = {".doc": "Word 97-2003（.doc）文件", ".wps": "WPS 文字（.wps）文件", ".rtf": "RTF 文件"}
 TIMEOUT_SECONDS = 120
 
 
 def missing(ext: str) -> str:
     return (
-        f"读取 {LABELS.get(ext, ext)} 文件需要 LibreOffice，服务器上未安装；"
+        f"读取 {LABELS.get(ext, ext)}需要 LibreOffice，服务器上未安装；"
         "请管理员安装（make office-deps），或用 Word/WPS 另存为 .docx 后再导入"
     )
 
 
 def failed(ext: str) -> str:
-    return f"{LABELS.get(ext, ext)} 文件已损坏或格式异常，LibreOffice 无法转换；请用 Word/WPS 另存为 .docx 后再导入"
+    return (
+        f"{LABELS.get(ext, ext)}已损坏或格式异常，LibreOffice 无法转换；请用 Word/WPS 另存为 .docx 后再导入"
+    )
 
 
 def soffice() -> str | None:
