@@ -139,12 +139,20 @@ def _is_nav(line: str) -> bool:
     return hits >= 2 and len(re.sub(r"[\s|｜/·•>»]", "", rest)) <= 2 * hits
 
 
+EDGE_LINES = (
+    150  # furniture sits above and below the document: only this many lines at each end are looked at
+)
+
+
 def clean_page(raw: RawDocument) -> tuple[RawDocument, WebPage]:
     """Drop site furniture and the information table from a web page; plain documents come back as they are."""
     page = WebPage()
+    total = sum(len(b.text.split("\n")) if b.kind == "text" else 1 for b in raw.blocks)
+    seen = 0
     blocks: list[Block] = []
     for block in raw.blocks:
         if block.kind == "table":
+            seen += 1
             lines = [pair for row in block.rows for pair in _row_pairs(row)]
             found = read_info(lines)
             if len(found) >= 2 and len(found) * 2 >= len(block.rows):
@@ -154,16 +162,11 @@ def clean_page(raw: RawDocument) -> tuple[RawDocument, WebPage]:
             continue
         kept: list[str] = []
         for line in block.text.split("\n"):
-            found = read_info([line])
-            if found and len(line.strip()) <= 120:
-                page.info.update({k: v for k, v in found.items() if k not in page.info})
-                page.furniture += 1
-                continue
-            text = strip_furniture_line(line)
-            if text is None or _is_nav(line):
-                page.furniture += 1
-                continue
-            kept.append(text)
+            seen += 1
+            at_edge = seen <= EDGE_LINES or seen > total - EDGE_LINES
+            text = _page_line(line, page) if at_edge else line
+            if text is not None:
+                kept.append(text)
         blocks.append(Block(kind="text", text="\n".join(kept)))
     if not page.is_web:
         return raw, WebPage()
@@ -178,6 +181,20 @@ def clean_page(raw: RawDocument) -> tuple[RawDocument, WebPage]:
         ),
         page,
     )
+
+
+def _page_line(line: str, page: WebPage) -> str | None:
+    """The line as kept (visit counter removed), or None for furniture and information-table lines."""
+    found = read_info([line]) if len(line) <= 120 else {}
+    if found:
+        page.info.update({k: v for k, v in found.items() if k not in page.info})
+        page.furniture += 1
+        return None
+    text = strip_furniture_line(line)
+    if text is None or _is_nav(line):
+        page.furniture += 1
+        return None
+    return text
 
 
 _SITE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s-\s|——|－)\s*")
