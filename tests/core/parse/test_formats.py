@@ -177,3 +177,32 @@ def test_pdfminer_font_noise_never_reaches_stderr(tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""
+
+
+def test_pdfplumber_only_opens_pages_with_ruled_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text pages are read by pdfium alone; a page with a ruled grid goes to pdfplumber for its table."""
+    import pdfplumber
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=12, leading=18)
+    table = Table([["序号", "任务"], ["1", "建设区域医疗中心"]])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
+                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))  # fmt: skip
+    buf = io.BytesIO()
+    story = [Paragraph("一、总体要求", style), PageBreak(), Paragraph("二、任务分工", style), table]
+    SimpleDocTemplate(buf, pagesize=A4).build(story)
+    opened: list[object] = []
+    real_open = pdfplumber.open
+    monkeypatch.setattr(
+        pdfplumber, "open", lambda *a, **k: opened.append(k.get("pages")) or real_open(*a, **k)
+    )
+    doc = read_bytes("a.pdf", buf.getvalue())
+    assert opened == [[2]]  # page 2 only
+    assert [b.kind for b in doc.blocks] == ["text", "table"]
+    assert doc.blocks[1].rows == (("序号", "任务"), ("1", "建设区域医疗中心"))
