@@ -206,3 +206,40 @@ def test_pdfplumber_only_opens_pages_with_ruled_tables(monkeypatch: pytest.Monke
     assert opened == [[2]]  # page 2 only
     assert [b.kind for b in doc.blocks] == ["text", "table"]
     assert doc.blocks[1].rows == (("序号", "任务"), ("1", "建设区域医疗中心"))
+
+
+def test_typed_pdf_with_a_scanned_page_reads_that_page_by_ocr() -> None:
+    """A typed plan whose last page was scanned (a stamped page): the scanned page is read, and said so."""
+    need("tesseract", "OCR of scanned PDFs")
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from made_documents import FONT
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    image = Image.new("L", (2480, 600), 255)
+    ImageDraw.Draw(image).text(
+        (240, 200),
+        "（二）培训全科医生。（省人力资源社会保障厅牵头）",
+        font=ImageFont.truetype(FONT, 67),
+        fill=0,
+    )
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4)
+    pdf.setFont("STSong-Light", 14)
+    pdf.drawString(60, 760, "一、重点任务")
+    pdf.drawString(60, 730, "（一）建设互联网医院。（省卫生健康委牵头）")
+    pdf.showPage()
+    pdf.drawImage(ImageReader(image), 0, A4[1] - 200, width=A4[0], height=A4[0] * 600 / 2480)
+    pdf.showPage()
+    pdf.save()
+    doc = extract_bytes("方案.pdf", buf.getvalue())
+    assert [(t.number, t.title, t.lead_units) for t in doc.tasks] == [
+        ("一", "建设互联网医院", ("省卫生健康委",)),
+        ("二", "培训全科医生", ("省人力资源社会保障厅",)),
+    ]
+    assert any(w.startswith("第2页为扫描页，扫描件经文字识别（OCR）读取") for w in doc.warnings)

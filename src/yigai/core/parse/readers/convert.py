@@ -9,7 +9,7 @@ user is told so, in Chinese, with what to do instead.
 from __future__ import annotations
 
 import shutil
-import subprocess  # nosec B404 - runs the fixed soffice binary on a file we wrote
+import subprocess  # nosec B404  # runs the fixed soffice binary on a file we wrote
 import tempfile
 from pathlib import Path
 
@@ -59,7 +59,7 @@ def read_legacy(source: str, data: bytes, ext: str) -> RawDocument:
             str(src),
         ]
         try:
-            subprocess.run(  # nosec B603 - fixed binary and arguments, files in our temp dir
+            subprocess.run(  # nosec B603  # fixed binary and arguments, files in our temp dir
                 command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False, cwd=work
             )
         except (OSError, subprocess.SubprocessError):

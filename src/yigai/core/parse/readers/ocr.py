@@ -13,8 +13,9 @@ import io
 import os
 import re
 import shutil
-import subprocess  # nosec B404 - runs the fixed tesseract binary on files we wrote
+import subprocess  # nosec B404  # runs the fixed tesseract binary on files we wrote
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -60,35 +61,7 @@ def ocr_available() -> bool:
 
 def read_scanned(source: str, pdf: Any, title: str | None) -> RawDocument:
     """OCR every page of an open pypdfium2 document."""
-    binary = shutil.which("tesseract")
-    if binary is None or not ocr_available():
-        raise ReadError(source, NO_OCR)
-    with tempfile.TemporaryDirectory(prefix="yigai-ocr-") as tmp:
-        images = []
-        for i in range(len(pdf)):
-            page = pdf[i]
-            try:
-                image = page.render(scale=DPI / 72, grayscale=True).to_pil()
-            finally:
-                page.close()
-            path = Path(tmp) / f"page{i + 1:04d}.png"
-            image.save(path)
-            images.append(str(path))
-        listing = Path(tmp) / "pages.txt"
-        listing.write_text("\n".join(images) + "\n", encoding="utf-8")
-        try:
-            run = subprocess.run(  # nosec B603 - fixed binary and arguments, files in our temp dir
-                [binary, str(listing), "stdout", "-l", "chi_sim", "--psm", "3", "tsv"],
-                env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # threads only slow it down on a busy server
-                capture_output=True,
-                timeout=_TIMEOUT_PER_PAGE * max(1, len(images)),
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            raise ReadError(source, OCR_FAILED) from None
-    if run.returncode != 0:
-        raise ReadError(source, OCR_FAILED)
-    lines = tsv_lines(run.stdout.decode("utf-8", "replace"))
+    lines = ocr_pages(source, pdf, range(len(pdf)))
     builder = BlockBuilder()
     page_of_last = 0
     for page, text, _ in lines:
@@ -102,6 +75,46 @@ def read_scanned(source: str, pdf: Any, title: str | None) -> RawDocument:
     return RawDocument(
         source=source, format="pdf", blocks=blocks, title_hint=title, warnings=(confidence_warning(lines),)
     )
+
+
+def ocr_pages(source: str, pdf: Any, indices: Iterable[int]) -> list[tuple[int, str, float]]:
+    """(page number from 1, line, confidence) of the given pages (0-based indices), read by Tesseract."""
+    binary = shutil.which("tesseract")
+    if binary is None or not ocr_available():
+        raise ReadError(source, NO_OCR)
+    numbers: list[int] = []
+    with tempfile.TemporaryDirectory(prefix="yigai-ocr-") as tmp:
+        images = []
+        for i in indices:
+            page = pdf[i]
+            try:
+                image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+            finally:
+                page.close()
+            path = Path(tmp) / f"page{i + 1:04d}.png"
+            image.save(path)
+            images.append(str(path))
+            numbers.append(i + 1)
+        if not images:
+            return []
+        listing = Path(tmp) / "pages.txt"
+        listing.write_text("\n".join(images) + "\n", encoding="utf-8")
+        try:
+            run = subprocess.run(  # nosec B603  # fixed binary and arguments, files in our temp dir
+                [binary, str(listing), "stdout", "-l", "chi_sim", "--psm", "3", "tsv"],
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # threads only slow it down on a busy server
+                capture_output=True,
+                timeout=_TIMEOUT_PER_PAGE * max(1, len(images)),
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            raise ReadError(source, OCR_FAILED) from None
+    if run.returncode != 0:
+        raise ReadError(source, OCR_FAILED)
+    # Tesseract numbers the pages of the list 1…n; give each line its page number in the document.
+    return [
+        (numbers[n - 1], text, conf) for n, text, conf in tsv_lines(run.stdout.decode("utf-8", "replace"))
+    ]
 
 
 def tsv_lines(tsv: str) -> list[tuple[int, str, float]]:

@@ -60,13 +60,18 @@ def read_pdf(source: str, data: bytes) -> RawDocument:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         raise ReadError(source, ENCRYPTED if "password" in str(error).lower() else CORRUPT) from None
+    warnings: tuple[str, ...] = ()
     try:
         pages = [_page_lines(pdf, i, data) for i in range(len(pdf))]
         title = _title(pdf.get_metadata_dict())
-        if pages and all(_is_blank(page) for page in pages):
+        blank = [i for i, page in enumerate(pages) if _is_blank(page)]
+        if pages and len(blank) == len(pages):
             from yigai.core.parse.readers.ocr import read_scanned  # only scans pay for the OCR import
 
             return read_scanned(source, pdf, title)
+        scanned = [i for i in blank if _has_image(pdf, i)]
+        if scanned:
+            warnings = _read_scanned_pages(source, pdf, pages, scanned)
     finally:
         pdf.close()
     blocks = _assemble([item for page in _drop_running(pages) for item in page])
@@ -75,7 +80,30 @@ def read_pdf(source: str, data: bytes) -> RawDocument:
     text = "".join(b.text for b in blocks)
     if len(_CID.findall(text)) * 6 > len(text) / 2:
         raise ReadError(source, UNDECODABLE)
-    return RawDocument(source=source, format="pdf", blocks=blocks, title_hint=title)
+    return RawDocument(source=source, format="pdf", blocks=blocks, title_hint=title, warnings=warnings)
+
+
+def _has_image(pdf: Any, index: int) -> bool:
+    page = pdf[index]
+    try:
+        return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+    finally:
+        page.close()
+
+
+def _read_scanned_pages(
+    source: str, pdf: Any, pages: list[list[tuple[str, Any]]], scanned: list[int]
+) -> tuple[str, ...]:
+    """A PDF with typed pages and scanned ones (a stamped signature page, an annex): OCR the scanned ones."""
+    from yigai.core.parse.readers import ocr
+
+    listed = "、".join(str(i + 1) for i in scanned[:10]) + ("等" if len(scanned) > 10 else "")
+    if not ocr.ocr_available():
+        return (f"第{listed}页是扫描页（没有文字层），服务器未安装文字识别组件，这些页未读取",)
+    lines = ocr.ocr_pages(source, pdf, scanned)
+    for i in scanned:
+        pages[i] = [("line", text) for number, text, _ in lines if number == i + 1]
+    return (f"第{listed}页为扫描页，" + ocr.confidence_warning(lines),)
 
 
 def _is_blank(page: list[tuple[str, Any]]) -> bool:
