@@ -211,14 +211,13 @@ def test_pdfplumber_only_opens_pages_with_ruled_tables(monkeypatch: pytest.Monke
 def test_typed_pdf_with_a_scanned_page_reads_that_page_by_ocr() -> None:
     """A typed plan whose last page was scanned (a stamped page): the scanned page is read, and said so."""
     need("tesseract", "OCR of scanned PDFs")
+    from made_documents import FONT
     from PIL import Image, ImageDraw, ImageFont
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
-
-    from made_documents import FONT
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     image = Image.new("L", (2480, 600), 255)
