@@ -249,3 +249,24 @@ def test_typed_pdf_with_a_scanned_page_reads_that_page_by_ocr() -> None:
         ("二", "培训全科医生", ("省人力资源社会保障厅",)),
     ]
     assert any(w.startswith("第2页为扫描页，扫描件经文字识别（OCR）读取") for w in doc.warnings)
+
+
+def test_conversion_past_its_time_limit_is_stopped_whole(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """soffice is a launcher that starts soffice.bin: on timeout both go, and the user gets the message."""
+    import time
+
+    pid_file = tmp_path / "child.pid"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {pid_file}\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(convert, "soffice", lambda: str(fake))
+    monkeypatch.setattr(convert, "TIMEOUT_SECONDS", 1)
+    with pytest.raises(ReadError) as caught:
+        read_bytes("慢.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    assert caught.value.reason == convert.failed(".doc")
+    status = Path(f"/proc/{int(pid_file.read_text())}/status")
+    time.sleep(0.2)
+    # The launcher's child was killed with it: gone, or a zombie waiting for its new parent to reap it.
+    assert not status.exists() or "State:\tZ" in status.read_text()

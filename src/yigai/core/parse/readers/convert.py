@@ -8,7 +8,10 @@ user is told so, in Chinese, with what to do instead.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess  # nosec B404  # runs the fixed soffice binary on a file we wrote
 import tempfile
 from pathlib import Path
@@ -58,12 +61,8 @@ def read_legacy(source: str, data: bytes, ext: str) -> RawDocument:
             str(work / "out"),
             str(src),
         ]
-        try:
-            subprocess.run(  # nosec B603  # fixed binary and arguments, files in our temp dir
-                command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False, cwd=work
-            )
-        except (OSError, subprocess.SubprocessError):
-            raise ReadError(source, failed(ext)) from None
+        if not _run(command, work):
+            raise ReadError(source, failed(ext))
         out = work / "out" / "input.docx"
         if not out.is_file() or out.stat().st_size == 0:
             raise ReadError(source, failed(ext))
@@ -76,3 +75,23 @@ def read_legacy(source: str, data: bytes, ext: str) -> RawDocument:
         title_hint=document.title_hint,
         warnings=document.warnings,
     )
+
+
+def _run(command: list[str], cwd: Path) -> bool:
+    """Run LibreOffice in its own process group, so that a conversion past the time limit is stopped whole
+    (``soffice`` is a launcher script; killing it alone would leave ``soffice.bin`` running). Macros are
+    never run: LibreOffice's default macro security refuses unsigned macros, and nothing here enables them."""
+    try:
+        process = subprocess.Popen(  # nosec B603  # fixed binary and arguments, files in our temp dir
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+    except OSError:
+        return False
+    try:
+        process.wait(timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return False
+    return True
