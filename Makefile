@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck unit unit-pg bench clean browser-deps
+.PHONY: run test setup lint typecheck unit unit-pg bench clean browser-deps office-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +16,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 ## run: set up, load the demo (reference data, the five sample plans, demo users) and serve it
-run: $(STAMP)
+run: $(STAMP) office-deps
 	$(BIN)/yigai run
 
 ## test: set up, then lint, type-check and run the whole suite exactly as CI does
-test: $(STAMP) browser-deps lint typecheck unit unit-pg
+test: $(STAMP) browser-deps office-deps lint typecheck unit unit-pg
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -52,6 +52,18 @@ browser-deps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 	      || echo "warning: could not install chromium; browser tests will be skipped"; \
 	  else echo "warning: chromium not installed and not root; browser tests will be skipped"; fi; }
+
+# Document converters from Debian: LibreOffice (headless, writer only) reads .doc/.wps/.rtf, Tesseract with
+# its Simplified Chinese model reads scanned PDFs (ADR 0006). Nothing is downloaded at run time.
+office-deps:
+	@if command -v soffice >/dev/null 2>&1 && command -v tesseract >/dev/null 2>&1 \
+	    && tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing LibreOffice (writer) and Tesseract with its Chinese model for .doc/.wps/.rtf and scanned PDFs"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-microhei >/dev/null) \
+	    || echo "warning: could not install LibreOffice/Tesseract; .doc/.wps/.rtf and scanned PDFs will be refused"; \
+	else echo "warning: LibreOffice/Tesseract not installed and not root; .doc/.wps/.rtf and scanned PDFs will be refused"; fi
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

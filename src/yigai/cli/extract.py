@@ -51,7 +51,10 @@ def t_targets(doc: Document) -> list[str]:
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="政策文件（.txt .html .md .docx .pdf .xlsx），可多个")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="政策文件（.docx .doc .wps .rtf .pdf（含扫描件）.xlsx .txt .html .md），可多个"),
+    ],
     format: Annotated[
         Format, typer.Option("--format", "-f", help="输出格式：json（yigai.plan/1）或 table（便于阅读）")
     ] = Format.json,

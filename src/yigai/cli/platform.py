@@ -157,7 +157,9 @@ def run(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
 @app.command(name="import", help="导入政策文件（可多个）：识别后保存为方案草稿；相同内容只保存一次。")
 @user_errors
 def import_files(
-    files: Annotated[list[Path], typer.Argument(help="政策文件（.docx、.pdf、.txt、.html、.md）")],
+    files: Annotated[
+        list[Path], typer.Argument(help="政策文件（.docx、.doc、.wps、.rtf、.pdf、.txt、.html、.md）")
+    ],
 ) -> None:
     _ready()
     from yigai.apps.plans.services import ImportRejected, plan_import

@@ -31,6 +31,7 @@ EXPECTED = {
     ".ofd": "zip",
     ".zip": "zip",
     ".doc": "ole",
+    ".wps": "ole",
     ".xls": "ole",
     ".png": "png",
     ".jpg": "jpeg",

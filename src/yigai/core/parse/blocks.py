@@ -25,6 +25,7 @@ class RawDocument:
     format: str  # "txt" | "html" | "md" | "docx" | "pdf"
     blocks: tuple[Block, ...]
     title_hint: str | None = None  # e.g. the ``title:`` of an HTML/Markdown front matter, a docx core title
+    warnings: tuple[str, ...] = ()  # what the reader wants the user to know (OCR confidence, a conversion)
 
 
 class ReadError(Exception):

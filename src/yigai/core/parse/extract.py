@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from yigai.core.parse import metadata
+from yigai.core.parse import metadata, plan_check, webpage
 from yigai.core.parse.blocks import RawDocument
 from yigai.core.parse.flat_tables import split_flat_tables
 from yigai.core.parse.normalise import clean_line, clean_text_lines
@@ -61,6 +61,7 @@ def extract_text(name: str, text: str) -> Document:
 
 def extract_raw(raw: RawDocument) -> Document:
     """Extract a document from the blocks a reader produced."""
+    raw, page = webpage.clean_page(raw)
     items = _items(raw)
     lines = [i for i in items if isinstance(i, str) and i]
     cut = metadata.truncation(lines)
@@ -70,7 +71,7 @@ def extract_raw(raw: RawDocument) -> Document:
     if (cut.kind == "cut" and kept != lines[: len(kept)]) or len(kept) < len(lines):
         cut_at = items.index(lines[len(kept) - 1]) if kept else 0
         items = items[:cut_at] + ([kept[-1]] if kept else [])
-    warnings = [warning] if warning else []
+    warnings = list(raw.warnings) + ([warning] if warning else [])
     head = [clean_line(x) for x in kept]
     title = metadata.title(head, raw.title_hint)
     start, end = metadata.period(title)
@@ -79,14 +80,21 @@ def extract_raw(raw: RawDocument) -> Document:
     if end is None:
         end = metadata.goal_year(head)
     issuer, issued_on = metadata.issuer_and_date(head[:40])
+    issuer = issuer or page.info.get("发文机关")
+    issued_on = issued_on or metadata.any_date(page.info.get("成文日期") or page.info.get("发布日期"))
+    doc_number = metadata.doc_number(head) or metadata.table_doc_number(page.info.get("文号"))
     outline = build_outline(items)
     tasks, targets = collect(outline, period_end=end, period_start=start)
-    if not tasks:
+    not_a_plan = plan_check.not_a_plan(title, doc_number, issuer, head, tasks)
+    if not_a_plan:  # an article's last line is no cut sentence: that warning would only confuse
+        warnings = [w for w in warnings if w != warning] + [not_a_plan]
+        tasks, targets = [], []
+    elif not tasks:
         warnings.append("未识别出任务条目（no recognisable tasks）：仅提取了文件信息和目标")
     return Document(
         source=Path(raw.source).name,
         title=title,
-        doc_number=metadata.doc_number(head),
+        doc_number=doc_number,
         issuer=issuer,
         issued_on=issued_on,
         period_start=start,

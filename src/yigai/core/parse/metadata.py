@@ -78,16 +78,56 @@ def _date_of_line(line: str) -> str | None:
     return None
 
 
+# A signature run into one line, as web pages print it: "…办公室2024年11月21日（此件公开发布）".
+_RUN_IN_SIGNATURE = re.compile(
+    r"^([\u4e00-\u9fa5（）()]{2,30}?(?:办公厅|办公室|人民政府|委员会|政府|卫生健康委|局|厅|委|部))"
+    r"((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?:[（(][^）)]{0,12}[）)])?$"
+)
+
+
 def issuer_and_date(lines: list[str]) -> tuple[str | None, str | None]:
-    """Issuer and issue date from a signature block: an organ's name line followed by a date line."""
+    """Issuer and issue date from a signature block: an organ's name line followed by a date line,
+    or both run into one line ("省卫生健康委2025年4月3日（此件公开发布）").
+
+    >>> issuer_and_date(["河北省人民政府办公室2024年11月21日(此件公开发布)"])
+    ('河北省人民政府办公室', '2024-11-21')
+    """
     for i, line in enumerate(lines):
-        date = _date_of_line(line)
+        date = _date_of_line(line) or _date_of_line(re.sub(r"[（(]此件[^）)]{0,10}[）)]$", "", squeeze(line)))
         if date is None:
+            run_in = _RUN_IN_SIGNATURE.match(canon(squeeze(line)).replace("（", "(").replace("）", ")"))
+            if run_in and _ISSUER.match(squeeze(line)[: run_in.end(1)]):
+                return squeeze(line)[: run_in.end(1)], _date_of_line(run_in.group(2))
             continue
         prev = squeeze(lines[i - 1]) if i > 0 else ""
         issuer = prev if _ISSUER.match(prev) else None
         return issuer, date
     return None, None
+
+
+_ANY_DATE = re.compile(r"((?:19|20)\d{2})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})")
+
+
+def any_date(text: str | None) -> str | None:
+    """The first date in a field of an information table ("2025-04-03", "2024年11月21日 10:20").
+
+    >>> any_date("2024年11月21日 10:20"), any_date("2025/4/3"), any_date("无")
+    ('2024-11-21', '2025-04-03', None)
+    """
+    m = _ANY_DATE.search(canon(text or ""))
+    if not m or not (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31):
+        return None
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+
+
+def table_doc_number(value: str | None) -> str | None:
+    """A 文号 given in a web page's information table, when it is one ("无" and blanks are not).
+
+    >>> table_doc_number(" 冀卫办〔2025〕12 号"), table_doc_number("无")
+    ('冀卫办〔2025〕12号', None)
+    """
+    text = squeeze(value or "")
+    return text if _DOC_NUMBER.match(canon(text)) else None
 
 
 def _is_skippable(line: str) -> bool:

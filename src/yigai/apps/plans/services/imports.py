@@ -26,7 +26,9 @@ from yigai.core.plan import Document
 from yigai.core.uploads import UploadRejected, sniff_upload
 
 logger = logging.getLogger(__name__)
-DOCUMENT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".xlsx")
+DOCUMENT_EXTENSIONS = (
+    ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".xlsx", ".doc", ".wps", ".rtf",
+)  # fmt: skip
 
 
 class ImportRejected(Exception):

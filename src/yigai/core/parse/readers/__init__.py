@@ -1,6 +1,7 @@
 """Document readers: a file in, a :class:`~yigai.core.parse.blocks.RawDocument` out.
 
-Supported: ``.docx``, ``.pdf``, ``.xlsx``, ``.txt``, ``.htm``/``.html``, ``.md``/``.markdown``.
+Supported: ``.docx``, ``.pdf`` (scans through OCR), ``.xlsx``, ``.txt``, ``.htm``/``.html``,
+``.md``/``.markdown``, and ``.doc``/``.wps``/``.rtf`` through LibreOffice.
 The format is decided by content first (see :mod:`.sniff`), so a ``.txt`` that is really a
 PDF, or a Markdown post full of HTML, is read as what it is. Everything that goes wrong
 becomes a :class:`ReadError` whose ``reason`` is one Chinese sentence for the user — never
@@ -26,6 +27,8 @@ from pathlib import Path
 
 from yigai.core.parse.blocks import Block, RawDocument, ReadError
 from yigai.core.parse.readers.builder import has_text
+from yigai.core.parse.readers.convert import failed as conversion_failed
+from yigai.core.parse.readers.convert import read_legacy
 from yigai.core.parse.readers.excel import read_xlsx
 from yigai.core.parse.readers.frontmatter import has_front_matter
 from yigai.core.parse.readers.markdown import looks_like_html, read_markdown
@@ -46,11 +49,17 @@ _CORRUPT = {
     "docx": "Word 文档已损坏或格式异常，无法读取",
     "xlsx": "Excel 文件已损坏或格式异常，无法读取",
     "pdf": "PDF 文件已损坏，无法读取",
+    "doc": conversion_failed(".doc"),
+    "wps": conversion_failed(".wps"),
+    "rtf": conversion_failed(".rtf"),
 }
 _BINARY_READERS: dict[str, Callable[[str, bytes], RawDocument]] = {
     "docx": read_docx,
     "xlsx": read_xlsx,
     "pdf": read_pdf,
+    "doc": lambda source, data: read_legacy(source, data, ".doc"),
+    "wps": lambda source, data: read_legacy(source, data, ".wps"),
+    "rtf": lambda source, data: read_legacy(source, data, ".rtf"),
 }
 
 

@@ -1,23 +1,32 @@
-"""PDF with pdfplumber: text lines and ruled tables, page by page, in reading order.
+"""PDF: text through pdfium (pypdfium2), ruled tables through pdfplumber, scans through OCR.
 
-Text outside table boxes comes out line by line with its hard breaks (the engine joins
-them); each table found by ``page.find_tables()`` becomes a ``table`` block placed by its
-top edge. A table that runs on over a page break is joined back together (a repeated
-header row dropped). Page-number lines ("— 3 —", "第3页", "3/12") at the top or bottom of a
-page are dropped. A PDF without a text layer is a scan and needs OCR first.
+Text of a page comes from pdfium, line by line with its hard breaks (the engine joins them): it is
+fast, close to the cost floor of any PDF text extraction. Only a page that draws ruled lines (at
+least two horizontal and two vertical strokes) is handed to pdfplumber, whose ``find_tables()``
+turns each ruled grid into a ``table`` block placed by its top edge, the text outside the grids
+staying lines. A table that runs on over a page break is joined back together (a repeated header
+row dropped). Page-number lines ("— 3 —", "第3页", "3/12") and the running header and footer a
+browser prints (the page's address, the print date, "1/3") are dropped at the top and bottom of each
+page. A PDF without a text layer is a scan: its pages are rendered and read by OCR (:mod:`.ocr`).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
 
-import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from yigai.core.parse.blocks import Block, RawDocument, ReadError
 from yigai.core.parse.readers.builder import BlockBuilder, has_text, normalise_table
+
+# pdfminer (under pdfplumber) logs "Could not get FontBBox…" warnings by the hundred on ordinary
+# Chinese PDFs; they say nothing to a user and must never reach the CLI's stderr.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 SCANNED = "PDF 中没有可提取的文字（可能是扫描件），请先进行文字识别（OCR）"
 ENCRYPTED = "PDF 文件已加密（设置了打开密码），请取消密码后再导入"
@@ -34,64 +43,157 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,3}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",  # 3   Page 3 of 12
     re.IGNORECASE,
 )
+# What a browser prints around each page: the address (with "1/3" after it) and the print date/time.
+_RUNNING = re.compile(
+    r"(?:https?://|file://|www\.)\S+(?:\s+\d{1,4}\s*/\s*\d{1,4})?\s*$"
+    r"|^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[\s,]+(?:上午|下午|AM|PM)?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM)?",
+    re.IGNORECASE,
+)
 _CID = re.compile(r"\(cid:\d+\)")
+_MIN_TEXT_PER_PAGE = 4  # fewer characters than this on every page: no text layer
 
 
 def read_pdf(source: str, data: bytes) -> RawDocument:
     if b"%%EOF" not in data:
         raise ReadError(source, TRUNCATED)
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as error:  # pdfminer raises many unrelated types for bad files
-        raise ReadError(source, ENCRYPTED if _is_encryption_error(error) else CORRUPT) from None
-    with pdf:
-        items = [item for page in pdf.pages for item in _page_items(page)]
-        title = _title(pdf.metadata)
-    blocks = _assemble(items)
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise ReadError(source, ENCRYPTED if "password" in str(error).lower() else CORRUPT) from None
+    warnings: tuple[str, ...] = ()
+    try:
+        pages = [_page_lines(pdf, i, data) for i in range(len(pdf))]
+        title = _title(pdf.get_metadata_dict())
+        blank = [i for i, page in enumerate(pages) if _is_blank(page)]
+        if pages and len(blank) == len(pages):
+            from yigai.core.parse.readers.ocr import read_scanned  # only scans pay for the OCR import
+
+            return read_scanned(source, pdf, title)
+        scanned = [i for i in blank if _has_image(pdf, i)]
+        if scanned:
+            warnings = _read_scanned_pages(source, pdf, pages, scanned)
+    finally:
+        pdf.close()
+    blocks = _assemble([item for page in _drop_running(pages) for item in page])
     if not has_text(blocks):
         raise ReadError(source, SCANNED)
     text = "".join(b.text for b in blocks)
     if len(_CID.findall(text)) * 6 > len(text) / 2:
         raise ReadError(source, UNDECODABLE)
-    return RawDocument(source=source, format="pdf", blocks=blocks, title_hint=title)
+    return RawDocument(source=source, format="pdf", blocks=blocks, title_hint=title, warnings=warnings)
 
 
-def _is_encryption_error(error: BaseException) -> bool:
-    seen: BaseException | None = error
-    while seen is not None:
-        name = type(seen).__name__
-        if "Password" in name or "Encrypt" in name or "password" in str(seen).lower():
+def _has_image(pdf: Any, index: int) -> bool:
+    page = pdf[index]
+    try:
+        return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+    finally:
+        page.close()
+
+
+def _read_scanned_pages(
+    source: str, pdf: Any, pages: list[list[tuple[str, Any]]], scanned: list[int]
+) -> tuple[str, ...]:
+    """A PDF with typed pages and scanned ones (a stamped signature page, an annex): OCR the scanned ones."""
+    from yigai.core.parse.readers import ocr
+
+    listed = "、".join(str(i + 1) for i in scanned[:10]) + ("等" if len(scanned) > 10 else "")
+    if not ocr.ocr_available():
+        return (f"第{listed}页是扫描页（没有文字层），服务器未安装文字识别组件，这些页未读取",)
+    lines = ocr.ocr_pages(source, pdf, scanned)
+    for i in scanned:
+        pages[i] = [("line", text) for number, text, _ in lines if number == i + 1]
+    return (f"第{listed}页为扫描页，" + ocr.confidence_warning(lines),)
+
+
+def _is_blank(page: list[tuple[str, Any]]) -> bool:
+    chars = sum(len(str(v).strip()) for kind, v in page if kind == "line")
+    return chars < _MIN_TEXT_PER_PAGE and not any(kind == "table" for kind, _ in page)
+
+
+def _page_lines(pdf: Any, index: int, data: bytes) -> list[tuple[str, Any]]:
+    """("line", text) and ("table", rows) items of one page, top to bottom."""
+    page = pdf[index]
+    try:
+        if _has_rules(page):
+            return list(_plumber_items(data, index))
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [("line", line) for line in _drop_page_numbers(lines)]
+
+
+def _has_rules(page: Any) -> bool:
+    """Does the page draw a grid (≥ 2 horizontal and ≥ 2 vertical thin strokes)?"""
+    horizontal = vertical = 0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        width, height = right - left, top - bottom
+        if height <= 3 and width >= 15:
+            horizontal += 1
+        elif width <= 3 and height >= 8:
+            vertical += 1
+        if horizontal >= 2 and vertical >= 2:
             return True
-        seen = seen.__cause__ or seen.__context__
     return False
 
 
-def _page_items(page: Any) -> Iterator[tuple[str, Any]]:
-    """("line", text) and ("table", rows) items of one page, top to bottom."""
-    tables = [t for t in page.find_tables() if t.bbox[2] > t.bbox[0] and t.bbox[3] > t.bbox[1]]
-    boxes = [t.bbox for t in tables]
+def _plumber_items(data: bytes, index: int) -> Iterator[tuple[str, Any]]:
+    import pdfplumber  # only pages with ruled tables pay for pdfminer's layout analysis
 
-    def outside_tables(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+    with pdfplumber.open(io.BytesIO(data), pages=[index + 1]) as pdf:
+        page = pdf.pages[0]
+        tables = [t for t in page.find_tables() if t.bbox[2] > t.bbox[0] and t.bbox[3] > t.bbox[1]]
+        boxes = [t.bbox for t in tables]
 
-    text_page = page.filter(outside_tables) if boxes else page
-    lines = [(line["top"], line["text"]) for line in text_page.extract_text_lines(return_chars=False)]
-    lines = _drop_page_numbers(lines)
-    placed: list[tuple[float, int, tuple[str, Any]]] = [(top, 0, ("line", text)) for top, text in lines]
-    placed += [(t.bbox[1], 1, ("table", t.extract())) for t in tables]
-    placed.sort(key=lambda item: (item[0], item[1]))
-    yield from (item for _, _, item in placed)
-    yield ("page", None)
-    page.close()
+        def outside_tables(obj: dict[str, Any]) -> bool:
+            if obj.get("object_type") != "char":
+                return True
+            x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+        text_page = page.filter(outside_tables) if boxes else page
+        lines = [(line["top"], line["text"]) for line in text_page.extract_text_lines(return_chars=False)]
+        kept = set(_drop_page_numbers([text for _, text in lines], keep_index=True))
+        placed: list[tuple[float, int, tuple[str, Any]]] = [
+            (top, 0, ("line", text)) for i, (top, text) in enumerate(lines) if i in kept
+        ]
+        placed += [(t.bbox[1], 1, ("table", t.extract())) for t in tables]
+        placed.sort(key=lambda item: (item[0], item[1]))
+        yield from (item for _, _, item in placed)
 
 
-def _drop_page_numbers(lines: list[tuple[float, str]]) -> list[tuple[float, str]]:
-    """Remove page-number lines among the first two and the last two lines of a page."""
-    edge = {0, 1, len(lines) - 1, len(lines) - 2}
-    return [line for i, line in enumerate(lines) if not (i in edge and _PAGE_NUMBER.match(line[1].strip()))]
+def _drop_page_numbers(lines: list[str], *, keep_index: bool = False) -> list[Any]:
+    """Remove page-number lines among the first two and the last two non-blank lines of a page."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    edge = set(filled[:2] + filled[-2:])
+    kept = [i for i in range(len(lines)) if not (i in edge and _PAGE_NUMBER.match(lines[i].strip()))]
+    return kept if keep_index else [lines[i] for i in kept]
+
+
+def _drop_running(pages: list[list[tuple[str, Any]]]) -> Iterator[list[tuple[str, Any]]]:
+    """Drop a browser's running header and footer: the address and print date at a page's edges,
+    and an edge line repeated on most pages (the page title a browser prints above each page)."""
+
+    def edges(page: list[tuple[str, Any]]) -> list[int]:
+        filled = [i for i, (kind, v) in enumerate(page) if kind == "line" and str(v).strip()]
+        return filled[:2] + filled[-2:]
+
+    counts: dict[str, int] = {}
+    for page in pages:
+        for text in {str(page[i][1]).strip() for i in edges(page)}:
+            counts[text] = counts.get(text, 0) + 1
+    repeated = {t for t, n in counts.items() if len(pages) >= 2 and n >= max(2, len(pages) * 0.6)}
+    for page in pages:
+        drop = {
+            i for i in edges(page) if _RUNNING.search(str(page[i][1])) or str(page[i][1]).strip() in repeated
+        }
+        yield [item for i, item in enumerate(page) if i not in drop] + [("page", None)]
 
 
 def _assemble(items: list[tuple[str, Any]]) -> tuple[Block, ...]:
@@ -102,7 +204,7 @@ def _assemble(items: list[tuple[str, Any]]) -> tuple[Block, ...]:
         if kind == "page":
             crossed_page = True
         elif kind == "line":
-            if pending:
+            if pending and value.strip():
                 builder.add_table(pending)
                 pending = []
             builder.add_line(value)

@@ -9,8 +9,10 @@ saved by a browser. Files we cannot read get one Chinese sentence saying what to
 >>> detect("a.doc", b"<html><body><p>x</p></body></html>")
 'html'
 >>> detect("a.doc", b"\\xd0\\xcf\\x11\\xe0\\xa1\\xb1\\x1a\\xe1" + bytes(512))
+'doc'
+>>> detect("a.xls", b"\\xd0\\xcf\\x11\\xe0\\xa1\\xb1\\x1a\\xe1" + bytes(512))
 Traceback (most recent call last):
-yigai.core.parse.blocks.ReadError: a.doc: 不支持旧版 Word .doc 格式，请另存为 .docx 后再导入
+yigai.core.parse.blocks.ReadError: a.xls: 不支持旧版 Excel .xls 格式，请另存为 .xlsx 后再导入
 """
 
 from __future__ import annotations
@@ -22,15 +24,15 @@ from typing import Literal
 
 from yigai.core.parse.blocks import ReadError
 
-Kind = Literal["pdf", "docx", "xlsx", "html", "text"]
+Kind = Literal["pdf", "docx", "xlsx", "html", "text", "doc", "wps", "rtf"]
 
-SUPPORTED = "支持的格式：.docx、.pdf、.xlsx、.txt、.html、.md"
-DOC = "不支持旧版 Word .doc 格式，请另存为 .docx 后再导入"
-WPS = "不支持 WPS 文字 .wps 格式，请在 WPS 中另存为 .docx 后再导入"
+SUPPORTED = "支持的格式：.docx、.doc、.wps、.rtf、.pdf、.xlsx、.txt、.html、.md"
+DOC = "文件扩展名为 .doc，但内容不是有效的 Word 文件（可能已损坏或下载不完整）"
+WPS = "文件扩展名为 .wps，但内容不是有效的 WPS 文字文件（可能已损坏或下载不完整）"
 XLS = "不支持旧版 Excel .xls 格式，请另存为 .xlsx 后再导入"
 ET = "不支持 WPS 表格 .et 格式，请另存为 .xlsx 后再导入"
 PPT = "不支持演示文稿（PPT），请将内容另存为 .docx 或 .pdf 后再导入"
-RTF = "不支持 RTF 格式，请用 Word 另存为 .docx 后再导入"
+RTF = "文件扩展名为 .rtf，但内容不是有效的 RTF 文件"
 ODF = "不支持 OpenDocument（.odt/.ods）格式，请另存为 .docx 或 .xlsx 后再导入"
 OFD = "不支持 OFD 版式文件，请用 OFD 阅读器另存为 PDF 后再导入"
 CSV = "不支持 CSV 文件，请用 Excel 另存为 .xlsx 后再导入"
@@ -51,7 +53,6 @@ _BY_EXTENSION = {
 _CONTAINER_EXTENSIONS = {".pdf": "PDF ", ".docx": "Word（.docx）", ".xlsx": "Excel（.xlsx）"}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAGIC = (
-    (b"{\\rtf", RTF),
     (b"\x89PNG", IMAGE), (b"\xff\xd8\xff", IMAGE), (b"GIF8", IMAGE), (b"II*\x00", IMAGE), (b"MM\x00*", IMAGE),
     (b"Rar!\x1a\x07", ARCHIVE), (b"7z\xbc\xaf\x27\x1c", ARCHIVE), (b"\x1f\x8b", ARCHIVE), (b"\xfd7zXZ", ARCHIVE),
 )  # fmt: skip
@@ -69,7 +70,9 @@ def detect(source: str, data: bytes, *, max_unpacked: int = 500 * 2**20) -> Kind
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(source, data, ext, max_unpacked)
     if data.startswith(_OLE):
-        raise ReadError(source, _ole_reason(data, ext))
+        return _ole_kind(source, data, ext)
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
     for magic, reason in _MAGIC:
         if data.startswith(magic):
             raise ReadError(source, reason)
@@ -126,14 +129,17 @@ def _zip_kind(source: str, data: bytes, ext: str, max_unpacked: int) -> Kind:
     raise ReadError(source, ARCHIVE)
 
 
-def _ole_reason(data: bytes, ext: str) -> str:
-    """An OLE2 compound file: an old binary Office file, or a password-protected new one."""
+def _ole_kind(source: str, data: bytes, ext: str) -> Kind:
+    """An OLE2 compound file: a Word 97-2003 or WPS file (converted by LibreOffice), another old
+    binary Office file, or a password-protected new one."""
     if "EncryptionInfo".encode("utf-16-le") in data:
-        return ENCRYPTED
+        raise ReadError(source, ENCRYPTED)
+    if ext in (".wps", ".wpt"):
+        return "wps"
+    if ext in (".doc", ".dot") or (ext not in _BY_EXTENSION and "WordDocument".encode("utf-16-le") in data):
+        return "doc"
     if ext in _BY_EXTENSION:
-        return _BY_EXTENSION[ext]
-    if "WordDocument".encode("utf-16-le") in data:
-        return DOC
+        raise ReadError(source, _BY_EXTENSION[ext])
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        return XLS
-    return OLD_OFFICE
+        raise ReadError(source, XLS)
+    raise ReadError(source, OLD_OFFICE)
