@@ -29,13 +29,7 @@ import extract_formats
 SAMPLES = Path(str(resources.files("yigai") / "data" / "samples"))
 
 
-def _time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+_time = extract_formats._best  # best of `repeat` wall times, shared with the formats bench
 
 
 def _naive(text: str) -> int:
