@@ -23,7 +23,9 @@ app.add_typer(indicators_app, name="indicators")
 app.add_typer(targets_app, name="targets")
 
 FormatOpt = Annotated[str, typer.Option("--format", help="输出格式：json 或 csv")]
-VALUE_COLUMNS = ["indicator", "org_unit", "period", "value", "numerator", "denominator"]
+VALUE_COLUMNS = [
+    "indicator", "org_unit", "period", "value", "numerator", "denominator", "reported", "expected", "final", "note",
+]  # fmt: skip
 STATUS_COLUMNS = [
     "target_id", "indicator", "org_unit", "due", "target_value", "latest_value", "latest_period",
     "projected_value", "status",
@@ -149,7 +151,7 @@ def compute(
 ) -> None:
     _check_format(format)
     _ready()
-    from yigai.apps.indicators.computing import indicator_values
+    from yigai.apps.indicators.computing import indicator_values, value_record
     from yigai.core.indicators import default_catalogue
 
     codes = [c.strip().upper() for c in indicator] if indicator else None
@@ -160,7 +162,7 @@ def compute(
     if not periods:
         _fail("没有数据，也未指定期间（--period）")
     rows = indicator_values(indicators=codes, org_units=_org_codes(org, level), periods=periods)
-    _emit([r.__dict__ for r in rows], VALUE_COLUMNS, "values", format)
+    _emit([value_record(r) for r in rows], VALUE_COLUMNS, "values", format)
 
 
 def _plans(plan: str | None) -> list[Any]:

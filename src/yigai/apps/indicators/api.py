@@ -13,7 +13,7 @@ from pydantic import Field
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.indicators import selectors, services
-from yigai.apps.indicators.computing import indicator_values
+from yigai.apps.indicators.computing import indicator_values, value_record
 from yigai.apps.indicators.status import target_status
 
 router = Router(tags=["指标"])
@@ -54,6 +54,10 @@ class IndicatorValueOut(Schema):
     value: float | None
     numerator: float | None
     denominator: float | None
+    reported: int = Field(description="已上报的下级报送单位数")
+    expected: int = Field(description="应上报的报送单位数（该地区下的末级单位）")
+    final: bool = Field(description="上报完整度达到阈值：可用于目标状态、预计值、地图和简报")
+    note: str = Field(description="未达阈值时为“部分上报 n/m”")
 
 
 class ValueQuery(Schema):
@@ -136,11 +140,12 @@ def compute(request: AuthedRequest, code: str, org: str, period: str, level: str
     orgs = selectors.visible_org_units(user=request.user).filter(path__startswith=unit.path)
     orgs = orgs.filter(level=level) if level else orgs.filter(pk=unit.pk)
     try:
-        return indicator_values(
+        rows = indicator_values(
             indicators=[indicator.code], org_units=[o.code for o in orgs], periods=[period]
         )
     except ValueError as exc:
         raise HttpError(400, str(exc)) from exc
+    return [value_record(r) for r in rows]
 
 
 @router.get("/indicators/targets/status", response=list[StatusOut], summary="目标达标状态（按方案）")

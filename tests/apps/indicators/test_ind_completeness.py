@@ -1,0 +1,103 @@
+"""Reporting-aware aggregation: a parent's value is final only when its leaves have reported (issue 11).
+
+The scenario: the 示例数据 holds every county for 2019–2024; an analyst imports five rows for one county
+(涿州市) for 2025. The province's 2025 value is that county's alone, so it must be partial (1 of every
+county), and the province's target status must stay computed from 2024.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from indicator_files import csv_bytes
+
+from yigai.apps.indicators.computing import indicator_values, is_final
+from yigai.apps.indicators.models import Indicator, IndicatorTarget
+from yigai.apps.indicators.status import target_status
+from yigai.apps.orgunits.models import OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+ZHUOZHOU = [
+    ["org_unit", "data_element", "period", "value", "disaggregation"],
+    ["涿州市", "PHYSICIANS", "2025", "2300", ""],
+    ["涿州市", "POP_RESIDENT", "2025", "690000", ""],
+    ["涿州市", "BEDS", "2025", "3300", "PUBLIC"],
+    ["涿州市", "BEDS", "2025", "1200", "PRIVATE"],
+    ["涿州市", "NURSES", "2025", "2500", ""],
+]
+
+
+@pytest.fixture
+def province_targets(catalogue, fake_document) -> list[IndicatorTarget]:
+    from yigai.apps.indicators.demo_data import demo_values_load
+    from yigai.apps.plans.services import plan_store_document
+
+    demo_values_load()
+    plan = plan_store_document(document=fake_document(issuer="河北省卫生健康委员会"), content_hash="hb")
+    province = OrgUnit.objects.get(code="130000")
+    return [
+        IndicatorTarget.objects.create(
+            plan=plan,
+            indicator=Indicator.objects.get(code=code),
+            org_unit=province,
+            comparator=">=",
+            value=goal,
+            due=dt.date(2025, 12, 31),
+            baseline_year=2019,
+        )
+        for code, goal in (("PHYSICIANS_PER_1000", 3.5), ("BEDS_PER_1000", 7.5))
+    ]
+
+
+def _statuses(targets: list[IndicatorTarget]) -> dict[str, tuple[str, str | None, float | None]]:
+    rows = target_status(targets=targets, today=dt.date(2026, 3, 1))
+    return {r.indicator: (r.status, r.latest_period, r.latest_value) for r in rows}
+
+
+def test_one_county_import_leaves_the_province_partial_and_its_status_from_2024(province_targets) -> None:
+    from yigai.apps.indicators.services import values_import
+
+    before = _statuses(province_targets)
+    assert {period for _, period, _ in before.values()} == {"2024"}
+    assert before["PHYSICIANS_PER_1000"][0] != "deterioration"
+
+    values_import(file_name="涿州市2025年.csv", data=csv_bytes(ZHUOZHOU))
+
+    counties = OrgUnit.objects.filter(children__isnull=True).count()
+    assert counties > 100  # every county of the province is a leaf expected to report
+    rows = {
+        (r.indicator, r.org_unit): r
+        for r in indicator_values(
+            indicators=["PHYSICIANS_PER_1000", "BEDS_PER_1000"], org_units=["130000", "130600", "130681"],
+            periods=["2025"],
+        )
+    }  # fmt: skip
+    province = rows[("PHYSICIANS_PER_1000", "130000")]
+    assert province.value == pytest.approx(2300 / 690_000 * 1000)  # the county's value alone …
+    assert (province.reported, province.expected) == (1, counties)  # … and known to be 1 of all
+    assert not is_final(province)
+    city = rows[("BEDS_PER_1000", "130600")]
+    assert city.reported == 1 and city.expected == OrgUnit.objects.filter(parent__code="130600").count()
+    assert not is_final(city)
+    county = rows[("PHYSICIANS_PER_1000", "130681")]
+    assert (county.reported, county.expected) == (1, 1) and is_final(county)
+
+    # the status is still computed from 2024: the partial 2025 value is never used
+    assert _statuses(province_targets) == before
+
+
+def test_a_lower_threshold_makes_a_mostly_reported_value_final(province_targets, settings) -> None:
+    from yigai.apps.indicators.services import values_import
+
+    values_import(file_name="涿州市2025年.csv", data=csv_bytes(ZHUOZHOU))
+    row = indicator_values(
+        indicators=["PHYSICIANS_PER_1000"], org_units=["130681", "130600"], periods=["2025"]
+    )
+    city = next(r for r in row if r.org_unit == "130600")
+    share = city.reported / city.expected
+    settings.INDICATOR_COMPLETENESS_THRESHOLD = share
+    assert is_final(city)
+    settings.INDICATOR_COMPLETENESS_THRESHOLD = share + 0.01
+    assert not is_final(city)
