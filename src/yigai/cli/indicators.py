@@ -27,8 +27,8 @@ VALUE_COLUMNS = [
     "indicator", "org_unit", "period", "value", "numerator", "denominator", "reported", "expected", "final", "note",
 ]  # fmt: skip
 STATUS_COLUMNS = [
-    "target_id", "indicator", "org_unit", "due", "target_value", "latest_value", "latest_period",
-    "projected_value", "status",
+    "target_id", "indicator", "org_unit", "due", "target_value", "target_text", "latest_value", "latest_period",
+    "projected_value", "status", "partial_text",
 ]  # fmt: skip
 
 
@@ -228,5 +228,5 @@ def status(
     rows = target_status(
         targets=list(targets.select_related("indicator", "org_unit").order_by("plan_id", "due", "pk"))
     )
-    out = [{**r.__dict__, "org_unit_name": r.org_unit_name, "label": r.label} for r in rows]
+    out = [r.as_record() for r in rows]
     _emit(out, STATUS_COLUMNS, "targets", format)

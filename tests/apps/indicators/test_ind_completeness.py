@@ -101,3 +101,25 @@ def test_a_lower_threshold_makes_a_mostly_reported_value_final(province_targets,
     assert is_final(city)
     settings.INDICATOR_COMPLETENESS_THRESHOLD = share + 0.01
     assert not is_final(city)
+
+
+def test_a_percentage_target_never_projects_past_100(demo_values, fake_document) -> None:
+    from yigai.apps.indicators.computing import yearly_series
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.core.indicators import project_linear
+
+    demo_values("131000")
+    plan = plan_store_document(document=fake_document(issuer="廊坊市人民政府办公室"), content_hash="lf")
+    target = IndicatorTarget.objects.create(
+        plan=plan, indicator=Indicator.objects.get(code="ELDERLY_CARE_CONTRACT_RATE"), org_unit=plan.org_unit,
+        scope_level="county", comparator=">=", value=100, due=dt.date(2027, 12, 31), baseline_year=2019,
+    )  # fmt: skip
+    rows = target_status(targets=[target], today=dt.date(2026, 3, 1))
+    series = yearly_series(indicator="ELDERLY_CARE_CONTRACT_RATE", org_units=[r.org_unit for r in rows],
+                           years=range(2019, 2027))  # fmt: skip
+    lines = {
+        org: project_linear([(y, v) for y, v in points if v is not None], 2027)
+        for org, points in series.items()
+    }
+    assert max(v for v in lines.values() if v is not None) > 100  # the straight line overshoots somewhere …
+    assert all(r.projected_value is not None and 0 <= r.projected_value <= 100 for r in rows)  # … never shown

@@ -25,9 +25,9 @@ from yigai.apps.indicators.models import DataValue, Indicator, IndicatorTarget
 from yigai.apps.indicators.selectors import indicator_get, target_list
 from yigai.apps.indicators.status import FIRST_YEAR, bounds_of, goal_of
 from yigai.apps.orgunits.models import OrgUnit
-from yigai.apps.plans.models import COMPARATOR_LABELS
 from yigai.core.indicators import IndicatorValue, assess
 from yigai.core.indicators.status import STATUS_LABELS, STATUSES
+from yigai.core.indicators.text import target_text, value_text
 
 MODES = ("warning", "indicator", "target")
 STATUS_HEX = {"achieved": "#3ba272", "on_track": "#91cc75", "needs_acceleration": "#f0b400",
@@ -47,9 +47,10 @@ def target_choices(*, user: User | None) -> list[IndicatorTarget]:
 
 
 def target_name(t: IndicatorTarget) -> str:
-    """``家庭医生签约服务覆盖率 提高 1% · 河北省 · 2025``."""
-    cmp = str(COMPARATOR_LABELS.get(t.comparator, t.comparator))
-    return f"{t.indicator.name} {cmp} {t.value:g}{t.indicator.unit} · {t.org_unit.name} · {t.due.year}"
+    """``家庭医生签约服务覆盖率 提高1个百分点 · 河北省 · 2025``."""
+    goal = target_text(t.comparator, t.value, value_max=t.value_max, unit=t.indicator.unit,
+                       recurring="yearly" if t.recurring else None)  # fmt: skip
+    return f"{t.indicator.name} {goal} · {t.org_unit.name} · {t.due.year}"
 
 
 def access_target(*, user: User | None, target_id: str) -> IndicatorTarget:
@@ -131,7 +132,7 @@ def _indicator(payload: dict[str, Any], indicator: Indicator, on: dt.date | None
         final, partial = latest.get(area["code"]), pending.get(area["code"])
         if final is not None and final.value is not None:
             area["value"] = round(final.value, indicator.decimals)
-            area["text"] = f"{area['value']} {indicator.unit}（{final.period}）"
+            area["text"] = f"{value_text(final.value, indicator.unit, indicator.decimals)}（{final.period}）"
         else:
             area["text"] = _("无数据")
         if partial is not None and (final is None or int(partial.period) > int(final.period)):

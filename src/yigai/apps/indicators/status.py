@@ -12,6 +12,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from yigai.apps.indicators.computing import completeness_threshold, indicator_values, is_final
 from yigai.apps.indicators.models import Indicator, IndicatorTarget
 from yigai.apps.orgunits.models import OrgUnit
@@ -26,6 +28,7 @@ from yigai.core.indicators import (
     default_catalogue,
 )
 from yigai.core.indicators.status import STATUS_LABELS, Bounds, Status
+from yigai.core.indicators.text import target_text, value_text
 
 FIRST_YEAR = 2015
 
@@ -54,10 +57,40 @@ class StatusRow:
     partial_value: float | None = None
     partial_reported: int | None = None
     partial_expected: int | None = None
+    recurring: bool = False
+    decimals: int = 2
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def target_text(self) -> str:
+        """``不低于3.5人``, ``每年提高1–3个百分点``, ``不低于1:1.2`` (core :func:`target_text`)."""
+        return target_text(self.comparator, self.target_value, value_max=self.value_max, unit=self.unit,
+                           recurring="yearly" if self.recurring else None)  # fmt: skip
+
+    @property
+    def latest_text(self) -> str:
+        return value_text(self.latest_value, self.unit, self.decimals)
+
+    @property
+    def projected_text(self) -> str:
+        return value_text(self.projected_value, self.unit, self.decimals)
+
+    @property
+    def partial_text(self) -> str:
+        """``2025年 部分上报 1/167`` when a later year is still being reported, else empty."""
+        if self.partial_period is None:
+            return ""
+        return _("%(period)s年 部分上报 %(reported)s/%(expected)s") % {
+            "period": self.partial_period, "reported": self.partial_reported, "expected": self.partial_expected,
+        }  # fmt: skip
+
+    def as_record(self) -> dict[str, object]:
+        """The row for the API and the CLI: every field, and the texts people read."""
+        return {**self.__dict__, "label": self.label, "target_text": self.target_text,
+                "partial_text": self.partial_text}  # fmt: skip
 
 
 def scope_units(target: IndicatorTarget) -> list[OrgUnit]:
@@ -153,7 +186,8 @@ def _row(t: IndicatorTarget, org: OrgUnit, values: list[IndicatorValue]) -> Stat
         status=a.status, reason=a.reason, ratio=a.ratio, is_demo=t.is_demo,
         partial_period=partial.period if partial else None, partial_value=partial.value if partial else None,
         partial_reported=partial.reported if partial else None,
-        partial_expected=partial.expected if partial else None,
+        partial_expected=partial.expected if partial else None, recurring=bool(t.recurring),
+        decimals=t.indicator.decimals,
     )  # fmt: skip
 
 
