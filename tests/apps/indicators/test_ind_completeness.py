@@ -123,3 +123,54 @@ def test_a_percentage_target_never_projects_past_100(demo_values, fake_document)
     }
     assert max(v for v in lines.values() if v is not None) > 100  # the straight line overshoots somewhere …
     assert all(r.projected_value is not None and 0 <= r.projected_value <= 100 for r in rows)  # … never shown
+
+
+def test_expected_reporters_follow_the_tree_valid_in_each_period(catalogue) -> None:
+    from yigai.apps.indicators.services import values_import
+    from yigai.apps.orgunits.services import orgunit_move
+
+    rows = [["org_unit", "data_element", "period", "value", "disaggregation"]]
+    for year in ("2023", "2024"):
+        rows += [["131002", "BEDS", year, "5000", ""], ["131002", "POP_RESIDENT", year, "800000", ""]]
+    values_import(file_name="安次区.csv", data=csv_bytes(rows))
+    langfang_counties = OrgUnit.objects.filter(parent__code="131000").count()
+    # 安次区 reports to 保定市 from 2024 (a boundary change): 2023 stays counted under 廊坊市
+    orgunit_move(org_unit=OrgUnit.objects.get(code="131002"), parent=OrgUnit.objects.get(code="130600"),
+                 on=dt.date(2024, 1, 1))  # fmt: skip
+    got = {
+        (r.org_unit, r.period): (r.reported, r.expected)
+        for r in indicator_values(
+            indicators=["BEDS_PER_1000"], org_units=["131000", "130600"], periods=["2023", "2024"]
+        )
+    }
+    baoding_counties = OrgUnit.objects.filter(parent__code="130600").count()  # today's tree: with 安次区
+    assert got[("131000", "2023")] == (1, langfang_counties)
+    assert got[("130600", "2023")] == (0, baoding_counties - 1)
+    assert got[("131000", "2024")] == (0, langfang_counties - 1)
+    assert got[("130600", "2024")] == (1, baoding_counties)
+
+
+def test_the_map_colours_final_values_only_and_names_the_partial_year(province_targets) -> None:
+    from yigai.apps.dashboard.mapdata import map_payload
+    from yigai.apps.indicators.services import values_import
+
+    values_import(file_name="涿州市2025年.csv", data=csv_bytes(ZHUOZHOU))
+    province = OrgUnit.objects.get(code="130000")
+    payload = map_payload(user=None, scope=province, mode="indicator", indicator="PHYSICIANS_PER_1000",
+                          on=dt.date(2026, 3, 1))  # fmt: skip
+    baoding = next(a for a in payload["areas"] if a["code"] == "130600")
+    final = indicator_values(indicators=["PHYSICIANS_PER_1000"], org_units=["130600"], periods=["2024"])[0]
+    assert baoding["value"] == round(final.value, 2) and "（2024）" in baoding["text"]
+    counties = OrgUnit.objects.filter(parent__code="130600").count()
+    assert f"2025 部分上报 1/{counties}" in baoding["text"]
+
+
+def test_a_threshold_outside_zero_to_one_is_refused_at_start_up(settings) -> None:
+    from yigai.apps.indicators.apps import completeness_threshold_check
+
+    assert completeness_threshold_check() == []
+    settings.INDICATOR_COMPLETENESS_THRESHOLD = "95"  # a percentage written as a number
+    errors = completeness_threshold_check()
+    assert len(errors) == 1 and "0 到 1" in errors[0].msg and errors[0].id == "yigai.E101"
+    settings.INDICATOR_COMPLETENESS_THRESHOLD = "九成"
+    assert "九成" in completeness_threshold_check()[0].msg

@@ -13,6 +13,7 @@ at all, as 部分上报 n/m (:func:`partial_text`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Literal
@@ -44,10 +45,14 @@ Tree = dict[str, str | None]
 def completeness_threshold() -> float:
     """The share of reporters a parent's value needs to be final (setting ``INDICATOR_COMPLETENESS_THRESHOLD``,
     environment ``YIGAI_COMPLETENESS_THRESHOLD``; default 1 = every reporter, as for official figures)."""
-    value = float(getattr(settings, "INDICATOR_COMPLETENESS_THRESHOLD", 1.0))
+    raw = getattr(settings, "INDICATOR_COMPLETENESS_THRESHOLD", 1.0)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = math.nan
     if not 0 < value <= 1:
         raise ImproperlyConfigured(
-            f"YIGAI_COMPLETENESS_THRESHOLD 应为 0 到 1 之间的比例（如 0.95），当前为 {value!r}"
+            f"YIGAI_COMPLETENESS_THRESHOLD 应为 0 到 1 之间的比例（如 0.95），当前为 {raw!r}"
         )
     return value
 
@@ -81,7 +86,7 @@ def value_record(row: IndicatorValue) -> dict[str, object]:
 
 def org_parents(on: dt.date | None = None) -> Tree:
     """Every org unit's parent: today's tree, or the one valid on ``on`` (dated links, after boundary changes)."""
-    current = {code: parent for code, parent in OrgUnit.objects.values_list("code", "parent__code")}
+    current: Tree = {code: parent for code, parent in OrgUnit.objects.values_list("code", "parent__code")}
     return current if on is None else _tree_on(current, _links(), on)
 
 
