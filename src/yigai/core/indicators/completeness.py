@@ -103,51 +103,70 @@ class Completeness:
 
 
 def completeness_ctes(groups: Iterable[frozenset[str]], literal: Callable[[str], str]) -> str:
-    """DuckDB CTEs (after ``closure``, ``orgs`` and ``timed``): ``expected(org_unit, expected)`` and, for
-    the i-th element set of ``groups``, ``rep_i(org_unit, period, reported)`` — the same counts as
+    """DuckDB CTEs (after ``closure``, ``orgs`` and ``timed``) giving ``expected(org_unit, expected)`` and
+    ``reported(g, org_unit, period, reported)`` for the g-th element set of ``groups`` — the same counts as
     :class:`Completeness`, by depth: a leaf is covered under every unit no deeper than the shallowest of
-    its nearest reporters."""
-    parts = [
-        "depths AS (SELECT descendant AS org_unit, count(*) AS depth FROM closure GROUP BY descendant)",
-        "leaves AS (SELECT org_unit FROM orgs WHERE org_unit NOT IN "
-        "(SELECT parent FROM orgs WHERE parent IS NOT NULL))",
-        "expected AS (SELECT c.ancestor AS org_unit, count(*) AS expected FROM leaves l "
-        "JOIN closure c ON c.descendant = l.org_unit GROUP BY c.ancestor)",
-        "reports AS (SELECT DISTINCT org_unit, period, data_element FROM timed)",
-        "cover AS (SELECT c.descendant AS leaf, r.period, r.data_element, max(d.depth) AS depth "
-        "FROM leaves l JOIN closure c ON c.descendant = l.org_unit JOIN reports r ON r.org_unit = c.ancestor "
-        "JOIN depths d ON d.org_unit = c.ancestor GROUP BY c.descendant, r.period, r.data_element)",
+    its nearest reporters. One pass for every set (a join per indicator cost more than the whole rest)."""
+    members = [
+        f"({i}, {literal(code)}, {len(codes)})" for i, codes in enumerate(groups) for code in sorted(codes)
     ]
-    for i, codes in enumerate(groups):
-        names = ", ".join(literal(c) for c in sorted(codes))
-        parts.append(
-            f"rep_{i} AS (SELECT c.ancestor AS org_unit, k.period, count(*) AS reported FROM ("
-            f"SELECT leaf, period, min(depth) AS depth FROM cover WHERE data_element IN ({names}) "
-            f"GROUP BY leaf, period HAVING count(*) = {len(codes)}) k "
-            "JOIN closure c ON c.descendant = k.leaf JOIN depths d ON d.org_unit = c.ancestor "
-            "WHERE d.depth <= k.depth GROUP BY c.ancestor, k.period)"
-        )
-    return ",\n".join(parts)
+    group_rows = (
+        f"SELECT * FROM (VALUES {', '.join(members)}) v(g, data_element, n)"
+        if members
+        else "SELECT CAST(NULL AS INTEGER) AS g, CAST(NULL AS VARCHAR) AS data_element, "
+        "CAST(NULL AS INTEGER) AS n WHERE false"
+    )
+    return ",\n".join(
+        [
+            "depths AS MATERIALIZED (SELECT descendant AS org_unit, count(*) AS depth FROM closure GROUP BY descendant)",
+            "leaves AS MATERIALIZED (SELECT org_unit FROM orgs WHERE org_unit NOT IN "
+            "(SELECT parent FROM orgs WHERE parent IS NOT NULL))",
+            "lineage AS MATERIALIZED (SELECT c.descendant AS leaf, c.ancestor, d.depth FROM leaves l "
+            "JOIN closure c ON c.descendant = l.org_unit JOIN depths d ON d.org_unit = c.ancestor)",
+            "expected AS MATERIALIZED (SELECT ancestor AS org_unit, count(*) AS expected FROM lineage GROUP BY ancestor)",
+            f"group_elements AS ({group_rows})",
+            "cover AS (  -- per leaf, period and element: the depth of the nearest unit on its path that reported it\n"
+            "  SELECT a.leaf, r.period, r.data_element, max(a.depth) AS depth FROM lineage a "
+            "JOIN (SELECT DISTINCT org_unit, period, data_element FROM timed) r ON r.org_unit = a.ancestor "
+            "GROUP BY a.leaf, r.period, r.data_element)",
+            "covered AS (  -- per element set: leaves with every element, up to the shallowest nearest reporter\n"
+            "  SELECT m.g, c.leaf, c.period, min(c.depth) AS depth FROM cover c "
+            "JOIN group_elements m ON m.data_element = c.data_element "
+            "GROUP BY m.g, c.leaf, c.period HAVING count(*) = any_value(m.n))",
+            "reported AS MATERIALIZED (SELECT k.g, a.ancestor AS org_unit, k.period, count(*) AS reported "
+            "FROM covered k JOIN lineage a ON a.leaf = k.leaf AND a.depth <= k.depth GROUP BY k.g, a.ancestor, k.period)",
+        ]
+    )
 
 
 def completeness_sql(
     catalogue: Catalogue, ind: Indicator, groups: list[frozenset[str]], column: Callable[[OwnRef], str]
-) -> tuple[str, str, str]:
-    """(extra join, reported SQL, expected SQL) for one indicator's SELECT over ``base``."""
+) -> tuple[str, str]:
+    """(element set number or -1, the unit's own report 0/1 when -1) for one indicator's SELECT."""
     summed, own = indicator_elements(catalogue, ind)
     if summed:
-        i = groups.index(summed)
-        return (f"LEFT JOIN rep_{i} USING (org_unit, period) JOIN expected USING (org_unit)",
-                f"coalesce(rep_{i}.reported, 0)", "expected.expected")  # fmt: skip
+        return str(groups.index(summed)), "0"
     if own:
         present = " AND ".join(
             f"{column(r)} IS NOT NULL" for r in sorted(own, key=lambda r: (r[0], r[1] or ""))
         )
-        return "", f"CAST({present} AS INTEGER)", "1"
-    return "", "1", "1"
+        return "-1", f"CAST({present} AS INTEGER)"
+    return "-1", "1"
+
+
+COMPLETENESS_COLUMNS = (
+    "CASE WHEN u.g < 0 THEN u.own ELSE coalesce(r.reported, 0) END AS reported, "
+    "CASE WHEN u.g < 0 THEN 1 ELSE e.expected END AS expected"
+)
+COMPLETENESS_JOINS = (
+    "LEFT JOIN reported r ON r.g = u.g AND r.org_unit = u.org_unit AND r.period = u.period "
+    "LEFT JOIN expected e ON e.org_unit = u.org_unit"
+)
 
 
 __all__ = [
+    "COMPLETENESS_COLUMNS",
+    "COMPLETENESS_JOINS",
     "Completeness",
     "OwnRef",
     "Reports",

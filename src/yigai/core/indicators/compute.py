@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 from yigai.core.indicators.catalogue import Catalogue, DataElement, Indicator
 from yigai.core.indicators.completeness import (
+    COMPLETENESS_COLUMNS,
+    COMPLETENESS_JOINS,
     Completeness,
     Reports,
     completeness_ctes,
@@ -271,7 +273,6 @@ def _value_sql(ind: Indicator, catalogue: Catalogue) -> tuple[str, str, str]:
     return num, den, f"({num} * {ind.factor}.0 / NULLIF({den}, 0))"
 
 
-_OUT = "indicator, org_unit, period, value, numerator, denominator, reported, expected"
 _RANK_SQL = "CASE WHEN length(source) = 4 THEN 0 WHEN substr(source, 5, 1) = 'Q' THEN 1 ELSE 2 END"
 _CONTAINING_SQL: dict[str, str] = {
     "year": "left(source, 4)",
@@ -340,15 +341,17 @@ def compute_sql(
         if ind.code not in wanted:
             continue
         num, den, value = _value_sql(ind, catalogue)
-        join, reported, expected = completeness_sql(catalogue, ind, groups, lambda r: _column(ElementRef(*r)))
+        group, own = completeness_sql(catalogue, ind, groups, lambda r: _column(ElementRef(*r)))
         selects.append(
             f"SELECT {_literal(ind.code)} AS indicator, org_unit, period, {value} AS value, "
-            f"{num} AS numerator, {den} AS denominator, {reported} AS reported, {expected} AS expected, "
-            f"t_start, t_rank FROM base {join}"
+            f"{num} AS numerator, {den} AS denominator, {group} AS g, {own} AS own, t_start, t_rank FROM base"
         )
-    empty = "SELECT NULL AS indicator, NULL AS org_unit, NULL AS period, NULL AS value, NULL AS numerator, NULL AS denominator, NULL AS reported, NULL AS expected, NULL AS t_start, NULL AS t_rank WHERE false"
+    empty = "SELECT NULL AS indicator, NULL AS org_unit, NULL AS period, NULL AS value, NULL AS numerator, NULL AS denominator, NULL AS g, NULL AS own, NULL AS t_start, NULL AS t_rank WHERE false"
     if not targets:
-        return f"SELECT {_OUT} FROM ({empty})"
+        return (
+            "SELECT indicator, org_unit, period, value, numerator, denominator, own AS reported, own AS expected "
+            f"FROM ({empty})"
+        )
     target_rows = ", ".join(f"({_literal(str(p))}, {p.start_month}, {p.rank})" for p in targets)
     columns = [_column(ElementRef(code, option)) for code, option in refs]
     keys = [code if option is None else f"{code}.{option}" for code, option in refs]
@@ -378,7 +381,7 @@ def compute_sql(
 targets(period, t_start, t_rank) AS (VALUES {target_rows}),
 elements(data_element, aggregation) AS (VALUES {element_rows}),
 orgs AS (SELECT CAST(code AS VARCHAR) AS org_unit, CAST(parent AS VARCHAR) AS parent FROM {_identifier(org_units_table)}),
-closure(ancestor, descendant) AS (
+closure(ancestor, descendant) AS MATERIALIZED (
   SELECT org_unit, org_unit FROM orgs
   UNION ALL
   SELECT o.parent, c.descendant FROM closure c JOIN orgs o ON o.org_unit = c.ancestor WHERE o.parent IS NOT NULL
@@ -398,7 +401,7 @@ ranked AS (  -- rule 1, per period type: sum, mean and latest (canonical strings
   )
   GROUP BY org_unit, data_element, disaggregation, period, type_rank
 ),
-timed AS (  -- the element's aggregation over time; the coarsest period type reported wins
+timed AS MATERIALIZED (  -- the element's aggregation over time; the coarsest period type reported wins
   SELECT r.org_unit, r.data_element, r.disaggregation, r.period,
     arg_min(CASE e.aggregation WHEN 'sum' THEN r.total WHEN 'average' THEN r.mean ELSE r.latest END, r.type_rank) AS value
   FROM ranked r JOIN elements e ON e.data_element = r.data_element
@@ -423,9 +426,10 @@ base AS (
   LEFT JOIN rolled w ON w.org_unit = g.org_unit AND w.period = g.period
 ),
 {completeness_ctes(groups, _literal)}
-SELECT {_OUT} FROM (
+SELECT u.indicator, u.org_unit, u.period, u.value, u.numerator, u.denominator, {COMPLETENESS_COLUMNS} FROM (
 {chr(10).join(["UNION ALL " + s if i else s for i, s in enumerate(selects)]) or empty}
-) ORDER BY indicator, org_unit, t_start, t_rank"""
+) u {COMPLETENESS_JOINS}
+ORDER BY u.indicator, u.org_unit, u.t_start, u.t_rank"""
 
 
 __all__ = [
