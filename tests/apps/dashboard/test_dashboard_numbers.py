@@ -155,6 +155,8 @@ def test_briefing_headings_counts_and_chart(leaders) -> None:
     assert first_red.item.code in text and first_red.warning.reason in text
     assert "共下发督办单1份" in text  # the demo's 督办单 in 廊坊
     assert "廊坊市医改工作进展简报" in text and "示例数据" in text
+    # targets read as the plan writes them, never comparator tokens (issue 11)
+    assert "不低于0.45人（2025年）" in text and ">=" not in text and "increase_by" not in text
     if charts.chart_unavailable():
         assert images == 0 and "图表未生成" in text
     else:

@@ -67,13 +67,16 @@ class Completeness:
             for org in chains[leaf]:
                 self.expected[org] += 1
         self._reported: dict[tuple[frozenset[str], str], dict[str, int]] = {}
+        self._elements: dict[str, tuple[frozenset[str], frozenset[OwnRef]]] = {}
 
     def of(
         self, ind: Indicator, org: str, period: str, own_value: Callable[[str, str | None], float | None]
     ) -> tuple[int, int]:
         """``(reported, expected)`` of one computed value; ``own_value(code, option)`` reads the unit's
         element table (for the elements that are not summed)."""
-        summed, own = indicator_elements(self.catalogue, ind)
+        if ind.code not in self._elements:
+            self._elements[ind.code] = indicator_elements(self.catalogue, ind)
+        summed, own = self._elements[ind.code]
         if summed:
             key = (summed, period)
             if key not in self._reported:
