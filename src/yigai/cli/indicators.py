@@ -138,7 +138,12 @@ def _periods(periods: list[str] | None) -> list[str]:
     return []
 
 
-@indicators_app.command("compute", help="计算指标值（分子、分母按层级先合计再相除；无数据为空）。")
+@indicators_app.command(
+    "compute",
+    help="计算指标值（分子、分母按层级先合计再相除；无数据为空）。每个值附已报 reported、应报 expected "
+    "（该地区下的末级单位数）和 final（是否达到上报完整度阈值 YIGAI_COMPLETENESS_THRESHOLD，默认 1）；"
+    "未报齐的值 note 为“部分上报 n/m”，不用于目标状态。",
+)
 @user_errors
 def compute(
     indicator: Annotated[list[str] | None, typer.Option("--indicator", help="指标代码（可多次）")] = None,
