@@ -192,3 +192,24 @@ def test_stored_lights_give_the_numbers_an_evaluation_gives(leaders) -> None:
     assert rows(stored) == rows(evaluated)
     assert stored.total.total > 400 and stored.total.closed >= 1 and stored.total.expected > 0
     assert stored.colours == evaluated.colours
+
+
+def test_the_demo_projection_past_100_percent_is_capped(leaders) -> None:
+    """Issue 11 saw 119.59% projected for a coverage rate: the straight line still says so, the figure not."""
+    import datetime as dt
+
+    from yigai.apps.indicators.computing import yearly_series
+    from yigai.apps.indicators.models import IndicatorTarget
+    from yigai.core.indicators import project_linear
+
+    target = IndicatorTarget.objects.filter(
+        indicator__code="FD_COVERAGE_KEY", org_unit__code="130600"
+    ).first()
+    assert target is not None
+    today = dt.date(2026, 12, 7)
+    points = yearly_series(
+        indicator="FD_COVERAGE_KEY", org_units=["130600"], years=range(2015, today.year + 1)
+    )
+    known = [(y, v) for y, v in points["130600"] if v is not None and y >= (target.baseline_year or 0)]
+    assert project_linear(known, target.due.year) == pytest.approx(119.59, abs=0.01)
+    assert target_status(targets=[target], today=today)[0].projected_value == 100.0
