@@ -19,7 +19,8 @@ years three ways, each in a fresh Python process so that its peak RSS is its own
 
 Each method's time covers reading the Parquet files to a finished, sorted result table (a DuckDB table,
 a pandas DataFrame); writing the result out for the agreement check is not timed. The three results
-are then compared cell by cell. Timings are printed, never asserted. Without ``--keep`` the generated
+are then compared cell by cell (value, numerator, denominator; yigai's cells also carry their reporting
+completeness, reported and expected leaves, which the other two do not count). Timings are printed, never asserted. Without ``--keep`` the generated
 data is deleted at the end; with it, data generated earlier with the same ``--rows`` and ``--seed`` is
 reused.
 """

@@ -41,8 +41,11 @@ def test_import_compute_json_csv(tmp_path) -> None:
         "json",
     )
     assert out.exit_code == 0
+    # one of 廊坊市's ten counties reported: the city's value is that county's, partial (1/10), not final
     assert json.loads(out.stdout) == {"values": [{"indicator": "BEDS_PER_1000", "org_unit": "131000", "period": "2023",
-                                                  "value": 7.5, "numerator": 6000.0, "denominator": 800000.0}]}  # fmt: skip
+                                                  "value": 7.5, "numerator": 6000.0, "denominator": 800000.0,
+                                                  "reported": 1, "expected": 10, "final": False,
+                                                  "note": "部分上报 1/10"}]}  # fmt: skip
     table = invoke(
         "indicators",
         "compute",
@@ -58,8 +61,11 @@ def test_import_compute_json_csv(tmp_path) -> None:
         "csv",
     )
     rows = list(csv.DictReader(io.StringIO(table.stdout)))
-    assert list(rows[0]) == ["indicator", "org_unit", "period", "value", "numerator", "denominator"]
+    assert list(rows[0]) == ["indicator", "org_unit", "period", "value", "numerator", "denominator", "reported",
+                             "expected", "final", "note"]  # fmt: skip
     assert len(rows) == 10 and rows[1]["value"] == "" and rows[0]["value"] == "7.5"
+    assert (rows[0]["reported"], rows[0]["expected"], rows[0]["final"]) == ("1", "1", "True")
+    assert (rows[1]["reported"], rows[1]["expected"], rows[1]["final"]) == ("0", "1", "False")
 
 
 def test_bad_input_one_line_and_exit_codes(tmp_path) -> None:
@@ -91,9 +97,9 @@ def test_targets_link_and_status_shape() -> None:
     assert by_indicator["NPA24_EMR_LEVEL"]["status"] == "no_data"
     table = invoke("targets", "status", "--format", "csv").stdout
     header = table.splitlines()[0].split(",")
-    assert header == ["target_id", "indicator", "org_unit", "due", "target_value", "latest_value", "latest_period",
-                      "projected_value", "status"]  # fmt: skip
-    statuses = {line.split(",")[-1] for line in table.splitlines()[1:]}
+    assert header == ["target_id", "indicator", "org_unit", "due", "target_value", "target_text", "latest_value",
+                      "latest_period", "projected_value", "status", "partial_text"]  # fmt: skip
+    statuses = {row["status"] for row in csv.DictReader(io.StringIO(table))}
     assert {
         "achieved",
         "on_track",

@@ -23,10 +23,12 @@ app.add_typer(indicators_app, name="indicators")
 app.add_typer(targets_app, name="targets")
 
 FormatOpt = Annotated[str, typer.Option("--format", help="输出格式：json 或 csv")]
-VALUE_COLUMNS = ["indicator", "org_unit", "period", "value", "numerator", "denominator"]
+VALUE_COLUMNS = [
+    "indicator", "org_unit", "period", "value", "numerator", "denominator", "reported", "expected", "final", "note",
+]  # fmt: skip
 STATUS_COLUMNS = [
-    "target_id", "indicator", "org_unit", "due", "target_value", "latest_value", "latest_period",
-    "projected_value", "status",
+    "target_id", "indicator", "org_unit", "due", "target_value", "target_text", "latest_value", "latest_period",
+    "projected_value", "status", "partial_text",
 ]  # fmt: skip
 
 
@@ -136,7 +138,12 @@ def _periods(periods: list[str] | None) -> list[str]:
     return []
 
 
-@indicators_app.command("compute", help="计算指标值（分子、分母按层级先合计再相除；无数据为空）。")
+@indicators_app.command(
+    "compute",
+    help="计算指标值（分子、分母按层级先合计再相除；无数据为空）。每个值附已报 reported、应报 expected "
+    "（该地区下的末级单位数）和 final（是否达到上报完整度阈值 YIGAI_COMPLETENESS_THRESHOLD，默认 1）；"
+    "未报齐的值 note 为“部分上报 n/m”，不用于目标状态。",
+)
 @user_errors
 def compute(
     indicator: Annotated[list[str] | None, typer.Option("--indicator", help="指标代码（可多次）")] = None,
@@ -149,7 +156,7 @@ def compute(
 ) -> None:
     _check_format(format)
     _ready()
-    from yigai.apps.indicators.computing import indicator_values
+    from yigai.apps.indicators.computing import indicator_values, value_record
     from yigai.core.indicators import default_catalogue
 
     codes = [c.strip().upper() for c in indicator] if indicator else None
@@ -160,7 +167,7 @@ def compute(
     if not periods:
         _fail("没有数据，也未指定期间（--period）")
     rows = indicator_values(indicators=codes, org_units=_org_codes(org, level), periods=periods)
-    _emit([r.__dict__ for r in rows], VALUE_COLUMNS, "values", format)
+    _emit([value_record(r) for r in rows], VALUE_COLUMNS, "values", format)
 
 
 def _plans(plan: str | None) -> list[Any]:
@@ -226,5 +233,5 @@ def status(
     rows = target_status(
         targets=list(targets.select_related("indicator", "org_unit").order_by("plan_id", "due", "pk"))
     )
-    out = [{**r.__dict__, "org_unit_name": r.org_unit_name, "label": r.label} for r in rows]
+    out = [r.as_record() for r in rows]
     _emit(out, STATUS_COLUMNS, "targets", format)

@@ -155,6 +155,8 @@ def test_briefing_headings_counts_and_chart(leaders) -> None:
     assert first_red.item.code in text and first_red.warning.reason in text
     assert "共下发督办单1份" in text  # the demo's 督办单 in 廊坊
     assert "廊坊市医改工作进展简报" in text and "示例数据" in text
+    # targets read as the plan writes them, never comparator tokens (issue 11)
+    assert "不低于0.45人（2025年）" in text and ">=" not in text and "increase_by" not in text
     if charts.chart_unavailable():
         assert images == 0 and "图表未生成" in text
     else:
@@ -190,3 +192,24 @@ def test_stored_lights_give_the_numbers_an_evaluation_gives(leaders) -> None:
     assert rows(stored) == rows(evaluated)
     assert stored.total.total > 400 and stored.total.closed >= 1 and stored.total.expected > 0
     assert stored.colours == evaluated.colours
+
+
+def test_the_demo_projection_past_100_percent_is_capped(leaders) -> None:
+    """Issue 11 saw 119.59% projected for a coverage rate: the straight line still says so, the figure not."""
+    import datetime as dt
+
+    from yigai.apps.indicators.computing import yearly_series
+    from yigai.apps.indicators.models import IndicatorTarget
+    from yigai.core.indicators import project_linear
+
+    target = IndicatorTarget.objects.filter(
+        indicator__code="FD_COVERAGE_KEY", org_unit__code="130600"
+    ).first()
+    assert target is not None
+    today = dt.date(2026, 12, 7)
+    points = yearly_series(
+        indicator="FD_COVERAGE_KEY", org_units=["130600"], years=range(2015, today.year + 1)
+    )
+    known = [(y, v) for y, v in points["130600"] if v is not None and y >= (target.baseline_year or 0)]
+    assert project_linear(known, target.due.year) == pytest.approx(119.59, abs=0.01)
+    assert target_status(targets=[target], today=today)[0].projected_value == 100.0

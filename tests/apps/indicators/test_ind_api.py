@@ -51,6 +51,9 @@ def test_county_user_cannot_read_another_county(client, two_counties, make_user)
         "/api/indicators/BEDS_PER_1000/compute", {"org": "131000", "period": "2023"}, **city
     ).json()
     assert city_row[0]["numerator"] == 8000 and city_row[0]["denominator"] == 1300000
+    # two of the city's ten counties reported: the API says so with the value
+    assert (city_row[0]["reported"], city_row[0]["expected"], city_row[0]["final"]) == (2, 10, False)
+    assert city_row[0]["note"] == "部分上报 2/10"
     catalogue = client.get("/api/indicators", **city).json()
     assert len(catalogue) >= 70 and {"code", "name", "factor", "direction"} <= set(catalogue[0])
 

@@ -54,6 +54,7 @@ def test_duckdb_equals_python_on_demo_subset(demo_values) -> None:
         (r.indicator, r.org_unit, r.period) for r in duck
     ]
     for p, d in zip(python, duck, strict=True):
+        assert (p.reported, p.expected) == (d.reported, d.expected), (p, d)
         for a, b in ((p.value, d.value), (p.numerator, d.numerator), (p.denominator, d.denominator)):
             assert (a is None and b is None) or math.isclose(a, b, rel_tol=1e-9), (p, d)
     assert sum(r.value is not None for r in python) > 100

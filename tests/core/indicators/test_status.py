@@ -151,3 +151,18 @@ def test_relative_increase() -> None:
 def test_projection_needs_two_years() -> None:
     assert project_linear([(2020, 1.0)], 2025) is None
     assert project_linear([(2020, 1.0), (2020, 2.0)], 2025) is None
+
+
+def test_projection_respects_the_indicator_bounds() -> None:
+    # a share that rose fast: the line reads 115.01% at the due year (the issue saw 119.59%), which a percentage cannot be
+    points = [(2019, 70.0), (2020, 76.3), (2021, 83.0), (2022, 89.4), (2023, 95.6)]
+    goal = Goal(comparator=">=", value=100, year=2026)
+    assert project_linear(points, 2026) == pytest.approx(115.01, abs=0.01)
+    assert assess(points, goal, bounds=(0.0, 100.0)).projected_value == 100.0
+    falling = [(2019, 3.0), (2020, 2.1), (2021, 1.2)]  # a mortality rate cannot project below 0
+    assert (
+        assess(falling, Goal(comparator="<=", value=0.5, year=2025), bounds=(0.0, None)).projected_value
+        == 0.0
+    )
+    open_ended = assess(points, goal)  # no bounds: the line as it is
+    assert open_ended.projected_value == pytest.approx(115.01, abs=0.01)

@@ -161,8 +161,8 @@ def _indicators(doc: DocumentType, s: Summary) -> tuple[int, str]:
     if risky:
         docx_style.para(doc, "存在风险的目标：")
         docx_style.table(doc, ("指标", "地区", "目标", "最新值", "状态"), [
-            (r.indicator_name, r.org_unit_name, f"{r.comparator} {r.target_value:g}{r.unit}（{r.due.year}年）",
-             "—" if r.latest_value is None else f"{r.latest_value:.2f}（{r.latest_period}）", r.label)
+            (r.indicator_name, r.org_unit_name, f"{r.target_text}（{r.due.year}年）",
+             r.latest_text + (f"（{r.latest_period}）" if r.latest_period else ""), r.label)
             for r in risky
         ])  # fmt: skip
     return images, note

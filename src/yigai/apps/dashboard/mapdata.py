@@ -20,14 +20,14 @@ from yigai.apps.accounts.models import User
 from yigai.apps.dashboard import geo
 from yigai.apps.dashboard.inputs import areas_below, collect
 from yigai.apps.dashboard.summary import summarise
-from yigai.apps.indicators.computing import indicator_values, yearly_series
+from yigai.apps.indicators.computing import indicator_values, is_final, partial_text, yearly_series
 from yigai.apps.indicators.models import DataValue, Indicator, IndicatorTarget
 from yigai.apps.indicators.selectors import indicator_get, target_list
-from yigai.apps.indicators.status import FIRST_YEAR, goal_of
+from yigai.apps.indicators.status import FIRST_YEAR, bounds_of, goal_of
 from yigai.apps.orgunits.models import OrgUnit
-from yigai.apps.plans.models import COMPARATOR_LABELS
-from yigai.core.indicators import assess
+from yigai.core.indicators import IndicatorValue, assess
 from yigai.core.indicators.status import STATUS_LABELS, STATUSES
+from yigai.core.indicators.text import target_text, value_text
 
 MODES = ("warning", "indicator", "target")
 STATUS_HEX = {"achieved": "#3ba272", "on_track": "#91cc75", "needs_acceleration": "#f0b400",
@@ -47,9 +47,10 @@ def target_choices(*, user: User | None) -> list[IndicatorTarget]:
 
 
 def target_name(t: IndicatorTarget) -> str:
-    """``家庭医生签约服务覆盖率 提高 1% · 河北省 · 2025``."""
-    cmp = str(COMPARATOR_LABELS.get(t.comparator, t.comparator))
-    return f"{t.indicator.name} {cmp} {t.value:g}{t.indicator.unit} · {t.org_unit.name} · {t.due.year}"
+    """``家庭医生签约服务覆盖率 提高1个百分点 · 河北省 · 2025``."""
+    goal = target_text(t.comparator, t.value, value_max=t.value_max, unit=t.indicator.unit,
+                       recurring="yearly" if t.recurring else None)  # fmt: skip
+    return f"{t.indicator.name} {goal} · {t.org_unit.name} · {t.due.year}"
 
 
 def access_target(*, user: User | None, target_id: str) -> IndicatorTarget:
@@ -115,20 +116,27 @@ def _warning(payload: dict[str, Any], user: User | None, scope: OrgUnit, on: dt.
 
 
 def _indicator(payload: dict[str, Any], indicator: Indicator, on: dt.date | None) -> None:
+    """Each area's latest *final* value colours it; a later year still being reported is only named
+    (``2025 部分上报 1/10``), never coloured."""
     this_year = (on or timezone.localdate()).year
     codes = [a["code"] for a in payload["areas"]]
-    latest: dict[str, tuple[int, float]] = {}
+    latest: dict[str, IndicatorValue] = {}
+    pending: dict[str, IndicatorValue] = {}
     years = [str(y) for y in range(FIRST_YEAR, this_year + 1)]
     for r in indicator_values(indicators=[indicator.code], org_units=codes, periods=years):
-        if r.value is not None and int(r.period) >= latest.get(r.org_unit, (0, 0.0))[0]:
-            latest[r.org_unit] = (int(r.period), r.value)
+        if is_final(r):
+            latest[r.org_unit] = r  # rows come in period order: the last one kept is the latest
+        elif r.value is not None:
+            pending[r.org_unit] = r
     for area in payload["areas"]:
-        if area["code"] in latest:
-            year, value = latest[area["code"]]
-            area["value"] = round(value, indicator.decimals)
-            area["text"] = f"{area['value']} {indicator.unit}（{year}）"
+        final, partial = latest.get(area["code"]), pending.get(area["code"])
+        if final is not None and final.value is not None:
+            area["value"] = round(final.value, indicator.decimals)
+            area["text"] = f"{value_text(final.value, indicator.unit, indicator.decimals)}（{final.period}）"
         else:
             area["text"] = _("无数据")
+        if partial is not None and (final is None or int(partial.period) > int(final.period)):
+            area["text"] += f"；{partial.period} {partial_text(partial)}"
     payload["title"] = _("指标：%(name)s（最新值）") % {"name": indicator.name}
     payload["unit"] = indicator.unit
     payload["demo"] = DataValue.objects.filter(is_demo=True, data_element__indicators=indicator).exists()
@@ -151,7 +159,7 @@ def _target(payload: dict[str, Any], target: IndicatorTarget, on: dt.date | None
         if not shared and area["code"] != target.org_unit.code and area["level"] != target.scope_level:
             area["text"] = _("总量目标，不分解到各地")
             continue
-        result = assess(series.get(area["code"], []), goal)
+        result = assess(series.get(area["code"], []), goal, bounds=bounds_of(target.indicator))
         area["status"] = result.status
         area["value"] = STATUSES.index(result.status)
         area["text"] = f"{_(STATUS_LABELS[result.status])}：{result.reason}"

@@ -25,6 +25,7 @@ from yigai.apps.dashboard import geo, mapdata, scorecards
 from yigai.apps.dashboard.briefing import briefing_docx
 from yigai.apps.dashboard.inputs import access_scope, areas_below, collect, targets_in
 from yigai.apps.dashboard.summary import summarise, target_counts
+from yigai.apps.indicators.computing import completeness_threshold
 from yigai.apps.indicators.status import StatusRow
 from yigai.apps.ledger.board import ledger_plans, sees_plan
 from yigai.apps.ledger.services import lights_ensure
@@ -65,6 +66,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     scope = access_scope(user=user, code=request.GET.get("org", ""))
     plan = _plan(request)
     today, seen = timezone.localdate(), visibility_key(user)
+    final = completeness_threshold()  # which values are final changes every figure on the page
 
     def targets() -> list[StatusRow]:
         return targets_in(user=user, scope=scope, plan=plan, today=today)
@@ -79,7 +81,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 
     def build() -> str:
         indicator_side = at.only(*INDICATOR_DATA)
-        rows = cached("dashboard_targets", (seen, scope.pk, plan, today), indicator_side, targets)
+        rows = cached("dashboard_targets", (seen, scope.pk, plan, today, final), indicator_side, targets)
         summary = summarise(collect(user=user, scope=scope, plan=plan, targets=rows))
         map_config = {
             "scope": scope.code, "plan": plan or "",
@@ -94,7 +96,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         }  # fmt: skip
         return render_to_string("dashboard/_content.html", context, request=request)
 
-    content = fragment("dashboard", (seen, scope.pk, plan, today), at, build)
+    content = fragment("dashboard", (seen, scope.pk, plan, today, final), at, build)
     return render(request, "dashboard/index.html", {"content": content, "scope": scope})
 
 
@@ -108,7 +110,15 @@ def map_data(request: AuthedRequest) -> JsonResponse:
     mode = g.get("mode", "warning")
     indicator = g.get("indicator", "") if mode == "indicator" else ""  # the others do not change the answer
     target = g.get("target", "") if mode == "target" else ""
-    parts = (visibility_key(user), scope.pk, mode, indicator, target, timezone.localdate())
+    parts = (
+        visibility_key(user),
+        scope.pk,
+        mode,
+        indicator,
+        target,
+        timezone.localdate(),
+        completeness_threshold(),
+    )
 
     def build() -> dict[str, Any]:
         return mapdata.map_payload(user=user, scope=scope, mode=mode, indicator=indicator, target=target)

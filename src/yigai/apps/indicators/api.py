@@ -13,7 +13,7 @@ from pydantic import Field
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.indicators import selectors, services
-from yigai.apps.indicators.computing import indicator_values
+from yigai.apps.indicators.computing import indicator_values, value_record
 from yigai.apps.indicators.status import target_status
 
 router = Router(tags=["指标"])
@@ -27,6 +27,8 @@ class IndicatorOut(Schema):
     name: str
     numerator: str
     denominator: str
+    formula: str = Field(description="计算方法的通常写法，如“年末执业（助理）医师数 ÷ 年末常住人口数 × 1000”")
+    bounds: tuple[float | None, float | None] = Field(description="取值范围 [下限, 上限]，预计值不超出")
     factor: int
     unit: str
     direction: str
@@ -54,6 +56,10 @@ class IndicatorValueOut(Schema):
     value: float | None
     numerator: float | None
     denominator: float | None
+    reported: int = Field(description="已上报的下级报送单位数")
+    expected: int = Field(description="应上报的报送单位数（该地区下的末级单位）")
+    final: bool = Field(description="上报完整度达到阈值：可用于目标状态、预计值、地图和简报")
+    note: str = Field(description="未达阈值时为“部分上报 n/m”")
 
 
 class ValueQuery(Schema):
@@ -73,9 +79,15 @@ class StatusOut(Schema):
     due: dt.date
     comparator: str
     target_value: float
-    latest_value: float | None
+    target_text: str = Field(description="目标的通常写法，如“不低于3.5人”“每年提高1–3个百分点”")
+    latest_value: float | None = Field(description="最新的完整（已达上报完整度阈值）年度值")
     latest_period: str | None
-    projected_value: float | None
+    projected_value: float | None = Field(description="按趋势的预计值，不超出指标的取值范围")
+    partial_period: str | None = Field(description="之后尚未报齐的年份（不参与状态计算）")
+    partial_value: float | None
+    partial_reported: int | None
+    partial_expected: int | None
+    partial_text: str = Field(description="如“2025年 部分上报 1/167”")
     status: str
     label: str
     is_demo: bool
@@ -104,7 +116,7 @@ class RejectedOut(Schema):
 @router.get("/indicators", response=list[IndicatorOut], summary="指标目录")
 def catalogue(request: AuthedRequest) -> list[Any]:
     services.catalogue_ensure()
-    return list(selectors.indicator_list())
+    return selectors.indicator_list_readable()
 
 
 @router.get(
@@ -136,11 +148,12 @@ def compute(request: AuthedRequest, code: str, org: str, period: str, level: str
     orgs = selectors.visible_org_units(user=request.user).filter(path__startswith=unit.path)
     orgs = orgs.filter(level=level) if level else orgs.filter(pk=unit.pk)
     try:
-        return indicator_values(
+        rows = indicator_values(
             indicators=[indicator.code], org_units=[o.code for o in orgs], periods=[period]
         )
     except ValueError as exc:
         raise HttpError(400, str(exc)) from exc
+    return [value_record(r) for r in rows]
 
 
 @router.get("/indicators/targets/status", response=list[StatusOut], summary="目标达标状态（按方案）")
@@ -148,7 +161,7 @@ def status(request: AuthedRequest, plan: DbInt | None = None) -> list[dict[str, 
     targets = list(selectors.target_list(user=request.user, plan=plan))
     visible = set(selectors.visible_org_units(user=request.user).values_list("code", flat=True))
     rows = [r for r in target_status(targets=targets) if r.org_unit in visible]
-    return [{**r.__dict__, "label": r.label} for r in rows]
+    return [r.as_record() for r in rows]
 
 
 @router.post(

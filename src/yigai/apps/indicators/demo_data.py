@@ -21,7 +21,9 @@ from yigai.apps.indicators.models import DataElement, DataValue, ImportBatch
 from yigai.apps.indicators.services.catalogue import catalogue_ensure
 from yigai.apps.orgunits.models import OrgUnit
 
-VERSION = "indicators-demo/1"
+VERSION = (
+    "indicators-demo/2"  # 2: every county reports its internet hospitals (0 where none), so totals are final
+)
 DEMO_FILE = "示例数据_河北省卫生健康统计_2019-2024.csv"
 YEARS = range(2019, 2025)
 # 2020 census (persons), by reporting tree: 辛集 and 定州 report to the province, 雄县/容城/安新 to 雄安新区.
@@ -150,10 +152,11 @@ def generate(counties: list[OrgUnit]) -> Iterator[tuple[str, str, str, str, floa
 def _counts(county: OrgUnit, rank: int, year: int) -> Iterator[tuple[str, str, str, str, float]]:
     """Facilities counted per county: internet hospitals in the city seat, community hospitals."""
     rng = _rng("counts", county.code)
+    n = 0
     if county.parent is not None and county.parent.level == "city" and county.code.endswith(("02", "04")):
         start, pace = rng.choice((2019, 2020, 2021)), PACE[rank % len(PACE)]
         n = max(0, round(pace * 1.2 * (year - start + 1))) if year >= start else 0
-        yield county.code, "INTERNET_HOSPITALS", str(year), "", float(n)
+    yield county.code, "INTERNET_HOSPITALS", str(year), "", float(n)  # a county without one reports 0
     yield (
         county.code,
         "COMMUNITY_HOSPITALS",

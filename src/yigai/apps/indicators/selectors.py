@@ -7,6 +7,7 @@ admins read everything. Views and APIs reach an org unit only through :func:`acc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -24,7 +25,8 @@ from yigai.apps.indicators.models import (
     IndicatorTarget,
 )
 from yigai.apps.orgunits.models import OrgUnit
-from yigai.core.indicators import Period, PeriodError
+from yigai.core.indicators import Period, PeriodError, default_catalogue
+from yigai.core.indicators.text import formula_text
 
 EDITOR_ROLES = (Role.ADMIN, Role.PLAN_OWNER, Role.REVIEWER, Role.UNIT_REPORTER)
 
@@ -54,6 +56,22 @@ def indicator_list(*, group: str = "", q: str = "") -> QuerySet[Indicator]:
     if q:
         qs = qs.filter(name__icontains=q) | qs.filter(code__icontains=q)
     return qs.order_by("order", "code")
+
+
+def indicator_list_readable(*, group: str = "", q: str = "") -> list[dict[str, Any]]:
+    """The catalogue as people read it: each indicator's fields with its formula in words
+    (``年末执业（助理）医师数 ÷ 年末常住人口数 × 1000``, never ``#{…}`` codes) and its bounds."""
+    cat = default_catalogue()
+    fields = ("code", "name", "numerator", "denominator", "factor", "unit", "per", "direction", "decimals",
+              "definition", "group", "national")  # fmt: skip
+    out = []
+    for ind in indicator_list(group=group, q=q):
+        core = cat.indicators.get(ind.code)
+        row: dict[str, Any] = {f: getattr(ind, f) for f in fields}
+        row["formula"] = formula_text(core, cat) if core else f"{ind.numerator_text} ÷ {ind.denominator_text}"
+        row["bounds"] = core.bounds if core else (None, None)
+        out.append(row)
+    return out
 
 
 def indicator_get(*, code: str) -> Indicator:

@@ -1,7 +1,9 @@
 """Target status per indicator target and org unit (core :func:`assess`), and cross-level alignment.
 
 Observations are the yearly indicator values from the baseline year up to the due year (a target due in
-2021 is judged on 2021, not on later years); the linear projection is read at the due year.
+2021 is judged on 2021, not on later years); the linear projection is read at the due year. Only final
+values count (:func:`~yigai.apps.indicators.computing.is_final`): a year whose reporters have not all
+reported is kept aside as ``partial_*`` (shown 部分上报 n/m) and never moves the status or the projection.
 """
 
 from __future__ import annotations
@@ -10,12 +12,23 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from yigai.apps.indicators.computing import indicator_values
-from yigai.apps.indicators.models import IndicatorTarget
+from django.utils.translation import gettext as _
+
+from yigai.apps.indicators.computing import completeness_threshold, indicator_values, is_final
+from yigai.apps.indicators.models import Indicator, IndicatorTarget
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.models import Plan
-from yigai.core.indicators import AlignmentIssue, Goal, PlanTarget, assess, check_alignment, default_catalogue
-from yigai.core.indicators.status import STATUS_LABELS, Status
+from yigai.core.indicators import (
+    AlignmentIssue,
+    Goal,
+    IndicatorValue,
+    PlanTarget,
+    assess,
+    check_alignment,
+    default_catalogue,
+)
+from yigai.core.indicators.status import STATUS_LABELS, Bounds, Status
+from yigai.core.indicators.text import target_text, value_text
 
 FIRST_YEAR = 2015
 
@@ -40,16 +53,56 @@ class StatusRow:
     reason: str
     ratio: float | None
     is_demo: bool
+    partial_period: str | None = None  # a later year not yet final: its value and n/m, for display only
+    partial_value: float | None = None
+    partial_reported: int | None = None
+    partial_expected: int | None = None
+    recurring: bool = False
+    decimals: int = 2
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def target_text(self) -> str:
+        """``不低于3.5人``, ``每年提高1–3个百分点``, ``不低于1:1.2`` (core :func:`target_text`)."""
+        return target_text(self.comparator, self.target_value, value_max=self.value_max, unit=self.unit,
+                           recurring="yearly" if self.recurring else None)  # fmt: skip
+
+    @property
+    def latest_text(self) -> str:
+        return value_text(self.latest_value, self.unit, self.decimals)
+
+    @property
+    def projected_text(self) -> str:
+        return value_text(self.projected_value, self.unit, self.decimals)
+
+    @property
+    def partial_text(self) -> str:
+        """``2025年 部分上报 1/167`` when a later year is still being reported, else empty."""
+        if self.partial_period is None:
+            return ""
+        return _("%(period)s年 部分上报 %(reported)s/%(expected)s") % {
+            "period": self.partial_period, "reported": self.partial_reported, "expected": self.partial_expected,
+        }  # fmt: skip
+
+    def as_record(self) -> dict[str, object]:
+        """The row for the API and the CLI: every field, and the texts people read."""
+        return {**self.__dict__, "label": self.label, "target_text": self.target_text,
+                "partial_text": self.partial_text}  # fmt: skip
 
 
 def scope_units(target: IndicatorTarget) -> list[OrgUnit]:
     if not target.scope_level:
         return [target.org_unit]
     return list(OrgUnit.objects.filter(path__startswith=target.org_unit.path, level=target.scope_level))
+
+
+def bounds_of(indicator: Indicator) -> Bounds:
+    """The catalogue's bounds of an indicator (a percentage 0–100, a rate ≥ 0); open if it is not listed."""
+    found = default_catalogue().indicators.get(indicator.code)
+    return found.bounds if found else (None, None)
 
 
 def goal_of(target: IndicatorTarget) -> Goal:
@@ -85,7 +138,9 @@ def target_status(*, targets: list[IndicatorTarget], today: dt.date | None = Non
     key = (
         "target_status:"
         + hashlib.sha256(
-            repr((this_year, snapshot("indicators", "orgunits").values, fields)).encode()
+            repr(
+                (this_year, completeness_threshold(), snapshot("indicators", "orgunits").values, fields)
+            ).encode()
         ).hexdigest()
     )
     rows: list[StatusRow] | None = cache.get(key)
@@ -101,31 +156,38 @@ def _target_status(targets: list[IndicatorTarget], this_year: int) -> list[Statu
     for t in targets:
         wanted[t.indicator.code] |= {o.code for o in scopes[t.pk]}
     last = max([min(t.due.year, this_year) for t in targets], default=this_year)
-    series: dict[tuple[str, str], list[tuple[int, float | None]]] = defaultdict(list)
+    series: dict[tuple[str, str], list[IndicatorValue]] = defaultdict(list)
     for code, orgs in wanted.items():
         for r in indicator_values(
             indicators=[code], org_units=orgs, periods=[str(y) for y in range(FIRST_YEAR, last + 1)]
         ):
-            series[(code, r.org_unit)].append((int(r.period), r.value))
+            series[(code, r.org_unit)].append(r)
     rows = []
     for t in targets:
         end = min(t.due.year, this_year)
         for org in scopes[t.pk]:
-            points = [(y, v) for y, v in series[(t.indicator.code, org.code)] if y <= end]
-            rows.append(_row(t, org, points))
+            rows.append(
+                _row(t, org, [r for r in series[(t.indicator.code, org.code)] if int(r.period) <= end])
+            )
     return rows
 
 
-def _row(t: IndicatorTarget, org: OrgUnit, points: list[tuple[int, float | None]]) -> StatusRow:
-    a = assess(points, goal_of(t))
-    known = [(y, v) for y, v in points if v is not None]
-    latest = known[-1] if known else None
+def _row(t: IndicatorTarget, org: OrgUnit, values: list[IndicatorValue]) -> StatusRow:
+    final = [r for r in values if is_final(r)]
+    a = assess([(int(r.period), r.value) for r in final], goal_of(t), bounds=bounds_of(t.indicator))
+    latest = final[-1] if final else None
+    pending = [r for r in values if r.value is not None and not is_final(r)]
+    partial = pending[-1] if pending and (latest is None or pending[-1].period > latest.period) else None
     return StatusRow(
         target_id=t.pk, plan_id=t.plan_id, indicator=t.indicator.code, indicator_name=t.indicator.name,
         unit=t.indicator.unit, org_unit=org.code, org_unit_name=org.name, due=t.due, comparator=t.comparator,
-        target_value=t.value, value_max=t.value_max, latest_value=latest[1] if latest else None,
-        latest_period=str(latest[0]) if latest else None, projected_value=a.projected_value,
+        target_value=t.value, value_max=t.value_max, latest_value=latest.value if latest else None,
+        latest_period=latest.period if latest else None, projected_value=a.projected_value,
         status=a.status, reason=a.reason, ratio=a.ratio, is_demo=t.is_demo,
+        partial_period=partial.period if partial else None, partial_value=partial.value if partial else None,
+        partial_reported=partial.reported if partial else None,
+        partial_expected=partial.expected if partial else None, recurring=bool(t.recurring),
+        decimals=t.indicator.decimals,
     )  # fmt: skip
 
 

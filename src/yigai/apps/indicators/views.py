@@ -31,7 +31,7 @@ class ImportForm(forms.Form):
 @login_required
 def catalogue(request: AuthedRequest) -> HttpResponse:
     services.catalogue_ensure()
-    rows = selectors.indicator_list(q=request.GET.get("q", "").strip())
+    rows = selectors.indicator_list_readable(q=request.GET.get("q", "").strip())
     return render(request, "indicators/catalogue.html", {"indicators": rows, "q": request.GET.get("q", "")})
 
 

@@ -19,6 +19,8 @@ yigai.core.indicators.catalogue.CatalogueError: indicators.yaml: data_elements[0
 ('每千人口医疗卫生机构床位数', 1000, '张', 'higher')
 >>> cat.element("BEDS").aggregation, cat.element("DISCHARGES").aggregation
 ('last', 'sum')
+>>> cat.indicator("FD_COVERAGE").bounds, bpt.bounds  # a percentage stays within 0–100, a rate is not negative
+((0.0, 100.0), (0.0, None))
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ DIRECTIONS: tuple[Direction, ...] = ("higher", "lower", "monitor")
 FACTORS = (1, 100, 1000, 10000, 100000)
 
 _T = TypeVar("_T")
+Bounds = tuple[float | None, float | None]  # (lowest, highest) value an indicator can take; None = open
 
 
 class CatalogueError(ValueError):
@@ -120,6 +123,7 @@ class Indicator:
     standard: str | None = None
     group: str | None = None
     national: bool = False
+    bounds: Bounds = (None, None)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -228,7 +232,7 @@ _DE_FIELDS = (
 )  # fmt: skip
 _IND_FIELDS = (
     "code", "name", "aliases", "numerator", "denominator", "factor", "unit", "decimals", "direction", "per",
-    "definition", "numerator_text", "denominator_text", "source", "standard", "group", "national",
+    "definition", "numerator_text", "denominator_text", "source", "standard", "group", "national", "bounds",
 )  # fmt: skip
 
 
@@ -268,7 +272,27 @@ def _expression(e: _Entry, key: str) -> tuple[str, Expr]:
         raise e.error(f"{key}: {exc}") from None
 
 
-def _indicator(i: int, raw: Any) -> Indicator:
+def _bounds(where: str, raw: Any) -> Bounds:
+    """``[lowest, highest]`` with numbers or null, lowest below highest."""
+    ok = isinstance(raw, list) and len(raw) == 2
+    ok = ok and all(v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in raw)
+    if not ok or (raw[0] is not None and raw[1] is not None and raw[0] >= raw[1]):
+        raise CatalogueError(
+            f"indicators.yaml: {where}: bounds must be [lowest, highest] (numbers or null), got {raw!r}"
+        )
+    return (None if raw[0] is None else float(raw[0]), None if raw[1] is None else float(raw[1]))
+
+
+def _unit_bounds(spec: Mapping[str, Any]) -> dict[str, Bounds]:
+    raw = spec.get("bounds") or {}
+    if not isinstance(raw, Mapping):
+        raise CatalogueError(
+            f"indicators.yaml: bounds: expected a mapping of unit to [lowest, highest], got {raw!r}"
+        )
+    return {str(unit): _bounds(f"bounds.{unit}", value) for unit, value in raw.items()}
+
+
+def _indicator(i: int, raw: Any, unit_bounds: Mapping[str, Bounds] | None = None) -> Indicator:
     e = _Entry(f"indicators[{i}]", raw, _IND_FIELDS)
     numerator, num_expr = _expression(e, "numerator")
     denominator, den_expr = _expression(e, "denominator")
@@ -286,6 +310,8 @@ def _indicator(i: int, raw: Any) -> Indicator:
         definition=e.text("definition", required=False), numerator_text=e.text("numerator_text", required=False),
         denominator_text=e.text("denominator_text", required=False), source=e.text("source", required=False),
         standard=e.text("standard", required=False), group=e.text("group", required=False), national=national,
+        bounds=_bounds(e.where, e.raw["bounds"]) if "bounds" in e.raw else
+        (unit_bounds or {}).get(e.req("unit"), (unit_bounds or {}).get("default", (None, None))),
     )  # fmt: skip
 
 
@@ -323,12 +349,13 @@ def build_catalogue(spec: Any) -> Catalogue:
     """Validate a parsed YAML document into a :class:`Catalogue`."""
     if not isinstance(spec, Mapping):
         raise CatalogueError("indicators.yaml: the document must be a mapping")
-    top = _Entry("top level", spec, ("schema", "data_elements", "indicators"))
+    top = _Entry("top level", spec, ("schema", "bounds", "data_elements", "indicators"))
     if spec.get("schema") != SCHEMA:
         raise top.error(f"schema must be {SCHEMA!r}, got {spec.get('schema')!r}")
     elements = _unique([_data_element(i, r) for i, r in enumerate(spec.get("data_elements") or [])],
                        lambda d: d.code, "data element")  # fmt: skip
-    indicators = _unique([_indicator(i, r) for i, r in enumerate(spec.get("indicators") or [])],
+    unit_bounds = _unit_bounds(spec)
+    indicators = _unique([_indicator(i, r, unit_bounds) for i, r in enumerate(spec.get("indicators") or [])],
                          lambda d: d.code, "indicator")  # fmt: skip
     _check_references(elements, indicators)
     deps = {

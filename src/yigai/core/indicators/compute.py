@@ -29,6 +29,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from yigai.core.indicators.catalogue import Catalogue, DataElement, Indicator
+from yigai.core.indicators.completeness import (
+    COMPLETENESS_COLUMNS,
+    COMPLETENESS_JOINS,
+    Completeness,
+    Reports,
+    completeness_ctes,
+    completeness_sql,
+    indicator_elements,
+)
 from yigai.core.indicators.expressions import ElementRef, element_refs, evaluate, to_sql
 from yigai.core.indicators.periods import Period, parse_period
 
@@ -50,7 +59,12 @@ class DataValue:
 
 @dataclass(frozen=True)
 class IndicatorValue:
-    """One computed cell; ``value`` is None when there is no data (or the denominator is 0)."""
+    """One computed cell; ``value`` is None when there is no data (or the denominator is 0).
+
+    ``expected`` is how many reporters (the leaves of the tree under the org unit) should stand behind the
+    value and ``reported`` how many do (see :mod:`yigai.core.indicators.completeness`): a province value
+    with ``reported=1, expected=167`` is one county's number, not the province's.
+    """
 
     indicator: str
     org_unit: str
@@ -58,6 +72,23 @@ class IndicatorValue:
     value: float | None
     numerator: float | None
     denominator: float | None
+    reported: int
+    expected: int
+
+    @property
+    def completeness(self) -> float:
+        """Share of the expected reporters that reported, 0–1 (1 when nothing is expected)."""
+        return self.reported / self.expected if self.expected else 1.0
+
+    def is_final(self, threshold: float = 1.0) -> bool:
+        """A value to govern by: present and reported by at least ``threshold`` of its reporters.
+
+        >>> IndicatorValue("X", "P", "2025", 3.3, 2300, 690_000, reported=1, expected=167).is_final()
+        False
+        >>> IndicatorValue("X", "P", "2024", 3.6, 1, 1, reported=160, expected=167).is_final(0.95)
+        True
+        """
+        return self.value is not None and self.completeness >= threshold - 1e-12
 
 
 _ElementKey = tuple[str, str | None]  # (data element, option or None for the total)
@@ -125,7 +156,17 @@ def element_values(
     elements: set[str],
 ) -> dict[tuple[str, str, _ElementKey], float]:
     """``(org unit, period, (element, option)) → value`` after time roll-up and tree aggregation."""
-    chains = ancestors_map(parents)
+    return _element_table(catalogue, values, ancestors_map(parents), periods, elements)[0]
+
+
+def _element_table(
+    catalogue: Catalogue,
+    values: Iterable[DataValue],
+    chains: Mapping[str, tuple[str, ...]],
+    periods: Sequence[Period],
+    elements: set[str],
+) -> tuple[dict[tuple[str, str, _ElementKey], float], Reports]:
+    """The element table and who reported what: ``(period, element) → org units with a value inside``."""
     buckets: dict[tuple[str, str, str | None, Period], list[tuple[Period, float]]] = defaultdict(list)
     seen: set[tuple[str, str, str | None, str]] = set()
     cache: dict[str, Period] = {}
@@ -145,7 +186,9 @@ def element_values(
                     (period, float(row.value))
                 )
     out: dict[tuple[str, str, _ElementKey], float] = defaultdict(float)
+    reports: Reports = defaultdict(set)
     for (org, code, option, target), points in buckets.items():
+        reports[(str(target), code)].add(org)
         element = catalogue.element(code)
         value = _roll_time(element, points)
         owners = chains[org] if element.org_aggregation == "sum" else (org,)
@@ -153,7 +196,7 @@ def element_values(
             out[(owner, str(target), (code, None))] += value
             if option is not None:
                 out[(owner, str(target), (code, option))] += value
-    return dict(out)
+    return dict(out), reports
 
 
 def compute(
@@ -174,7 +217,9 @@ def compute(
     targets = sorted({parse_period(p) for p in periods})
     chosen = needed_indicators(catalogue, requested)
     elements = {code for code, _ in _elements_of(chosen)}
-    table = element_values(catalogue, values, parents, targets, elements)
+    chains = ancestors_map(parents)
+    table, reports = _element_table(catalogue, values, chains, targets, elements)
+    counts = Completeness(catalogue, chains, reports)
     wanted = set(requested) if requested is not None else {i.code for i in chosen}
     orgs = sorted(org_units) if org_units is not None else sorted(parents)
     out: list[IndicatorValue] = []
@@ -194,7 +239,8 @@ def compute(
                 value = None if num is None or den is None or den == 0 else num * ind.factor / den
                 done[ind.code] = value
                 if ind.code in wanted:
-                    out.append(IndicatorValue(ind.code, org, period, value, num, den))
+                    reported, expected = counts.of(ind, org, period, element)
+                    out.append(IndicatorValue(ind.code, org, period, value, num, den, reported, expected))
     out.sort(key=lambda r: (r.indicator, r.org_unit, parse_period(r.period)))
     return out
 
@@ -268,7 +314,7 @@ def compute_sql(
 
     Reads ``values_table(org_unit, data_element, disaggregation, period, value)`` with canonical period
     strings (``2023``, ``2023Q1``, ``202301``) and ``org_units_table(code, parent)``; returns columns
-    ``indicator, org_unit, period, value, numerator, denominator``.
+    ``indicator, org_unit, period, value, numerator, denominator, reported, expected``.
 
     Built for 10⁸ rows (``bench/indicators.py``): the only per-row work is one scan with cheap string
     functions and one hash aggregation; everything after works on one row per org unit, element and
@@ -286,18 +332,26 @@ def compute_sql(
     refs = sorted(_elements_of(chosen), key=lambda r: (r[0], r[1] or "")) or [("", None)]
     codes_used = sorted({code for code, _ in refs})
     targets = sorted({parse_period(p) for p in periods})
+    groups = sorted(
+        {summed for ind in chosen if ind.code in wanted if (summed := indicator_elements(catalogue, ind)[0])},
+        key=sorted,
+    )
     selects = []
     for ind in chosen:
         if ind.code not in wanted:
             continue
         num, den, value = _value_sql(ind, catalogue)
+        group, own = completeness_sql(catalogue, ind, groups, lambda r: _column(ElementRef(*r)))
         selects.append(
             f"SELECT {_literal(ind.code)} AS indicator, org_unit, period, {value} AS value, "
-            f"{num} AS numerator, {den} AS denominator, t_start, t_rank FROM base"
+            f"{num} AS numerator, {den} AS denominator, {group} AS g, {own} AS own, t_start, t_rank FROM base"
         )
-    empty = "SELECT NULL AS indicator, NULL AS org_unit, NULL AS period, NULL AS value, NULL AS numerator, NULL AS denominator, NULL AS t_start, NULL AS t_rank WHERE false"
+    empty = "SELECT NULL AS indicator, NULL AS org_unit, NULL AS period, NULL AS value, NULL AS numerator, NULL AS denominator, NULL AS g, NULL AS own, NULL AS t_start, NULL AS t_rank WHERE false"
     if not targets:
-        return f"SELECT indicator, org_unit, period, value, numerator, denominator FROM ({empty})"
+        return (
+            "SELECT indicator, org_unit, period, value, numerator, denominator, own AS reported, own AS expected "
+            f"FROM ({empty})"
+        )
     target_rows = ", ".join(f"({_literal(str(p))}, {p.start_month}, {p.rank})" for p in targets)
     columns = [_column(ElementRef(code, option)) for code, option in refs]
     keys = [code if option is None else f"{code}.{option}" for code, option in refs]
@@ -327,7 +381,7 @@ def compute_sql(
 targets(period, t_start, t_rank) AS (VALUES {target_rows}),
 elements(data_element, aggregation) AS (VALUES {element_rows}),
 orgs AS (SELECT CAST(code AS VARCHAR) AS org_unit, CAST(parent AS VARCHAR) AS parent FROM {_identifier(org_units_table)}),
-closure(ancestor, descendant) AS (
+closure(ancestor, descendant) AS MATERIALIZED (
   SELECT org_unit, org_unit FROM orgs
   UNION ALL
   SELECT o.parent, c.descendant FROM closure c JOIN orgs o ON o.org_unit = c.ancestor WHERE o.parent IS NOT NULL
@@ -347,7 +401,7 @@ ranked AS (  -- rule 1, per period type: sum, mean and latest (canonical strings
   )
   GROUP BY org_unit, data_element, disaggregation, period, type_rank
 ),
-timed AS (  -- the element's aggregation over time; the coarsest period type reported wins
+timed AS MATERIALIZED (  -- the element's aggregation over time; the coarsest period type reported wins
   SELECT r.org_unit, r.data_element, r.disaggregation, r.period,
     arg_min(CASE e.aggregation WHEN 'sum' THEN r.total WHEN 'average' THEN r.mean ELSE r.latest END, r.type_rank) AS value
   FROM ranked r JOIN elements e ON e.data_element = r.data_element
@@ -370,10 +424,12 @@ base AS (
   SELECT g.org_unit, g.period, g.t_start, g.t_rank, w.* EXCLUDE (org_unit, period)
   FROM (SELECT o.org_unit, t.period, t.t_start, t.t_rank FROM orgs o CROSS JOIN targets t) g
   LEFT JOIN rolled w ON w.org_unit = g.org_unit AND w.period = g.period
-)
-SELECT indicator, org_unit, period, value, numerator, denominator FROM (
+),
+{completeness_ctes(groups, _literal)}
+SELECT u.indicator, u.org_unit, u.period, u.value, u.numerator, u.denominator, {COMPLETENESS_COLUMNS} FROM (
 {chr(10).join(["UNION ALL " + s if i else s for i, s in enumerate(selects)]) or empty}
-) ORDER BY indicator, org_unit, t_start, t_rank"""
+) u {COMPLETENESS_JOINS}
+ORDER BY u.indicator, u.org_unit, u.t_start, u.t_rank"""
 
 
 __all__ = [

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from yigai.core.indicators.catalogue import Catalogue, Indicator, default_catalogue
-from yigai.core.plan import Target
+from yigai.core.plan import RATIO_UNIT, Target
 
 _SCOPE_PREFIX = re.compile(r"^(全省|全市|全县|全区|各市|各县|全国)")
 _DROP = re.compile(r"[\s“”\"'‘’「」、，,。的]")
@@ -27,7 +27,7 @@ _PER = re.compile(r"^每?(千|万|十万|百)人口?$")
 _GENERIC_SUFFIX = re.compile(
     r"(数量|数)$"
 )  # "…医院数量" shares no meaning with "…医院数量" beyond the suffix
-_UNIT_SAME = {"/10万": "1/10万", "每10万": "1/10万", "所": "家", "个": "家"}
+_UNIT_SAME = {"/10万": "1/10万", "每10万": "1/10万", "所": "家", "个": "家", "1:N": RATIO_UNIT}
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,9 @@ def _score(ind: Indicator, text: str, per: str | None, unit: str | None) -> tupl
         best -= 0.15  # "公立医院床位数 5000张" is a count, not the per-capita indicator
     if unit:
         mine, theirs = _UNIT_SAME.get(unit, unit), _UNIT_SAME.get(ind.unit, ind.unit)
-        if "%" in (mine, theirs) and mine != theirs:
+        if RATIO_UNIT in (mine, theirs) and mine != theirs:
+            best -= 0.3  # a 1:N target compares on N: only a ratio indicator (value N) can hold it
+        elif "%" in (mine, theirs) and mine != theirs:
             best -= 0.15
         elif mine == theirs:
             best += 0.05

@@ -17,7 +17,8 @@ status                  condition                       界面
 
 Zeros are replaced by 0.001 as Open SDG does; negative values cannot be assessed by growth rates.
 Next to the status, a least-squares line through the observations gives the projected value at the due
-year, which is what a leader reads ("at this pace, 7.3 in 2025").
+year, which is what a leader reads ("at this pace, 7.3 in 2025"), kept within the indicator's bounds
+(a percentage never projects past 100%, a rate never below 0).
 
 >>> goal = Goal(comparator=">=", value=7.5, year=2025)
 >>> a = assess([(2020, 6.0), (2023, 6.9)], goal)
@@ -154,6 +155,25 @@ def project_linear(points: Sequence[tuple[int, float]], year: int) -> float | No
     return mean_y + slope * (year - mean_x)
 
 
+Bounds = tuple[float | None, float | None]
+
+
+def clamp(value: float | None, bounds: Bounds) -> float | None:
+    """``value`` kept within ``(lowest, highest)`` (None = open on that side).
+
+    >>> clamp(119.59, (0.0, 100.0)), clamp(-0.4, (0.0, None)), clamp(None, (0.0, 100.0))
+    (100.0, 0.0, None)
+    """
+    if value is None:
+        return None
+    low, high = bounds
+    if high is not None and value > high:
+        return high
+    if low is not None and value < low:
+        return low
+    return value
+
+
 def _meets(value: float, goal: Goal, target: float) -> bool:
     c = goal.comparator
     if c == "range":
@@ -199,14 +219,22 @@ def assess(
     goal: Goal,
     *,
     thresholds: Thresholds = Thresholds(),
+    bounds: Bounds = (None, None),
 ) -> Assessment:
     """Status and projection of one target from yearly ``(year, value)`` observations (None = no data).
+
+    ``bounds`` are the indicator's (catalogue ``bounds``): the projection never leaves them.
 
     The base is the value at ``goal.baseline_year`` (or the next year with data), else the earliest value.
     The desired direction comes from the comparator (``>=`` up, ``<=`` down, ``=``/range towards the target),
     so a target never contradicts the indicator's own direction.
     """
     points = _usable(observations, goal.baseline_year)
+    result = _assess(points, goal, thresholds)
+    return replace(result, projected_value=clamp(result.projected_value, bounds))
+
+
+def _assess(points: list[tuple[int, float]], goal: Goal, thresholds: Thresholds) -> Assessment:
     if goal.recurring == "yearly" and goal.comparator in ("increase_by", "decrease_by"):
         return _assess_yearly(points, goal, thresholds)
     if len(points) < 2:

@@ -120,6 +120,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 
 # Ledger: evidence files and reminder channels (in-app always; e-mail / webhook when configured).
+# A parent's indicator value is final (used for target status, projections, the map, scorecards and the
+# briefing) when at least this share of the reporters below it have reported; 1 = every one (official).
+# (checked at start-up, yigai.E101: a share in (0, 1], e.g. 0.95)
+INDICATOR_COMPLETENESS_THRESHOLD = os.environ.get("YIGAI_COMPLETENESS_THRESHOLD", "1")
 LEDGER_EVIDENCE_DIR = DATA_DIR / "evidence"
 LEDGER_EVIDENCE_MAX_BYTES = int(float(os.environ.get("YIGAI_EVIDENCE_MAX_MB", "20")) * 1024 * 1024)
 LEDGER_WEBHOOK_URL = os.environ.get("YIGAI_REMINDER_WEBHOOK_URL", "")
