@@ -25,40 +25,40 @@ def seed_targets() -> dict[tuple[str, str], Target]:
 TARGETS = seed_targets()
 
 EXPECTED = {
-    ("003", "G16"): "PUBLIC_HOSPITAL_BEDS_PER_1000",  # 公立医院床位数, 每千人口 5.2
-    ("003", "G17"): "PHYSICIANS_PER_1000",  # 执业（助理）医师数 3.2
-    ("003", "G18"): "NURSES_PER_1000",
-    ("003", "G19"): "PHARMACISTS_PER_1000",
+    ("003", "G20"): "PUBLIC_HOSPITAL_BEDS_PER_1000",  # 公立医院床位数, 每千人口 5.2
+    ("003", "G21"): "PHYSICIANS_PER_1000",  # 执业（助理）医师数 3.2
+    ("003", "G22"): "NURSES_PER_1000",
+    ("003", "G23"): "PHARMACISTS_PER_1000",
     ("004", "G6"): "BEDS_PER_1000",  # 床位数, 每千人口 7.5
     ("004", "G7"): "PHYSICIANS_PER_1000",
     ("004", "G8"): "NURSES_PER_1000",
     ("004", "G9"): "CHILDCARE_PLACES_PER_1000",  # per written "千人口"
     ("004", "G10"): "CHILDCARE_PLACES_PER_1000",
-    ("004", "G79"): "CHILDCARE_PLACES_PER_1000",
+    ("004", "G80"): "CHILDCARE_PLACES_PER_1000",
     ("002", "G18"): "FD_COVERAGE",  # 全人群和重点人群签约服务覆盖率 每年提升1-3个百分点
     ("002", "G19"): "FD_COVERAGE",
     ("002", "G20"): "FD_COVERAGE_KEY",
-    ("004", "G44"): "FD_COVERAGE",
-    ("002", "G27"): "ELDERLY_CARE_CONTRACT_RATE",  # 签约率
+    ("004", "G45"): "FD_COVERAGE",
+    ("002", "G28"): "ELDERLY_CARE_CONTRACT_RATE",  # 签约率
     ("004", "G22"): "IN_COUNTY_VISIT_RATE",
-    ("003", "G8"): "GERIATRIC_DEPT_RATE",
+    ("003", "G10"): "GERIATRIC_DEPT_RATE",
     ("004", "G11"): "GERIATRIC_DEPT_RATE",
-    ("004", "G86"): "GERIATRIC_DEPT_RATE",
+    ("004", "G89"): "GERIATRIC_DEPT_RATE",
     ("004", "G23"): "U5_STUNTING",
-    ("004", "G55"): "CVD_MORTALITY",
-    ("004", "G57"): "CRD_MORTALITY_U70",
-    ("004", "G56"): "CANCER_5Y_SURVIVAL",
+    ("004", "G56"): "CVD_MORTALITY",
+    ("004", "G58"): "CRD_MORTALITY_U70",
+    ("004", "G57"): "CANCER_5Y_SURVIVAL",
     ("004", "G1"): "HEALTH_LITERACY",
-    ("004", "G53"): "SMI_MANAGEMENT_RATE",
-    ("004", "G54"): "EHR_COVERAGE",
-    ("004", "G52"): "IMMUNIZATION_RATE",
-    ("002", "G26"): "INTERNET_HOSPITALS",
+    ("004", "G54"): "SMI_MANAGEMENT_RATE",
+    ("004", "G55"): "EHR_COVERAGE",
+    ("004", "G53"): "IMMUNIZATION_RATE",
+    ("002", "G27"): "INTERNET_HOSPITALS",
     ("004", "G5"): "INTERNET_HOSPITALS",
-    ("004", "G42"): "COMMUNITY_HOSPITALS",
-    ("003", "G13"): "NPA24_EMR_LEVEL",
-    ("004", "G58"): "DIABETES_MANAGEMENT_RATE",
+    ("004", "G43"): "COMMUNITY_HOSPITALS",
+    ("003", "G15"): "NPA24_EMR_LEVEL",
+    ("004", "G59"): "DIABETES_MANAGEMENT_RATE",
     ("004", "G14"): "ELDERLY_HEALTH_MANAGEMENT_RATE",
-    ("004", "G61"): "TWO_CANCER_SCREENING_COVERAGE",
+    ("004", "G62"): "TWO_CANCER_SCREENING_COVERAGE",
 }
 
 
@@ -76,19 +76,19 @@ def test_per_capita_base_separates_close_names() -> None:
     bare = Target(
         id="X", task_id=None, indicator="公立医院床位数", comparator=">=", value=5000, unit="张", quote=""
     )
-    assert suggest(bare)[0].score < suggest(TARGETS[("003", "G16")])[0].score  # no "每千人口": less sure
+    assert suggest(bare)[0].score < suggest(TARGETS[("003", "G20")])[0].score  # no "每千人口": less sure
 
 
 @pytest.mark.parametrize(
     "key",
     [
-        ("004", "G29"),
+        ("004", "G30"),
         ("003", "G7"),
         ("002", "G5"),
-        ("004", "G32"),
+        ("004", "G33"),
         ("003", "G2"),
         ("000", "G1"),
-        ("004", "G35"),
+        ("004", "G36"),
     ],
 )
 def test_unrelated_targets_get_no_suggestion(key: tuple[str, str]) -> None:
