@@ -238,7 +238,7 @@ def plans_show(ref: Annotated[str, typer.Argument(help="方案编号或文件名
 @user_errors
 def plans_publish(ref: Annotated[str, typer.Argument(help="方案编号或文件名")]) -> None:
     _ready()
-    from yigai.apps.plans.services import plan_publish
+    from yigai.apps.publishing import plan_publish
 
     plan = _resolve(ref)
     n = plan_publish(plan=plan)

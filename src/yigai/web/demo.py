@@ -19,7 +19,8 @@ from yigai.apps.ledger.demo import ledger_demo_load
 from yigai.apps.orgunits.models import OrgUnit, Population
 from yigai.apps.orgunits.services import orgunit_group_set, orgunits_load_reference
 from yigai.apps.plans.models import Plan, Status
-from yigai.apps.plans.services import plan_import, plan_publish
+from yigai.apps.plans.services import plan_import
+from yigai.apps.publishing import plan_publish
 from yigai.apps.units.services import unit_ensure, units_load_directory
 from yigai.core.parse import extractor_fingerprint
 
@@ -31,8 +32,8 @@ DEMO_USERS = [
     ("owner_bd", Role.PLAN_OWNER, "130600", "市卫生健康委", "保定市卫健委（示例）"),
     ("reviewer", Role.REVIEWER, "130000", "省卫生健康委", "审核员（示例）"),
     ("leader", Role.LEADER, "130000", "省卫生健康委", "分管领导（示例）"),
-    ("reporter_xx", Role.UNIT_REPORTER, "130638", "县（市、区）人民政府", "雄县政府填报员（示例）"),
-    ("reporter_rc", Role.UNIT_REPORTER, "130629", "县（市、区）人民政府", "容城县政府填报员（示例）"),
+    ("reporter_xx", Role.UNIT_REPORTER, "130638", "雄县人民政府", "雄县政府填报员（示例）"),
+    ("reporter_rc", Role.UNIT_REPORTER, "130629", "容城县人民政府", "容城县政府填报员（示例）"),
     ("secadmin", Role.SECURITY_ADMIN, "130000", "省卫生健康委", "安全管理员（示例）"),
     ("auditor", Role.AUDIT_ADMIN, "130000", "省卫生健康委", "审计管理员（示例）"),
 ]

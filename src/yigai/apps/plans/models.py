@@ -31,6 +31,8 @@ class Plan(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     org_unit = models.ForeignKey("orgunits.OrgUnit", verbose_name=_("行政区划"), on_delete=models.PROTECT)
+    #: False while the region is only the importer's (the issuer lies outside the tree): not publishable.
+    region_confirmed = models.BooleanField(_("行政区划已确认"), default=True)
     implements = models.ForeignKey(
         "self", verbose_name=_("落实的上级方案"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="implemented_by",
@@ -147,6 +149,8 @@ class TaskAssignment(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT)
     org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT)
     role = models.CharField(max_length=8, choices=Role.choices)
+    #: A placeholder that names no place of the plan's region: one row at the region, for the owner to assign.
+    needs_assignment = models.BooleanField(_("待分配"), default=False)
 
     class Meta:
         constraints = (

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yigai.apps import publishing
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.caching.services import Snapshot, fragment, snapshot
 from yigai.apps.orgunits.selectors import orgunit_list
@@ -95,7 +96,12 @@ def plan_detail(request: AuthedRequest, ref: str) -> HttpResponse:
 @require_POST
 def plan_publish(request: AuthedRequest, ref: str) -> HttpResponse:
     plan = selectors.access_plan(user=request.user, ref=ref, for_publish=True)
-    n = services.plan_publish(plan=plan)
+    try:
+        n = publishing.plan_publish(plan=plan, actor=request.user)
+    except publishing.PublishRefused as exc:
+        for reason in exc.reasons:
+            messages.error(request, reason)
+        return redirect("plans:preview", ref=plan.pk)
     messages.success(request, _("已发布：%(plan)s（生成责任分解 %(n)s 条）") % {"plan": plan, "n": n})
     return redirect("plans:detail", ref=plan.pk)
 

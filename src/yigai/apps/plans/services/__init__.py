@@ -7,9 +7,10 @@ from yigai.apps.plans.services.imports import (
     plan_import,
     plan_store_document,
 )
-from yigai.apps.plans.services.publish import plan_publish, task_assign
+from yigai.apps.plans.services.publish import task_assign
 from yigai.apps.plans.services.review import (
     plan_link_parent,
+    plan_set_region,
     plan_update,
     task_merge,
     task_set_units,
@@ -23,7 +24,7 @@ __all__ = [
     "document_check",
     "plan_import",
     "plan_link_parent",
-    "plan_publish",
+    "plan_set_region",
     "plan_store_document",
     "plan_update",
     "task_assign",
