@@ -5,6 +5,7 @@ Called by ``yigai demo`` / ``yigai run``; everything it creates is marked 示例
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,7 +21,7 @@ from yigai.apps.orgunits.models import OrgUnit, Population
 from yigai.apps.orgunits.services import orgunit_group_set, orgunits_load_reference
 from yigai.apps.plans.models import Plan, Status
 from yigai.apps.plans.services import plan_import
-from yigai.apps.publishing import plan_publish
+from yigai.apps.publishing import PublishRefused, plan_publish
 from yigai.apps.units.services import unit_ensure, units_load_directory
 from yigai.core.parse import extractor_fingerprint
 
@@ -86,7 +87,8 @@ def demo_load() -> DemoReport:
         Plan.objects.filter(source=name, is_demo=True).exclude(extractor=extractor_fingerprint()).delete()
         result = plan_import(name=name, data=data, is_demo=True)
         if result.created and result.plan.status != Status.PUBLISHED:
-            plan_publish(plan=result.plan)
+            with contextlib.suppress(PublishRefused):  # a sample the owner must settle first stays a draft
+                plan_publish(plan=result.plan)
         report.plans.append((name, result.plan.pk, result.created))
     for login, role, code, unit_name, display in DEMO_USERS:
         org_unit = OrgUnit.objects.get(code=code)

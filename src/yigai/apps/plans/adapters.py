@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from yigai.core.plan import Document, Milestone, Target, Task
+from yigai.core.plan import Document, Hint, Milestone, Target, Task
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -67,6 +67,18 @@ def task_fields(task: Task) -> dict[str, Any]:
         "deadline_source": _s(task.deadline_source)[:16],
         "milestones": milestones_json(task.milestones),
         "recurring": _s(task.recurring)[:64],
+        **hint_fields(task.hint),
+    }
+
+
+def hint_fields(hint: Hint | None) -> dict[str, Any]:
+    """The extractor's hint as three columns (empty without one)."""
+    if hint is None:
+        return {"hint_rule": "", "hint_span": "", "hint_confidence": None}
+    return {
+        "hint_rule": _s(hint.rule)[:64],
+        "hint_span": _s(hint.span)[:300],
+        "hint_confidence": _num(hint.confidence),
     }
 
 
@@ -85,6 +97,7 @@ def target_fields(target: Target) -> dict[str, Any]:
         "scope": _s(target.scope)[:100],
         "condition": _s(target.condition)[:300],
         "quote": _s(target.quote),
+        **hint_fields(target.hint),
     }
 
 

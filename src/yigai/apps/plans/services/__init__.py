@@ -17,6 +17,7 @@ from yigai.apps.plans.services.review import (
     task_split,
     task_update,
 )
+from yigai.apps.plans.services.targets import target_add, target_delete, target_update
 
 __all__ = [
     "ImportRejected",
@@ -27,6 +28,9 @@ __all__ = [
     "plan_set_region",
     "plan_store_document",
     "plan_update",
+    "target_add",
+    "target_delete",
+    "target_update",
     "task_assign",
     "task_merge",
     "task_set_units",
