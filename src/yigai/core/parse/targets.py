@@ -245,6 +245,9 @@ class _Sentence:
             indicator = noun_first.group("noun")
         if prev is not None and not direct:
             indicator = _indicator(left) or prev.indicator
+            own = unit == "%" and not left.strip() and _OWN_SUBJECT.match(after)
+            if own:  # "，50%以上旗区级综合医院达到…": the clause names its own subject after the number
+                indicator = own.group("what") + "比例"
         if share:
             indicator = re.split(r"[，。；]", share.group("what"))[0] + "比例"
         if unit in COUNT_UNITS and unit not in (
@@ -445,6 +448,10 @@ class _Sentence:
         return [replace(f, indicator=p.strip()) for f, p in zip(found, items, strict=True)]
 
 
+#: A share whose subject follows the number: "50%以上旗区级综合医院达到三级医院服务能力".
+_OWN_SUBJECT = re.compile(
+    r"^(?:及以上|以上)?的?(?P<what>[\u4e00-\u9fff]{2,12}?)(?:达到|实现|具备|建成|开展|设置)"
+)
 _PLACE = re.compile(r"[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|州|盟|旗|新区)")
 _GOVERNING = re.compile(r"^(?:到|至|于|在|截至)?((?:19|20)\d{2})年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?[，,]")
 
