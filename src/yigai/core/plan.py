@@ -104,6 +104,32 @@ def ratio_text(value: float | int) -> str:
     return f"1:{value:g}"
 
 
+_FLIP = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "="}
+
+
+def ratio_as_quotient(comparator: str, value: float) -> tuple[str, float]:
+    """A ratio target "1:N" as a bound on the quotient first ÷ second (1/N), which is how indicators such as
+    医护比 (physicians ÷ nurses) are computed: "不低于1:1.2" (N ≥ 1.2) is "quotient ≤ 1/1.2".
+
+    >>> ratio_as_quotient(">=", 2)
+    ('<=', 0.5)
+    """
+    return _FLIP.get(comparator, comparator), 1 / value
+
+
+def ratio_met(comparator: str, value: float, *, computed_quotient: float) -> bool:
+    """Whether a computed quotient first ÷ second meets the ratio target "comparator 1:value".
+
+    >>> ratio_met(">=", 1.2, computed_quotient=0.8)  # 1:1.25 meets 不低于1:1.2
+    True
+    """
+    if computed_quotient <= 0:
+        return False
+    n = 1 / computed_quotient
+    checks = {">=": n >= value, "<=": n <= value, ">": n > value, "<": n < value, "=": abs(n - value) < 1e-9}
+    return checks.get(comparator, False)
+
+
 @dataclass(frozen=True)
 class Document:
     """One extracted policy document."""

@@ -20,6 +20,7 @@ from yigai.apps.indicators.services.catalogue import catalogue_ensure
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.models import Plan, Target
 from yigai.core.indicators import Suggestion, suggest
+from yigai.core.plan import RATIO_UNIT, ratio_as_quotient
 from yigai.core.plan import Target as CoreTarget
 
 COMPARATORS = (">=", "<=", ">", "<", "=", "range", "increase_by", "decrease_by")
@@ -86,9 +87,13 @@ def target_link(
     org, level = target_scope(target.plan, target)
     start = target.plan.issued_on.year if target.plan.issued_on else target.plan.period_start
     baseline = start - 1 if start and start - 1 < due.year else None
+    comparator, value, value_max = target.comparator, target.value, target.value_max
+    if target.unit == RATIO_UNIT and target.value and comparator in (">=", "<=", ">", "<", "="):
+        comparator, value = ratio_as_quotient(comparator, target.value)  # 1:N → the computed first ÷ second
+        value_max = None
     fields = {
         "plan": target.plan, "indicator": ind, "org_unit": org, "scope_level": level,
-        "comparator": target.comparator, "value": target.value, "value_max": target.value_max, "due": due,
+        "comparator": comparator, "value": value, "value_max": value_max, "due": due,
         "recurring": target.recurring or "", "baseline_year": baseline, "score": score,
         "confirmed_by": user, "is_demo": is_demo or target.plan.is_demo,
     }  # fmt: skip
