@@ -176,3 +176,18 @@ def test_plans_named_by_title_and_number(owner, plan) -> None:
     html = owner.get(reverse("plans:list")).content.decode()
     assert "关于测试医改工作的实施方案" in html and "廊政办字〔2024〕9号" in html
     assert "fake_plan.txt" not in html
+
+
+def test_legacy_ratio_unit_stored_as_the_convention(owner, orgunits, fake_document) -> None:
+    old = CoreTarget(
+        id="G9",
+        task_id=None,
+        indicator="医护比",
+        comparator=">=",
+        value=1.2,
+        unit="1:N",
+        quote="医护比不低于1:1.2",
+    )
+    plan = plan_store_document(document=_doc(fake_document, targets=(old,)), content_hash="legacy")
+    assert plan.targets.get().unit == RATIO_UNIT
+    assert "≥ 1:1.2" in page(owner, plan) and "1.21:N" not in page(owner, plan)

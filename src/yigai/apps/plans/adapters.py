@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from yigai.core.plan import Document, Hint, Milestone, Target, Task
+from yigai.core.plan import RATIO_UNIT, Document, Hint, Milestone, Target, Task
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -82,14 +82,19 @@ def hint_fields(hint: Hint | None) -> dict[str, Any]:
     }
 
 
+#: Ratio units written by extractors before the 比 convention (value N of "1:N" either way).
+LEGACY_RATIO_UNITS = ("1:N",)
+
+
 def target_fields(target: Target) -> dict[str, Any]:
+    unit = RATIO_UNIT if target.unit in LEGACY_RATIO_UNITS else target.unit
     return {
         "ext_id": _s(target.id)[:32],
         "indicator": _s(target.indicator)[:300],
         "comparator": _s(target.comparator)[:16],
         "value": _num(target.value),
         "value_max": _num(target.value_max),
-        "unit": _s(target.unit)[:32],
+        "unit": _s(unit)[:32],
         "per": _s(target.per)[:64],
         "year": _year(target.year),
         "due": parse_date(target.due),
