@@ -191,3 +191,10 @@ def test_legacy_ratio_unit_stored_as_the_convention(owner, orgunits, fake_docume
     plan = plan_store_document(document=_doc(fake_document, targets=(old,)), content_hash="legacy")
     assert plan.targets.get().unit == RATIO_UNIT
     assert "≥ 1:1.2" in page(owner, plan) and "1.21:N" not in page(owner, plan)
+
+
+def test_hint_rules_shown_in_chinese(owner, plan) -> None:
+    hints = page(owner, plan)
+    hints = hints[hints.index('id="hints"') : hints.index('id="targets"')]
+    assert "责任单位标注" in hints and "比值目标" in hints and "编号条目" in hints
+    assert ">unit_tag<" not in hints and ">numbered_item<" not in hints

@@ -178,3 +178,11 @@ def test_plans_never_import_the_ledger() -> None:
     root = Path(__file__).parents[2] / "src/yigai/apps/plans"
     offenders = [p.name for p in root.rglob("*.py") if "apps.ledger" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def test_unassigned_item_flagged_on_the_plan_page(orgunits, fake_document, client, make_user) -> None:
+    plan = _plan(fake_document, "廊坊市人民政府办公室", _task("1", "各有关县（市、区）人民政府"))
+    plan_publish(plan=plan)
+    client.force_login(make_user("o", "plan_owner", "131000", "市卫生健康委"))
+    html = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "待分配：各有关县（市、区）人民政府" in html

@@ -170,7 +170,11 @@ def task_list(*, user: User, filters: TaskFilters | None = None) -> QuerySet[Tas
 
 def plan_outline(*, plan: Plan) -> list[dict[str, object]]:
     """The document's own outline: sections in order, each with its tasks (units, targets prefetched)."""
-    tasks = list(plan.tasks.prefetch_related("unit_links__unit", "targets").order_by("order", "pk"))
+    tasks = list(
+        plan.tasks.prefetch_related("unit_links__unit", "targets", "assignments__unit").order_by(
+            "order", "pk"
+        )
+    )
     by_section: dict[int | None, list[Task]] = {}
     for t in tasks:
         by_section.setdefault(t.section_id, []).append(t)

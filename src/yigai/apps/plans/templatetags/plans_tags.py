@@ -8,7 +8,7 @@ import re
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -55,3 +55,29 @@ def period_text(start: int | None, end: int | None) -> str:
     if start:
         return _("%(start)s年起") % {"start": start}
     return "—"
+
+
+#: The extractor's rule codes (core/parse, :class:`yigai.core.plan.Hint`) as the reader calls them.
+HINT_RULES = {
+    "unit_tag": gettext_lazy("责任单位标注"),
+    "unit_column": gettext_lazy("表格中的责任单位列"),
+    "numbered_item": gettext_lazy("编号条目"),
+    "table_row": gettext_lazy("表格行"),
+    "paragraph": gettext_lazy("段落"),
+    "deadline": gettext_lazy("完成时限"),
+    "ratio": gettext_lazy("比值目标"),
+    "share": gettext_lazy("比例目标"),
+    "count": gettext_lazy("数量目标"),
+    "target": gettext_lazy("量化目标"),
+    "listed": gettext_lazy("并列目标（沿用前一指标）"),
+    "distributive": gettext_lazy("分别对应的目标"),
+    "baseline": gettext_lazy("基线值"),
+    "cross_reference": gettext_lazy("引用其他条款"),
+}
+
+
+@register.filter
+def hint_rule(code: str) -> str:
+    """A hint's rule in the reader's language; a code this version does not know is "其他识别规则"."""
+    label = HINT_RULES.get(code or "")
+    return str(label) if label is not None else _("其他识别规则")
