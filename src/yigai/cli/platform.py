@@ -188,7 +188,7 @@ def _plan_rows() -> list[dict[str, Any]]:
     from yigai.apps.plans.selectors import plan_list_all
 
     return [
-        {"id": p.pk, "source": p.source, "title": p.title, "status": p.status, "status_label": p.get_status_display(), "org_unit": p.org_unit.name,
+        {"id": p.pk, "source": p.source, "title": p.title, "doc_number": p.doc_number, "status": p.status, "status_label": p.get_status_display(), "org_unit": p.org_unit.name,
          "tasks": p.n_tasks, "targets": p.n_targets}  # type: ignore[attr-defined]  # annotated counts
         for p in plan_list_all().order_by("pk")
     ]  # fmt: skip
@@ -207,10 +207,12 @@ def plans_list(format: FormatOpt = "table") -> None:
     if format == "json":
         typer.echo(json.dumps({"plans": rows}, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{'编号':<4} {'任务':>4} {'目标':>4}  {'状态':<9} 文件名 / 标题")
+    typer.echo(f"{'编号':<4} {'任务':>4} {'目标':>4}  {'状态':<9} 标题　文号（文件名）")
     for r in rows:
+        name = r["title"] or r["source"]
+        number = f"　{r['doc_number']}" if r["doc_number"] else ""
         typer.echo(
-            f"{r['id']:<6} {r['tasks']:>6} {r['targets']:>6}  {r['status_label']:<8} {r['source']}  {r['title']}"
+            f"{r['id']:<6} {r['tasks']:>6} {r['targets']:>6}  {r['status_label']:<8} {name}{number}（{r['source']}）"
         )
 
 

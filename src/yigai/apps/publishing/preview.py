@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.models import Plan, Role
-from yigai.apps.units.services import unit_expand_names
+from yigai.apps.units.selectors import unit_expand_names
 from yigai.core.units.expand import is_placeholder_like
 
 

@@ -5,15 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from yigai.apps.orgunits.models import OrgUnit
-from yigai.apps.orgunits.selectors import orgunit_find_in_text, orgunit_subtree
+from yigai.apps.orgunits.selectors import orgunit_find_in_text
 from yigai.apps.units.directory import UnitEntry, iter_directory, lookup
 from yigai.apps.units.models import Unit
-from yigai.core.units.expand import (
-    is_placeholder_like,
-    place_matches,
-    place_unit_name,
-    placeholder_parts,
-)
+from yigai.apps.units.selectors import named_places
+from yigai.core.units.expand import is_placeholder_like
 
 
 def _defaults(entry: UnitEntry) -> dict[str, object]:
@@ -72,29 +68,11 @@ def unit_expand(*, unit: Unit, plan_org_unit: OrgUnit) -> list[tuple[Unit, OrgUn
     if not is_placeholder_like(unit.name):
         return [(unit, unit.org_unit or plan_org_unit)]
     return [
-        (unit_ensure_at(name=name, place=place), place) for name, place in _named_places(unit, plan_org_unit)
-    ]
-
-
-def unit_expand_names(*, unit: Unit, plan_org_unit: OrgUnit) -> list[tuple[str, OrgUnit]]:
-    """:func:`unit_expand` as names, writing nothing (for the publish preview)."""
-    if not is_placeholder_like(unit.name):
-        return [(unit.name, unit.org_unit or plan_org_unit)]
-    return [(lookup(name).name, place) for name, place in _named_places(unit, plan_org_unit)]
-
-
-def _named_places(unit: Unit, region: OrgUnit) -> list[tuple[str, OrgUnit]]:
-    parts = placeholder_parts(unit.name)
-    if parts is None:
-        return []
-    candidates = orgunit_subtree(org_unit=region).filter(level__in=parts.levels).exclude(pk=region.pk)
-    return [
-        (place_unit_name(p.name, parts), p)
-        for p in candidates.order_by("path")
-        if place_matches(parts, p.level, p.name)
+        (unit_ensure_at(name=name, place=place), place)
+        for name, place in named_places(unit=unit, region=plan_org_unit)
     ]
 
 
 def unit_needs_assignment(*, unit: Unit, plan_org_unit: OrgUnit) -> bool:
     """A placeholder that names no place of the plan's region: published as one item the owner assigns."""
-    return is_placeholder_like(unit.name) and not _named_places(unit, plan_org_unit)
+    return is_placeholder_like(unit.name) and not named_places(unit=unit, region=plan_org_unit)
