@@ -49,7 +49,8 @@ def test_install_replaces_triggers_of_an_older_version() -> None:
 def test_writes_move_their_generation_and_reads_do_not(orgunits, fake_document) -> None:
     from yigai.apps.ledger.models import LedgerItem
     from yigai.apps.ledger.services import lights_invalidate
-    from yigai.apps.plans.services import plan_publish, plan_store_document
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.apps.publishing import plan_publish
 
     before = generations("ledger", "plans", "orgunits")
     plan = plan_store_document(document=fake_document(), content_hash="gen")
@@ -69,9 +70,9 @@ def test_writes_move_their_generation_and_reads_do_not(orgunits, fake_document) 
 
 
 def test_visibility_key_is_what_the_jurisdiction_rules_read(make_user) -> None:
-    a = make_user("a", "unit_reporter", "131025", "县（市、区）人民政府")
-    b = make_user("b", "unit_reporter", "131025", "县（市、区）人民政府")
-    c = make_user("c", "unit_reporter", "131026", "县（市、区）人民政府")
+    a = make_user("a", "unit_reporter", "131025", "大城县人民政府")
+    b = make_user("b", "unit_reporter", "131025", "大城县人民政府")
+    c = make_user("c", "unit_reporter", "131026", "文安县人民政府")
     assert visibility_key(a) == visibility_key(b) != visibility_key(c)
     assert visibility_key(None) == "all"
 
@@ -103,7 +104,8 @@ def test_selectors_read_no_user_field_outside_the_visibility_key() -> None:
 
 @pytest.fixture
 def ledger_world(orgunits, fake_document, make_user):
-    from yigai.apps.plans.services import plan_publish, plan_store_document
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.apps.publishing import plan_publish
 
     plan = plan_store_document(document=fake_document(), content_hash="dash")
     plan_publish(plan=plan)
@@ -137,7 +139,11 @@ def test_readers_who_see_different_rows_do_not_share_a_dashboard(client, ledger_
 
     pages = {}
     for name, code in (("qingyuan", "130608"), ("mancheng", "130607")):
-        client.force_login(make_user(name, "unit_reporter", code, "县（市、区）人民政府"))
+        client.force_login(
+            make_user(
+                name, "unit_reporter", code, {"130608": "清苑区人民政府", "130607": "满城区人民政府"}[code]
+            )
+        )
         pages[name] = client.get(reverse("dashboard:index")).content.decode()
     own = {n: set(LedgerItem.objects.filter(org_unit__code=c).values_list("code", flat=True))
            for n, c in (("qingyuan", "130608"), ("mancheng", "130607"))}  # fmt: skip
@@ -152,7 +158,7 @@ def test_reporters_of_one_place_and_different_units_do_not_share_a_dashboard(
     """Same county, different units: the county government's reporter sees its task there, another unit's
     reporter sees nothing; a key without the unit would show the second the first one's page."""
     totals = {}
-    for name, unit in (("gov", "县（市、区）人民政府"), ("edu", "县教育局")):
+    for name, unit in (("gov", "清苑区人民政府"), ("edu", "县教育局")):
         client.force_login(make_user(name, "unit_reporter", "130608", unit))
         totals[name] = _tile(client.get(reverse("dashboard:index")).content.decode(), "total")
     assert totals == {"gov": "1", "edu": "0"}
@@ -264,7 +270,8 @@ def test_a_page_read_does_not_wait_for_a_long_ledger_write(orgunits, fake_docume
 
     from yigai.apps.ledger.models import LedgerItem
     from yigai.apps.ledger.services import lights_ensure
-    from yigai.apps.plans.services import plan_publish, plan_store_document
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.apps.publishing import plan_publish
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time; the reader's wait is SQLite's busy timeout")

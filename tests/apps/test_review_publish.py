@@ -8,13 +8,13 @@ from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.models import Status, Task, TaskAssignment
 from yigai.apps.plans.services import (
     plan_link_parent,
-    plan_publish,
     plan_store_document,
     task_merge,
     task_split,
     task_update,
 )
 from yigai.apps.plans.services.review import ReviewError
+from yigai.apps.publishing import plan_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,8 @@ def test_publish_expands_county_placeholder(plan) -> None:
         )
     )
     assert places == baoding_counties and "雄县" not in places and "定州市" not in places
-    assert {a.unit.name for a in TaskAssignment.objects.filter(task=t2)} == {"县（市、区）人民政府"}
+    named = {a.unit.name: a.org_unit.name for a in TaskAssignment.objects.filter(task=t2)}
+    assert named == {f"{place}人民政府": place for place in baoding_counties}  # each named with its place
     t1 = plan.tasks.get(ext_id="T1")
     assert set(TaskAssignment.objects.filter(task=t1).values_list("org_unit__name", flat=True)) == {"保定市"}
     assert n == TaskAssignment.objects.count()

@@ -97,7 +97,9 @@ def test_owner_uploads_corrects_publishes_and_scoping_holds(
     assert "牵头：容城县卫生健康局" in page.inner_text(f"div#{task_id}")
     title = page.inner_text(f"div#{task_id} .task-title") or page.inner_text(f"div#{task_id} .task-text")[:10]
 
-    page.click("#publish-button")
+    page.click("#publish-button")  # the preview first, then the confirmation
+    page.wait_for_selector("#publish-preview")
+    page.click("#confirm-publish")
     page.wait_for_selector("#plan-status:has-text('已发布')")
     page.screenshot(path=SHOTS / "04_published.png", full_page=False)
 

@@ -71,7 +71,8 @@ def world(orgunits: None, fake_document: Callable[..., Any], make_user: Callable
     from yigai.apps.indicators.services import catalogue_sync
     from yigai.apps.ledger.models import LedgerItem
     from yigai.apps.ledger.services import item_transition, notice_issue, progress_report_submit
-    from yigai.apps.plans.services import plan_publish, plan_store_document
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.apps.publishing import plan_publish
 
     bd = plan_store_document(document=fake_document(source="baoding_plan.txt"), content_hash="bd")
     sjz = plan_store_document(document=fake_document(issuer="石家庄市人民政府办公室"), content_hash="sjz")
@@ -79,8 +80,8 @@ def world(orgunits: None, fake_document: Callable[..., Any], make_user: Callable
     plan_publish(plan=sjz)
     draft = plan_store_document(document=fake_document(title="保定草稿方案"), content_hash="bd-draft")
     users = {
-        "rep_a": make_user("rep_a", "unit_reporter", COUNTY_A, "县（市、区）人民政府"),
-        "rep_b": make_user("rep_b", "unit_reporter", COUNTY_B, "县（市、区）人民政府"),
+        "rep_a": make_user("rep_a", "unit_reporter", COUNTY_A, "清苑区人民政府"),
+        "rep_b": make_user("rep_b", "unit_reporter", COUNTY_B, "满城区人民政府"),
         "unit_x": make_user("unit_x", "unit_reporter", "130600", "市卫生健康委"),
         "unit_y": make_user("unit_y", "unit_reporter", "130600", "市教育局"),
         "owner_bd": make_user("owner_bd", "plan_owner", "130600", "市卫生健康委"),

@@ -103,6 +103,7 @@ def html_refusal_cases(w: Any) -> dict[str, list[Req]]:
     a, b, x = w.item_a, w.item_b, w.item_x
     bd, sjz = w.bd.pk, w.sjz.pk
     t1, t2 = w.t1.pk, w.t2.pk
+    g = w.bd.targets.order_by("pk").first().pk
     sheet_a = ledger_sheet(w, a.code, "外县改写的进展")
     sheet_x = ledger_sheet(w, x.code, "他单位改写的进展")
     return {
@@ -151,6 +152,36 @@ def html_refusal_cases(w: Any) -> dict[str, list[Req]]:
         ],
         "plans/import/": [
             Req(who, "POST", "/plans/import/", {"file": upload(b"x", "p.txt")}) for who in ("rep_b", "unit_y")
+        ],
+        "plans/<str:ref>/preview/": [
+            Req("owner_sjz", "GET", f"/plans/{w.draft.pk}/preview/"),
+            Req("rep_b", "GET", f"/plans/{bd}/preview/"),
+            Req("unit_x", "GET", f"/plans/{w.draft.pk}/preview/"),
+        ],
+        "plans/<str:ref>/region/": [
+            Req(who, "POST", f"/plans/{w.draft.pk}/region/", {"org_unit": str(w.sjz.org_unit_id)})
+            for who in ("owner_sjz", "rep_b", "unit_x")
+        ],
+        "plans/<str:ref>/targets/add/": [
+            Req(
+                who,
+                "POST",
+                f"/plans/{bd}/targets/add/",
+                {"indicator": "越权", "comparator": ">=", "value": "1"},
+            )
+            for who in ("owner_sjz", "rep_b", "unit_x")
+        ],
+        "plans/targets/<int:target_id>/edit/": [
+            Req(who, m, f"/plans/targets/{g}/edit/", {"indicator": "越权", "comparator": ">=", "value": "1"})
+            for who in ("owner_sjz", "unit_x", "rep_b")
+            for m in ("GET", "POST")
+        ],
+        "plans/targets/<int:target_id>/delete/": [
+            Req(who, "POST", f"/plans/targets/{g}/delete/") for who in ("owner_sjz", "unit_x", "rep_b")
+        ],
+        "indicators/targets/<int:target_id>/link/": [
+            Req(who, "POST", f"/indicators/targets/{g}/link/", {"indicator": "NPA46_PHYSICIAN_NURSE_RATIO"})
+            for who in ("owner_sjz", "unit_x", "rep_b")
         ],
         "orgunits/population/": [
             Req(

@@ -51,6 +51,11 @@ ROUTES: dict[str, set[str]] = {
     "plans/<str:ref>/publish/": {REFUSE},
     "plans/<str:ref>/link/": {REFUSE},
     "plans/<str:ref>/merge/": {REFUSE},
+    "plans/<str:ref>/preview/": {REFUSE},
+    "plans/<str:ref>/region/": {REFUSE},
+    "plans/<str:ref>/targets/add/": {REFUSE},
+    "plans/targets/<int:target_id>/edit/": {REFUSE},
+    "plans/targets/<int:target_id>/delete/": {REFUSE},
     "orgunits/": {LEAK},  # the reference tree (public figures), checked for ledger data
     "orgunits/population/": {ROLE, REFUSE},  # rows name org units: only the importer's own subtree
     "ledger/": {LEAK},
@@ -70,6 +75,7 @@ ROUTES: dict[str, set[str]] = {
     "indicators/entry/": {REFUSE, LEAK},  # ?org= / POST org=
     "indicators/approve/": {REFUSE},  # POST org=
     "indicators/targets/": {REFUSE, LEAK},  # ?plan=
+    "indicators/targets/<int:target_id>/link/": {REFUSE},
     "indicators/import/": {REFUSE, LEAK},  # rows name org units
     # the dashboard (leaders' landing page): ?org= picks a scope inside the user's own, ?plan= a ledger
     "dashboard/": {REFUSE, LEAK},

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yigai.apps.accounts.models import ApiToken
 from yigai.apps.accounts.services import api_token_create
-from yigai.apps.plans.services import plan_publish, plan_store_document
+from yigai.apps.plans.services import plan_store_document
+from yigai.apps.publishing import plan_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_scoped_lists(client, published, make_user) -> None:
     owner = make_user("o", "plan_owner", "130600", "市卫生健康委")
     plans = client.get("/api/plans", **bearer(owner)).json()
     assert [p["id"] for p in plans] == [bd.pk] and plans[0]["n_tasks"] == 3
-    reporter = make_user("r", "unit_reporter", "130608", "县（市、区）人民政府")
+    reporter = make_user("r", "unit_reporter", "130608", "清苑区人民政府")
     tasks = client.get("/api/tasks", **bearer(reporter)).json()
     assert [(t["plan_id"], t["title"]) for t in tasks] == [(bd.pk, "建设县域医共体")]
     assert client.get(f"/api/plans/{published[1].pk}", **bearer(reporter)).status_code == 404

@@ -78,7 +78,7 @@ def test_upload_review_publish(owner_client, fake_extract) -> None:
 
 def test_reporter_cannot_open_other_plans(client, make_user, fake_document) -> None:
     plan = plan_store_document(document=fake_document(), content_hash="x")
-    client.force_login(make_user("r", "unit_reporter", "130638", "县（市、区）人民政府"))
+    client.force_login(make_user("r", "unit_reporter", "130638", "雄县人民政府"))
     assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
     assert client.get(reverse("plans:import")).status_code == 403
     assert client.post(reverse("plans:publish", args=[plan.pk])).status_code == 404

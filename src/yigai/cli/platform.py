@@ -190,7 +190,7 @@ def _plan_rows() -> list[dict[str, Any]]:
     from yigai.apps.plans.selectors import plan_list_all
 
     return [
-        {"id": p.pk, "source": p.source, "title": p.title, "status": p.status, "status_label": p.get_status_display(), "org_unit": p.org_unit.name,
+        {"id": p.pk, "source": p.source, "title": p.title, "doc_number": p.doc_number, "status": p.status, "status_label": p.get_status_display(), "org_unit": p.org_unit.name,
          "tasks": p.n_tasks, "targets": p.n_targets}  # type: ignore[attr-defined]  # annotated counts
         for p in plan_list_all().order_by("pk")
     ]  # fmt: skip
@@ -209,10 +209,12 @@ def plans_list(format: FormatOpt = "table") -> None:
     if format == "json":
         typer.echo(json.dumps({"plans": rows}, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{'编号':<4} {'任务':>4} {'目标':>4}  {'状态':<9} 文件名 / 标题")
+    typer.echo(f"{'编号':<4} {'任务':>4} {'目标':>4}  {'状态':<9} 标题　文号（文件名）")
     for r in rows:
+        name = r["title"] or r["source"]
+        number = f"　{r['doc_number']}" if r["doc_number"] else ""
         typer.echo(
-            f"{r['id']:<6} {r['tasks']:>6} {r['targets']:>6}  {r['status_label']:<8} {r['source']}  {r['title']}"
+            f"{r['id']:<6} {r['tasks']:>6} {r['targets']:>6}  {r['status_label']:<8} {name}{number}（{r['source']}）"
         )
 
 
@@ -230,21 +232,55 @@ def _resolve(ref: str) -> Any:
 def plans_show(ref: Annotated[str, typer.Argument(help="方案编号或文件名")]) -> None:
     _ready()
     plan = _resolve(ref)
-    typer.echo(f"方案 {plan.pk}：{plan.title or plan.source}（{plan.get_status_display()}）")
+    number = f"　{plan.doc_number}" if plan.doc_number else ""
+    typer.echo(f"方案 {plan.pk}：{plan.title or plan.source}{number}（{plan.get_status_display()}）")
     for t in plan.tasks.prefetch_related("unit_links__unit"):
         units = "、".join(u.unit.name for u in t.unit_links.all())
         typer.echo(f"  {t.number or '-':<6} {t.title[:40]}　[{units}]　{t.deadline or ''}")
 
 
-@plans_app.command("publish", help="发布方案（编号或文件名），按责任单位生成分解到市、县的台账。")
+@plans_app.command(
+    "publish",
+    help="发布方案（编号或文件名）：先显示预览（各单位将收到的事项、无法自动分配的单位、不能发布的原因），"
+    "确认后按责任单位生成分解到市、县的台账。--yes 跳过确认。",
+)
 @user_errors
-def plans_publish(ref: Annotated[str, typer.Argument(help="方案编号或文件名")]) -> None:
+def plans_publish(
+    ref: Annotated[str, typer.Argument(help="方案编号或文件名")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接发布")] = False,
+) -> None:
     _ready()
-    from yigai.apps.plans.services import plan_publish
+    from yigai.apps.publishing import PublishRefused, plan_publish, publish_preview
 
     plan = _resolve(ref)
-    n = plan_publish(plan=plan)
-    typer.echo(f"已发布方案 {plan.pk}：{plan.source}（责任分解 {n} 条）")
+    preview = publish_preview(plan=plan)
+    _print_preview(preview)
+    if preview.blockers:
+        _fail("不能发布：" + "；".join(preview.blockers))
+    if not yes and not typer.confirm("确认发布？", default=False):
+        typer.echo("未发布。")
+        raise typer.Exit(1)
+    try:
+        n = plan_publish(plan=plan)
+    except PublishRefused as exc:
+        _fail("不能发布：" + "；".join(exc.reasons))
+    typer.echo(f"已发布方案 {plan.pk}：{plan.title or plan.source}（责任分解 {n} 条）")
+
+
+def _print_preview(preview: Any) -> None:
+    plan = preview.plan
+    number = f"　{plan.doc_number}" if plan.doc_number else ""
+    typer.echo(f"方案 {plan.pk}：{plan.title or plan.source}{number}（{plan.get_status_display()}）")
+    typer.echo(
+        f"行政区划：{plan.org_unit.name}　任务 {preview.n_tasks} 项　将生成台账事项 {preview.n_ledger_items} 项，"
+        f"涉及责任单位 {len(preview.units)} 个"
+    )
+    for r in preview.units:
+        typer.echo(f"  {r.unit}（{r.place}）　事项 {r.items}　其中牵头 {r.lead}")
+    for u in preview.unassigned:
+        typer.echo(f"  无法自动分配：任务 {u.task_number or '·'} {u.task_title[:30]}　[{u.as_written}]")
+    for reason in preview.blockers:
+        typer.echo(f"  不能发布：{reason}")
 
 
 @app.command(help="为用户生成 API 令牌（只显示一次，库中仅存其哈希）；三种管理员账号不能使用令牌。")

@@ -5,6 +5,7 @@ Called by ``yigai demo`` / ``yigai run``; everything it creates is marked 示例
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,7 +20,8 @@ from yigai.apps.ledger.demo import ledger_demo_load
 from yigai.apps.orgunits.models import OrgUnit, Population
 from yigai.apps.orgunits.services import orgunit_group_set, orgunits_load_reference
 from yigai.apps.plans.models import Plan, Status
-from yigai.apps.plans.services import plan_import, plan_publish
+from yigai.apps.plans.services import plan_import
+from yigai.apps.publishing import PublishRefused, plan_publish
 from yigai.apps.units.services import unit_ensure, units_load_directory
 from yigai.core.parse import extractor_fingerprint
 
@@ -31,8 +33,8 @@ DEMO_USERS = [
     ("owner_bd", Role.PLAN_OWNER, "130600", "市卫生健康委", "保定市卫健委（示例）"),
     ("reviewer", Role.REVIEWER, "130000", "省卫生健康委", "审核员（示例）"),
     ("leader", Role.LEADER, "130000", "省卫生健康委", "分管领导（示例）"),
-    ("reporter_xx", Role.UNIT_REPORTER, "130638", "县（市、区）人民政府", "雄县政府填报员（示例）"),
-    ("reporter_rc", Role.UNIT_REPORTER, "130629", "县（市、区）人民政府", "容城县政府填报员（示例）"),
+    ("reporter_xx", Role.UNIT_REPORTER, "130638", "雄县人民政府", "雄县政府填报员（示例）"),
+    ("reporter_rc", Role.UNIT_REPORTER, "130629", "容城县人民政府", "容城县政府填报员（示例）"),
     ("secadmin", Role.SECURITY_ADMIN, "130000", "省卫生健康委", "安全管理员（示例）"),
     ("auditor", Role.AUDIT_ADMIN, "130000", "省卫生健康委", "审计管理员（示例）"),
 ]
@@ -85,7 +87,8 @@ def demo_load() -> DemoReport:
         Plan.objects.filter(source=name, is_demo=True).exclude(extractor=extractor_fingerprint()).delete()
         result = plan_import(name=name, data=data, is_demo=True)
         if result.created and result.plan.status != Status.PUBLISHED:
-            plan_publish(plan=result.plan)
+            with contextlib.suppress(PublishRefused):  # a sample the owner must settle first stays a draft
+                plan_publish(plan=result.plan)
         report.plans.append((name, result.plan.pk, result.created))
     for login, role, code, unit_name, display in DEMO_USERS:
         org_unit = OrgUnit.objects.get(code=code)

@@ -30,7 +30,8 @@ def drawn(page, code: str) -> None:
 
 
 def test_leader_map_draws_and_drills(live_server, page, make_user, fake_document) -> None:
-    from yigai.apps.plans.services import plan_publish, plan_store_document
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.apps.publishing import plan_publish
 
     plan_publish(plan=plan_store_document(document=fake_document(), content_hash="bd"))  # items in 保定
     make_user("boss", "leader", "130000", "省卫生健康委")

@@ -25,7 +25,8 @@ def evidence_dir(tmp_path, settings) -> Any:
 
 @pytest.fixture
 def plan(orgunits: None, fake_document) -> Any:
-    from yigai.apps.plans.services import plan_publish, plan_store_document
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.apps.publishing import plan_publish
 
     p = plan_store_document(document=fake_document(), content_hash="bd")
     plan_publish(plan=p)
@@ -38,7 +39,7 @@ def users(make_user: Callable[..., Any]) -> dict[str, Any]:
         "lead": make_user("lead", "unit_reporter", "130600", "市卫生健康委"),
         "co": make_user("co", "unit_reporter", "130600", "市医疗保障局"),
         "other": make_user("other", "unit_reporter", "130600", "市教育局"),
-        "county": make_user("qy", "unit_reporter", "130608", "县（市、区）人民政府"),
+        "county": make_user("qy", "unit_reporter", "130608", "清苑区人民政府"),
         "owner": make_user("owner", "plan_owner", "130600", "市卫生健康委"),
         "owner_sjz": make_user("owner_sjz", "plan_owner", "130100", "市卫生健康委"),
         "reviewer": make_user("rev", "reviewer", "130000", "省卫生健康委"),

@@ -225,7 +225,8 @@ def test_conflicting_row_left_out(plan, users, t1) -> None:
 
 
 def test_seed_003_export_has_its_rows_and_merged_groups(orgunits) -> None:
-    from yigai.apps.plans.services import plan_import, plan_publish
+    from yigai.apps.plans.services import plan_import
+    from yigai.apps.publishing import plan_publish
     from yigai.web.demo import sample_files
 
     name, data = next(f for f in sample_files() if f[0].startswith("003_"))

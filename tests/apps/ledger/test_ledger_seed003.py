@@ -9,7 +9,8 @@ from django.http import Http404
 from yigai.apps.ledger.models import LedgerItem
 from yigai.apps.ledger.selectors import access_item, item_list
 from yigai.apps.ledger.services import item_transition, progress_report_submit
-from yigai.apps.plans.services import plan_import, plan_publish
+from yigai.apps.plans.services import plan_import
+from yigai.apps.publishing import plan_publish
 from yigai.web.demo import sample_files
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def test_seed_003_end_to_end(orgunits, make_user) -> None:
     reporter = make_user("lf_wjw", "unit_reporter", "131000", "市卫生健康委")
     reviewer = make_user("lf_rev", "reviewer", "131000", "市卫生健康委")
     outsider = make_user("lf_edu", "unit_reporter", "131000", "市教育局")
-    county = make_user("ga", "unit_reporter", "131022", "县（市、区）人民政府")
+    county = make_user("ga", "unit_reporter", "131022", "固安县人民政府")
     mine = item_list(user=reporter).filter(lead_unit=reporter.unit).exclude(co_units=outsider.unit)
     item = mine.first()
     progress_report_submit(item=item, user=reporter, text="已完成全部建设内容", percent=100,

@@ -25,7 +25,7 @@ from yigai.apps.ledger.services import (
     progress_report_submit,
 )
 from yigai.apps.orgunits.models import OrgUnit
-from yigai.apps.plans.services import plan_publish
+from yigai.apps.publishing import plan_publish
 from yigai.core.ledger import TransitionError
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_publish_puts_tasks_on_the_ledger_with_county_children(plan) -> None:
     parent = items.get(task__ext_id="T2", parent=None)
     children = items.filter(parent=parent)
     assert {c.org_unit_id for c in children} == counties and parent.org_unit.code == "130600"
-    assert {c.lead_unit.name for c in children} == {"县（市、区）人民政府"}
+    assert {c.lead_unit.name for c in children} == {f"{c.org_unit.name}人民政府" for c in children}
     assert items.count() == 3 + len(counties)
     codes = sorted(items.values_list("code", flat=True))
     assert codes[0] == f"L{plan.pk}-0001" and len(set(codes)) == len(codes)

@@ -45,7 +45,8 @@ def _needs_tools() -> None:
 
 def test_round_trip_identical(data_dir, tmp_path, make_user, fake_document) -> None:
     _needs_tools()
-    from yigai.apps.plans.services import plan_publish, plan_store_document
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.apps.publishing import plan_publish
 
     plan_publish(plan=plan_store_document(document=fake_document(), content_hash="bk"))
     make_user("u", "plan_owner", "130600")

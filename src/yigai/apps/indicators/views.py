@@ -11,15 +11,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.audit.services import audit_record
 from yigai.apps.indicators import selectors, services
 from yigai.apps.indicators.models import DataElement
+from yigai.apps.indicators.services.targets import LinkError
+from yigai.apps.indicators.services.targets import target_link as target_link_service
 from yigai.apps.indicators.status import plan_alignment, target_status
-from yigai.apps.plans.selectors import access_plan, plan_list
+from yigai.apps.plans.selectors import access_plan, access_target, plan_list
 from yigai.core.indicators import Period, PeriodError
 
 
@@ -146,3 +150,21 @@ def import_values(request: AuthedRequest) -> HttpResponse:
             return redirect("indicators:import")
     context = {"form": form, "problems": problems, "batches": selectors.batch_list(user=request.user)[:20]}
     return render(request, "indicators/import.html", context, status=400 if problems else 200)
+
+
+@login_required
+@require_POST
+def target_link(request: AuthedRequest, target_id: int) -> HttpResponse:
+    """Link a plan target to a catalogue indicator from the plan's review page (audited like task edits)."""
+    target = access_target(user=request.user, target_id=target_id)
+    code = (request.POST.get("indicator") or "").strip()
+    try:
+        linked = target_link_service(target=target, indicator=code, user=request.user)
+    except LinkError as exc:
+        messages.error(request, str(exc))
+    else:
+        audit_record(
+            actor=request.user, action="target.link", obj=target, details={"indicator": linked.indicator.code}
+        )
+        messages.success(request, _("已关联指标：%(name)s") % {"name": linked.indicator.name})
+    return redirect(f"{reverse('plans:detail', kwargs={'ref': target.plan_id})}#target-{target.pk}")

@@ -30,7 +30,7 @@ LANGFANG_SAMPLE = "003_ee25766b79f023db.txt"
 # username, role, org unit code, unit, display name
 USERS = [
     ("reporter_lf", Role.UNIT_REPORTER, "131000", "市卫生健康委", "廊坊市卫健委填报员（示例）"),
-    ("reporter_ga", Role.UNIT_REPORTER, "131022", "县（市、区）人民政府", "固安县政府填报员（示例）"),
+    ("reporter_ga", Role.UNIT_REPORTER, "131022", "固安县人民政府", "固安县政府填报员（示例）"),
     ("reviewer_lf", Role.REVIEWER, "131000", "市卫生健康委", "廊坊市卫健委审核员（示例）"),
 ]
 # 2027 holidays as an administrator would enter them once announced — illustrative (示例数据).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from yigai.core.plan import Document, Milestone, Target, Task
+from yigai.core.plan import RATIO_UNIT, Document, Hint, Milestone, Target, Task
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -67,17 +67,34 @@ def task_fields(task: Task) -> dict[str, Any]:
         "deadline_source": _s(task.deadline_source)[:16],
         "milestones": milestones_json(task.milestones),
         "recurring": _s(task.recurring)[:64],
+        **hint_fields(task.hint),
     }
 
 
+def hint_fields(hint: Hint | None) -> dict[str, Any]:
+    """The extractor's hint as three columns (empty without one)."""
+    if hint is None:
+        return {"hint_rule": "", "hint_span": "", "hint_confidence": None}
+    return {
+        "hint_rule": _s(hint.rule)[:64],
+        "hint_span": _s(hint.span)[:300],
+        "hint_confidence": _num(hint.confidence),
+    }
+
+
+#: Ratio units written by extractors before the 比 convention (value N of "1:N" either way).
+LEGACY_RATIO_UNITS = ("1:N",)
+
+
 def target_fields(target: Target) -> dict[str, Any]:
+    unit = RATIO_UNIT if target.unit in LEGACY_RATIO_UNITS else target.unit
     return {
         "ext_id": _s(target.id)[:32],
         "indicator": _s(target.indicator)[:300],
         "comparator": _s(target.comparator)[:16],
         "value": _num(target.value),
         "value_max": _num(target.value_max),
-        "unit": _s(target.unit)[:32],
+        "unit": _s(unit)[:32],
         "per": _s(target.per)[:64],
         "year": _year(target.year),
         "due": parse_date(target.due),
@@ -85,6 +102,7 @@ def target_fields(target: Target) -> dict[str, Any]:
         "scope": _s(target.scope)[:100],
         "condition": _s(target.condition)[:300],
         "quote": _s(target.quote),
+        **hint_fields(target.hint),
     }
 
 

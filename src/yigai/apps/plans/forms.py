@@ -9,7 +9,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from yigai.apps.plans.models import Plan, Section, Task
+from yigai.apps.orgunits.models import OrgUnit
+from yigai.apps.plans.models import COMPARATOR_LABELS, Plan, Section, Target, Task
+from yigai.core.plan import RATIO_UNIT, ratio_text
 
 
 def split_units(text: str) -> list[str]:
@@ -17,9 +19,94 @@ def split_units(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[、，,;；\n]+", text or "") if p.strip()]
 
 
+class RegionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        indent = {"city": "\u3000", "county": "\u3000\u3000"}.get(obj.level, "")
+        return f"{indent}{obj.name}"
+
+
+def _regions(places: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    return places.exclude(level="facility").order_by("path")
+
+
 class ImportForm(forms.Form):
     # empty files reach the import service, which rejects them with the same message as CLI and API
     file = forms.FileField(label=_("政策文件"), allow_empty_file=True)
+    region = RegionChoice(
+        label=_("方案所属行政区划"), queryset=OrgUnit.objects.none(), required=False,
+        empty_label=_("按发文机关自动识别"),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, places: QuerySet[OrgUnit] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if places is not None:
+            self.fields["region"].queryset = _regions(places)  # type: ignore[attr-defined]
+
+
+class RegionForm(forms.Form):
+    org_unit = RegionChoice(label=_("行政区划"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args: Any, places: QuerySet[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = _regions(places)  # type: ignore[attr-defined]
+
+
+_RATIO = re.compile(r"^\s*1\s*[:：]\s*(?P<n>\d+(?:\.\d+)?)\s*$")
+
+
+def parse_value(text: str) -> tuple[float | None, bool]:
+    """ "1:1.3" → (1.3, True); "85" → (85.0, False); "" → (None, False); raises ValueError otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None, False
+    m = _RATIO.match(text)
+    if m:
+        return float(m["n"]), True
+    return float(text.replace("，", "").replace(",", "")), False
+
+
+class TargetForm(forms.Form):
+    indicator = forms.CharField(label=_("指标"), max_length=300)
+    comparator = forms.ChoiceField(label=_("比较"), choices=())
+    value = forms.CharField(label=_("目标值"), required=False, help_text=_("比值按“1:1.6”填写"))
+    value_max = forms.CharField(label=_("上限"), required=False)
+    unit = forms.CharField(label=_("单位"), max_length=32, required=False)
+    year = forms.IntegerField(label=_("年份"), required=False, min_value=1949, max_value=2100)
+    scope = forms.CharField(label=_("范围"), max_length=100, required=False)
+    quote = forms.CharField(label=_("原文"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    task = forms.ModelChoiceField(label=_("所属任务"), queryset=Task.objects.none(), required=False)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["comparator"].choices = [(k, str(v)) for k, v in COMPARATOR_LABELS.items()]  # type: ignore[attr-defined]
+        self.fields["task"].queryset = Task.objects.filter(plan=plan)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        ratio = False
+        for name in ("value", "value_max"):
+            try:
+                data[name], is_ratio = parse_value(data.get(name) or "")
+            except ValueError:
+                self.add_error(name, _("请填写数字，比值按“1:1.6”填写"))
+                continue
+            ratio = ratio or is_ratio
+        if ratio:
+            data["unit"] = RATIO_UNIT
+        return data
+
+    @staticmethod
+    def initial_for(target: Target) -> dict[str, Any]:
+        def show(v: float | None) -> str:
+            if v is None:
+                return ""
+            return ratio_text(v) if target.is_ratio else f"{v:g}"
+
+        return {
+            "indicator": target.indicator, "comparator": target.comparator, "value": show(target.value),
+            "value_max": show(target.value_max), "unit": target.unit, "year": target.year,
+            "scope": target.scope, "quote": target.quote, "task": target.task_id,
+        }  # fmt: skip
 
 
 class TaskForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[Task] fails at runtime

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yigai.core.plan import RATIO_UNIT, ratio_text
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -31,6 +33,8 @@ class Plan(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     org_unit = models.ForeignKey("orgunits.OrgUnit", verbose_name=_("行政区划"), on_delete=models.PROTECT)
+    #: False while the region is only the importer's (the issuer lies outside the tree): not publishable.
+    region_confirmed = models.BooleanField(_("行政区划已确认"), default=True)
     implements = models.ForeignKey(
         "self", verbose_name=_("落实的上级方案"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="implemented_by",
@@ -51,6 +55,18 @@ class Plan(models.Model):
         return self.title or self.source
 
 
+class Hinted(models.Model):
+    """Why the extractor read a task or target so (:class:`yigai.core.plan.Hint`): rule, span, confidence.
+    Rows without a hint (older extractions, hand-made rows) leave them empty."""
+
+    hint_rule = models.CharField(_("识别规则"), max_length=64, blank=True)
+    hint_span = models.CharField(_("匹配原文"), max_length=300, blank=True)
+    hint_confidence = models.FloatField(_("置信度"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Section(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
     parent = models.ForeignKey(
@@ -67,7 +83,7 @@ class Section(models.Model):
         return self.title
 
 
-class Task(models.Model):
+class Task(Hinted):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
@@ -94,7 +110,7 @@ class Task(models.Model):
         return self.title or self.text[:40]
 
 
-class Target(models.Model):
+class Target(Hinted):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets")
     ext_id = models.CharField(max_length=32, blank=True)
@@ -111,13 +127,39 @@ class Target(models.Model):
     condition = models.CharField(max_length=300, blank=True)
     quote = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+    edited = models.BooleanField(_("已人工修改"), default=False)
 
     class Meta:
         ordering = ("plan", "order", "pk")
+        verbose_name = pgettext_lazy("model", "目标")
+
+    def __str__(self) -> str:
+        return self.indicator
 
     @property
     def comparator_label(self) -> str:
         return str(COMPARATOR_LABELS.get(self.comparator, self.comparator))
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.unit == RATIO_UNIT
+
+    @property
+    def value_text(self) -> str:
+        """The value as people write it: "1:1.6" for a ratio, "3.2人", "90–95%"."""
+        return target_value_text(self.value, self.value_max, self.unit)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def target_value_text(value: float | None, value_max: float | None, unit: str) -> str:
+    """ "1:1.6" for a ratio (unit 比, value N of 1:N), else the number(s) and unit ("90–95%")."""
+    if unit == RATIO_UNIT and value is not None:
+        return ratio_text(value) + (f"–{ratio_text(value_max)}" if value_max is not None else "")
+    span = _number(value) + (f"–{_number(value_max)}" if value_max is not None else "")
+    return f"{span}{unit}" if span else "—"
 
 
 COMPARATOR_LABELS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<",
@@ -147,6 +189,8 @@ class TaskAssignment(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT)
     org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT)
     role = models.CharField(max_length=8, choices=Role.choices)
+    #: A placeholder that names no place of the plan's region: one row at the region, for the owner to assign.
+    needs_assignment = models.BooleanField(_("待分配"), default=False)
 
     class Meta:
         constraints = (

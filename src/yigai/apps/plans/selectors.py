@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from yigai.apps.accounts.models import Role, User
+from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.models import Plan, Status, Target, Task
 
 
@@ -169,7 +170,11 @@ def task_list(*, user: User, filters: TaskFilters | None = None) -> QuerySet[Tas
 
 def plan_outline(*, plan: Plan) -> list[dict[str, object]]:
     """The document's own outline: sections in order, each with its tasks (units, targets prefetched)."""
-    tasks = list(plan.tasks.prefetch_related("unit_links__unit", "targets").order_by("order", "pk"))
+    tasks = list(
+        plan.tasks.prefetch_related("unit_links__unit", "targets", "assignments__unit").order_by(
+            "order", "pk"
+        )
+    )
     by_section: dict[int | None, list[Task]] = {}
     for t in tasks:
         by_section.setdefault(t.section_id, []).append(t)
@@ -179,3 +184,63 @@ def plan_outline(*, plan: Plan) -> list[dict[str, object]]:
         for s in plan.sections.order_by("order")
     ]
     return [r for r in rows if r["section"] is not None or r["tasks"]]
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """A target with the passage of the document it was read from (its task's text, else the first text of
+    the plan holding its quote, else the quote alone)."""
+
+    target: Target
+    passage: str
+
+
+def plan_targets(*, plan: Plan) -> list[TargetRow]:
+    """Every target of the plan in document order, each with its passage for highlighting the quote."""
+    texts = [t.text for t in plan.tasks.order_by("order", "pk").only("text")]
+    rows: list[TargetRow] = []
+    for g in plan.targets.select_related("task").order_by("order", "pk"):
+        quote = g.quote.strip()
+        own = g.task.text if g.task is not None else ""
+        passage = own if quote and quote in own else next((t for t in texts if quote and quote in t), "")
+        rows.append(TargetRow(g, passage or own or quote))
+    return rows
+
+
+@dataclass(frozen=True)
+class HintRow:
+    kind: str  # "task" or "target"
+    obj: Task | Target
+    label: str
+    rule: str
+    span: str
+    confidence: float
+
+
+def plan_hints(*, plan: Plan) -> list[HintRow]:
+    """The extractor's hints on the plan's tasks and targets, least confident first (checked first)."""
+    rows = [
+        HintRow("task", t, t.title or t.text[:40], t.hint_rule, t.hint_span, t.hint_confidence or 0.0)
+        for t in plan.tasks.filter(hint_confidence__isnull=False)
+    ]
+    rows += [
+        HintRow("target", g, g.indicator, g.hint_rule, g.hint_span, g.hint_confidence or 0.0)
+        for g in plan.targets.filter(hint_confidence__isnull=False)
+    ]
+    return sorted(rows, key=lambda r: (r.confidence, r.kind, r.obj.order, r.obj.pk))
+
+
+def access_target(*, user: User, target_id: int) -> Target:
+    """A target of a plan the user may edit; else 404 / 403."""
+    target = Target.objects.filter(pk=target_id, plan__in=plan_list(user=user)).select_related("plan").first()
+    if target is None:
+        raise Http404(_("找不到该目标"))
+    access_plan(user=user, ref=target.plan_id, for_edit=True)
+    return target
+
+
+def region_choices(*, user: User) -> QuerySet[OrgUnit]:
+    """The places a user may make a plan belong to: their own subtree (everything for the administrator)."""
+    if user.role == Role.ADMIN or not user.org_unit_id:
+        return OrgUnit.objects.all() if user.role == Role.ADMIN else OrgUnit.objects.none()
+    return OrgUnit.objects.filter(path__startswith=user.org_unit.path)  # type: ignore[union-attr]

@@ -11,14 +11,24 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yigai.apps import publishing
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.caching.services import Snapshot, fragment, snapshot
 from yigai.apps.orgunits.selectors import orgunit_list
 from yigai.apps.plans import selectors, services
-from yigai.apps.plans.forms import ImportForm, LinkForm, SplitForm, TaskForm, split_units
+from yigai.apps.plans.forms import (
+    ImportForm,
+    LinkForm,
+    RegionForm,
+    SplitForm,
+    TargetForm,
+    TaskForm,
+    split_units,
+)
 from yigai.apps.plans.models import Plan
 from yigai.apps.plans.services.review import ReviewError
 
@@ -33,7 +43,8 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
 def plan_import(request: AuthedRequest) -> HttpResponse:
     if not request.user.can_publish:
         raise PermissionDenied(_("无权导入方案"))
-    form = ImportForm(request.POST or None, request.FILES or None)
+    places = selectors.region_choices(user=request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, places=places)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -42,6 +53,7 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
                 data=upload.read(),
                 org_unit=request.user.org_unit,
                 user=request.user,
+                region=form.cleaned_data.get("region"),
             )
         except services.ImportRejected as exc:
             form.add_error("file", exc.message)
@@ -70,9 +82,15 @@ def _detail_context(request: AuthedRequest, plan: Plan, at: Snapshot) -> dict[st
         "n_tasks": plan.n_tasks,  # type: ignore[attr-defined]  # annotated by plan_list
         "n_targets": plan.n_targets,  # type: ignore[attr-defined]
     }
+    context["targets"] = selectors.plan_targets(plan=plan)
+    context["hints"] = selectors.plan_hints(plan=plan)
     if can_edit:
         candidates = selectors.plan_list(user=user).exclude(pk=plan.pk)
         context["link_form"] = LinkForm(initial={"parent": plan.implements_id}, candidates=candidates)
+        context["target_form"] = TargetForm(plan=plan, auto_id="new-target-%s")
+        if plan.status != "published":
+            places = selectors.region_choices(user=user)
+            context["region_form"] = RegionForm(initial={"org_unit": plan.org_unit_id}, places=places)
 
     def outline() -> str:  # the same for every reader who may open the plan, but for the edit controls
         rows = selectors.plan_outline(plan=plan)
@@ -92,10 +110,89 @@ def plan_detail(request: AuthedRequest, ref: str) -> HttpResponse:
 
 
 @login_required
+def plan_preview(request: AuthedRequest, ref: str) -> HttpResponse:
+    """What publishing would make: items per unit, what cannot be assigned, why it cannot be published yet."""
+    plan = selectors.access_plan(user=request.user, ref=ref, for_publish=True)
+    return render(
+        request, "plans/preview.html", {"plan": plan, "preview": publishing.publish_preview(plan=plan)}
+    )
+
+
+@login_required
+@require_POST
+def plan_region(request: AuthedRequest, ref: str) -> HttpResponse:
+    plan = selectors.access_plan(user=request.user, ref=ref, for_edit=True)
+    form = RegionForm(request.POST, places=selectors.region_choices(user=request.user))
+    if not form.is_valid():
+        messages.error(request, _("请选择有效的行政区划"))
+        return redirect("plans:detail", ref=plan.pk)
+    try:
+        services.plan_set_region(plan=plan, org_unit=form.cleaned_data["org_unit"], actor=request.user)
+        messages.success(request, _("已更新方案所属行政区划：%(place)s") % {"place": plan.org_unit.name})
+    except ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("plans:detail", ref=plan.pk)
+
+
+def _target_fields(data: dict[str, object]) -> dict[str, object]:
+    keys = ("indicator", "comparator", "value", "value_max", "unit", "year", "scope", "quote", "task")
+    return {k: data.get(k) for k in keys}
+
+
+@login_required
+def target_edit(request: AuthedRequest, target_id: int) -> HttpResponse:
+    target = selectors.access_target(user=request.user, target_id=target_id)
+    form = TargetForm(request.POST or None, plan=target.plan, initial=TargetForm.initial_for(target))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_update(target=target, actor=request.user, **_target_fields(form.cleaned_data))
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存目标：%(name)s") % {"name": target.indicator})
+            return redirect(f"{reverse('plans:detail', kwargs={'ref': target.plan_id})}#target-{target.pk}")
+    return render(request, "plans/target_edit.html", {"target": target, "form": form})
+
+
+@login_required
+@require_POST
+def target_add(request: AuthedRequest, ref: str) -> HttpResponse:
+    plan = selectors.access_plan(user=request.user, ref=ref, for_edit=True)
+    form = TargetForm(request.POST, plan=plan)
+    if form.is_valid():
+        try:
+            target = services.target_add(plan=plan, actor=request.user, **_target_fields(form.cleaned_data))
+        except ReviewError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已添加目标：%(name)s") % {"name": target.indicator})
+            return redirect(f"{reverse('plans:detail', kwargs={'ref': plan.pk})}#target-{target.pk}")
+    else:
+        errors = "；".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("目标未添加：%(errors)s") % {"errors": errors})
+    return redirect(f"{reverse('plans:detail', kwargs={'ref': plan.pk})}#targets")
+
+
+@login_required
+@require_POST
+def target_delete(request: AuthedRequest, target_id: int) -> HttpResponse:
+    target = selectors.access_target(user=request.user, target_id=target_id)
+    plan_id, name = target.plan_id, target.indicator
+    services.target_delete(target=target, actor=request.user)
+    messages.success(request, _("已删除目标：%(name)s") % {"name": name})
+    return redirect(f"{reverse('plans:detail', kwargs={'ref': plan_id})}#targets")
+
+
+@login_required
 @require_POST
 def plan_publish(request: AuthedRequest, ref: str) -> HttpResponse:
     plan = selectors.access_plan(user=request.user, ref=ref, for_publish=True)
-    n = services.plan_publish(plan=plan)
+    try:
+        n = publishing.plan_publish(plan=plan, actor=request.user)
+    except publishing.PublishRefused as exc:
+        for reason in exc.reasons:
+            messages.error(request, reason)
+        return redirect("plans:preview", ref=plan.pk)
     messages.success(request, _("已发布：%(plan)s（生成责任分解 %(n)s 条）") % {"plan": plan, "n": n})
     return redirect("plans:detail", ref=plan.pk)
 

@@ -5,20 +5,15 @@ from __future__ import annotations
 from django.db import transaction
 
 from yigai.apps.orgunits.models import OrgUnit
-from yigai.apps.orgunits.selectors import orgunit_children, orgunit_find_in_text
+from yigai.apps.orgunits.selectors import orgunit_find_in_text
 from yigai.apps.units.directory import UnitEntry, iter_directory, lookup
 from yigai.apps.units.models import Unit
+from yigai.apps.units.selectors import named_places
+from yigai.core.units.expand import is_placeholder_like
 
 
 def _defaults(entry: UnitEntry) -> dict[str, object]:
-    return {
-        "level": entry.level,
-        "kind": entry.kind or ("placeholder" if entry.expands_to else ""),
-        "known": entry.known,
-        "aliases": list(entry.aliases),
-        "expands_to": entry.expands_to,
-        "org_unit": orgunit_find_in_text(text=entry.name),
-    }
+    return {**_defaults_no_place(entry), "org_unit": orgunit_find_in_text(text=entry.name)}
 
 
 @transaction.atomic
@@ -40,27 +35,44 @@ def unit_ensure(*, name: str) -> Unit:
     return unit
 
 
+def unit_ensure_at(*, name: str, place: OrgUnit) -> Unit:
+    """:func:`unit_ensure` for a unit known to belong to ``place`` (固安县人民政府 → 固安县), without searching
+    the tree for the place its name starts with."""
+    entry = lookup(name)
+    unit = Unit.objects.filter(name=entry.name).first()
+    if unit is None:
+        unit = Unit.objects.create(name=entry.name, **{**_defaults_no_place(entry), "org_unit": place})
+    return unit
+
+
+def _defaults_no_place(entry: UnitEntry) -> dict[str, object]:
+    return {
+        "level": entry.level,
+        "kind": entry.kind or ("placeholder" if entry.expands_to else ""),
+        "known": entry.known,
+        "aliases": list(entry.aliases),
+        "expands_to": entry.expands_to,
+    }
+
+
 def unit_expand(*, unit: Unit, plan_org_unit: OrgUnit) -> list[tuple[Unit, OrgUnit]]:
-    """One (unit, org unit) assignment per place the unit stands for, relative to the plan's org unit.
+    """One (unit, org unit) per place the unit stands for, inside the plan's region (``plan_org_unit``).
 
-    "各县（市、区）政府" in a city plan → one assignment per county of that city; "各市" in a provincial plan →
-    one per city-level child of the province in the reporting tree (incl. 定州, 辛集). A concrete unit
-    that names a place ("容城县卫生健康局") belongs to that place; any other to the plan's org unit.
+    A placeholder expands only to the places of the level it names, inside the region, each answering with
+    a unit named with its place: "各区人民政府" in 廊坊市's plan → 安次区人民政府 and 广阳区人民政府 (districts,
+    not 固安县); "各市" in the province's → 保定市人民政府 …. A placeholder that names no place of the region
+    ("各有关县（市、区）人民政府", "各市" in a city's plan) gives nothing: the owner assigns it (see
+    :func:`unit_needs_assignment`). A concrete unit that names a place ("容城县卫生健康局") belongs to that
+    place; any other to the plan's region.
     """
-    if unit.expands_to:
-        generic = unit_ensure(name=_generic_name(unit.name))
-        if unit.expands_to == "city":
-            places = list(orgunit_children(org_unit=plan_org_unit))
-        else:
-            places = list(orgunit_children(org_unit=plan_org_unit, level="county"))
-        return [(generic, place) for place in places]
-    return [(unit, unit.org_unit or plan_org_unit)]
+    if not is_placeholder_like(unit.name):
+        return [(unit, unit.org_unit or plan_org_unit)]
+    return [
+        (unit_ensure_at(name=name, place=place), place)
+        for name, place in named_places(unit=unit, region=plan_org_unit)
+    ]
 
 
-def _generic_name(placeholder: str) -> str:
-    """ "各县（市、区）人民政府" → "县（市、区）人民政府"; "各市（含定州、辛集市）" → "市人民政府"."""
-    rest = placeholder[1:] if placeholder.startswith("各") else placeholder
-    if rest.startswith("市（含"):
-        rest = "市" + rest[rest.find("）") + 1 :]
-    rest = rest or placeholder
-    return rest if rest.endswith(("政府", "委", "局", "办", "院", "中心")) else rest + "人民政府"
+def unit_needs_assignment(*, unit: Unit, plan_org_unit: OrgUnit) -> bool:
+    """A placeholder that names no place of the plan's region: published as one item the owner assigns."""
+    return is_placeholder_like(unit.name) and not named_places(unit=unit, region=plan_org_unit)

@@ -86,9 +86,12 @@ def target_link(
     org, level = target_scope(target.plan, target)
     start = target.plan.issued_on.year if target.plan.issued_on else target.plan.period_start
     baseline = start - 1 if start and start - 1 < due.year else None
+    comparator, value, value_max = target.comparator, target.value, target.value_max
+    # Ratio targets (unit 比, "1:N") link unchanged: ratio indicators compute N itself (second ÷ first,
+    # e.g. 医护比 = nurses ÷ physicians), the convention of core/plan.py.
     fields = {
         "plan": target.plan, "indicator": ind, "org_unit": org, "scope_level": level,
-        "comparator": target.comparator, "value": target.value, "value_max": target.value_max, "due": due,
+        "comparator": comparator, "value": value, "value_max": value_max, "due": due,
         "recurring": target.recurring or "", "baseline_year": baseline, "score": score,
         "confirmed_by": user, "is_demo": is_demo or target.plan.is_demo,
     }  # fmt: skip

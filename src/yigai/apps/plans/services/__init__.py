@@ -7,15 +7,17 @@ from yigai.apps.plans.services.imports import (
     plan_import,
     plan_store_document,
 )
-from yigai.apps.plans.services.publish import plan_publish, task_assign
+from yigai.apps.plans.services.publish import task_assign
 from yigai.apps.plans.services.review import (
     plan_link_parent,
+    plan_set_region,
     plan_update,
     task_merge,
     task_set_units,
     task_split,
     task_update,
 )
+from yigai.apps.plans.services.targets import target_add, target_delete, target_update
 
 __all__ = [
     "ImportRejected",
@@ -23,9 +25,12 @@ __all__ = [
     "document_check",
     "plan_import",
     "plan_link_parent",
-    "plan_publish",
+    "plan_set_region",
     "plan_store_document",
     "plan_update",
+    "target_add",
+    "target_delete",
+    "target_update",
     "task_assign",
     "task_merge",
     "task_set_units",

@@ -96,6 +96,7 @@ def plan_import(
     org_unit: OrgUnit | None = None,
     user: User | None = None,
     is_demo: bool = False,
+    region: OrgUnit | None = None,
 ) -> ImportResult:
     """Check, extract and store one file. The same content twice gives the same plan (``created=False``)."""
     name = document_check(name=name, data=data)
@@ -114,7 +115,12 @@ def plan_import(
         ) from exc
     try:
         plan = plan_store_document(
-            document=document, content_hash=digest, org_unit=org_unit, user=user, is_demo=is_demo
+            document=document,
+            content_hash=digest,
+            org_unit=org_unit,
+            user=user,
+            is_demo=is_demo,
+            region=region,
         )
     except IntegrityError:  # the same content stored concurrently: that one wins
         return ImportResult(plan=Plan.objects.get(content_hash=digest), created=False)
@@ -122,13 +128,20 @@ def plan_import(
     return ImportResult(plan=plan, created=True)
 
 
-def _plan_org_unit(document: Document, fallback: OrgUnit | None) -> OrgUnit:
-    """Whose plan: the issuer's place ("保定市人民政府" → 保定市), else the importer's, else the city the
-    text is plainly about (CLI and demo imports), else the root of the tree."""
+def _plan_org_unit(document: Document, fallback: OrgUnit | None) -> tuple[OrgUnit, bool]:
+    """Whose plan, and whether that is settled: the issuer's place ("保定市人民政府" → 保定市); else the
+    importer's, else the city the text is plainly about (CLI and demo imports), else the root of the tree —
+    settled only when the document names no issuer (an issuer outside the tree, "鄂尔多斯市人民政府办公室",
+    leaves the region for the owner to choose: until then the plan cannot be published)."""
     for text in (document.issuer, document.doc_number):
         found = orgunit_find_in_text(text=text) if text else None
         if found is not None:
-            return found
+            return found, True
+    settled = not (document.issuer or "").strip()
+    return _fallback_org_unit(document, fallback), settled
+
+
+def _fallback_org_unit(document: Document, fallback: OrgUnit | None) -> OrgUnit:
     if fallback is not None:
         return fallback
     text = " ".join([document.title or "", *(t.text or "" for t in document.tasks or ())])
@@ -149,11 +162,15 @@ def plan_store_document(
     org_unit: OrgUnit | None = None,
     user: User | None = None,
     is_demo: bool = False,
+    region: OrgUnit | None = None,
 ) -> Plan:
-    """Store an extracted document with its outline, tasks, targets and unit links — all or nothing."""
+    """Store an extracted document with its outline, tasks, targets and unit links — all or nothing.
+    ``region`` is the region chosen at import (else proposed from the issuer, see :func:`_plan_org_unit`)."""
+    place, settled = (region, True) if region is not None else _plan_org_unit(document, org_unit)
     plan = Plan.objects.create(
         content_hash=content_hash,
-        org_unit=_plan_org_unit(document, org_unit),
+        org_unit=place,
+        region_confirmed=settled,
         imported_by=user,
         is_demo=is_demo,
         extractor=extractor_fingerprint(),

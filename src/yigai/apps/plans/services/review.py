@@ -10,7 +10,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from yigai.apps.accounts.models import User
 from yigai.apps.audit.services import audit_record
+from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.models import Plan, Section, Status, Task
 from yigai.apps.plans.services.imports import _store_units
 from yigai.apps.plans.services.publish import task_assign
@@ -165,4 +167,16 @@ def plan_link_parent(*, plan: Plan, parent: Plan | None) -> Plan:
     plan.implements = parent
     plan.save(update_fields=["implements"])
     audit_record(actor=None, action="plan.link", obj=plan, details={"parent": parent.pk if parent else None})
+    return plan
+
+
+@transaction.atomic
+def plan_set_region(*, plan: Plan, org_unit: OrgUnit, actor: User | None = None) -> Plan:
+    """Set the plan's region (whose plan it is, where its placeholders expand); only before publishing."""
+    if Plan.objects.filter(pk=plan.pk, status=Status.PUBLISHED).exists():
+        raise ReviewError(_("方案已发布，不能再修改行政区划"))
+    before = plan.org_unit.name
+    plan.org_unit, plan.region_confirmed = org_unit, True
+    plan.save(update_fields=["org_unit", "region_confirmed"])
+    audit_record(actor=actor, action="plan.region", obj=plan, details={"from": before, "to": org_unit.name})
     return plan
