@@ -16,8 +16,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 Handler = Callable[[HttpRequest], HttpResponse]
-# Paths a half-authenticated user (second factor or password change pending) may still reach.
+# Paths a user whose password has expired may still reach (the password change among them).
 OPEN_PATHS = ("/static/", "/i18n/", "/logout/", "/login/", "/account/otp/", "/account/password/")
+# Paths reachable with the password alone by a role that needs a second factor: the second step itself and
+# logout, nothing else (not even the password change: a phished password alone must not lock the real
+# holder out — issue 13, finding 8). Static files, the login page and the language switch change nothing.
+SECOND_FACTOR_OPEN_PATHS = ("/static/", "/i18n/", "/logout/", "/login/", "/account/otp/")
 
 
 #: The last-request time is written to the session at most this often (seconds; a tenth of the idle limit
@@ -80,7 +84,7 @@ class SecondFactorMiddleware:
             user.is_authenticated
             and getattr(user, "is_admin_role", False)
             and not getattr(user, "is_verified", lambda: False)()  # set by django_otp's OTPMiddleware
-            and not request.path.startswith(OPEN_PATHS)
+            and not request.path.startswith(SECOND_FACTOR_OPEN_PATHS)
         ):
             if _api(request):
                 return JsonResponse({"detail": _("管理员账号须先完成动态口令验证")}, status=403)
