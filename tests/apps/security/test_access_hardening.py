@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-test-123"
@@ -30,3 +31,70 @@ def test_business_roles_still_change_their_password(client, make_user) -> None:
     make_user("o", "plan_owner", "130600")
     client.post("/login/", {"username": "o", "password": PASSWORD})
     assert client.get("/account/password/").status_code == 200
+
+
+def _login(client: Client, username: str, **headers: str):
+    return client.post("/login/", {"username": username, "password": "wrong"}, **headers)
+
+
+def test_login_limit_keys_on_address_and_account(client, settings, make_user) -> None:
+    """Finding 9: behind one NAT a colleague's mistakes do not lock out the office; one account is capped."""
+    settings.LOGIN_RATE_LIMIT = "2/300"
+    settings.LOGIN_ADDRESS_RATE_LIMIT = "6/300"
+    make_user("a", "leader", "130000")
+    assert [_login(client, "a").status_code for _ in range(2)] == [200, 200]
+    limited = _login(client, "a")
+    assert limited.status_code == 429
+    assert _login(client, "b").status_code == 200  # another account from the same address
+    # a chinese page saying when to retry, not raw JSON
+    assert limited["Content-Type"].startswith("text/html")
+    minutes = -(-int(limited["Retry-After"]) // 60)
+    page = limited.content.decode()
+    assert f"{minutes} 分钟后" in page and "登录尝试过于频繁" in page and "detail" not in page
+    # one address trying many accounts is still capped
+    assert [_login(client, name).status_code for name in ("c", "d")] == [200, 200]
+    assert _login(client, "e").status_code == 429
+
+
+def test_api_limit_answers_json(client, settings) -> None:
+    settings.API_RATE_LIMIT = "1/60"
+    client.get("/api/plans")
+    limited = client.get("/api/plans")
+    assert limited.status_code == 429 and limited.json()["detail"]
+
+
+def test_forwarded_for_only_from_trusted_proxies(settings, make_user) -> None:
+    settings.LOGIN_RATE_LIMIT = "1/300"
+    settings.TRUSTED_PROXIES = ["10.0.0.1", "192.168.5.0/24"]
+    make_user("a", "leader", "130000")
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    assert _login(proxy, "a", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 200
+    assert _login(proxy, "a", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
+    # another client behind the same proxy (through a second trusted hop) has its own bucket
+    via = "203.0.113.6, 192.168.5.7"
+    assert _login(proxy, "a", HTTP_X_FORWARDED_FOR=via).status_code == 200
+    # a client not behind a trusted proxy cannot choose its address by sending the header
+    direct = Client(REMOTE_ADDR="198.51.100.9")
+    assert _login(direct, "a", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 200
+    assert _login(direct, "a", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 429
+
+
+def test_lockout_follows_the_forwarded_address(settings, make_user) -> None:
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    make_user("u", "leader", "130000")
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    for _ in range(5):
+        _login(proxy, "u", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    ok = {"username": "u", "password": PASSWORD}
+    assert proxy.post("/login/", ok, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
+    assert proxy.post("/login/", ok, HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
+
+
+def test_login_form_says_how_many_attempts_remain(client, make_user) -> None:
+    make_user("u", "leader", "130000")
+    assert "再输错 4 次" in _login(client, "u").content.decode()
+    for _ in range(3):
+        page = _login(client, "u").content.decode()
+    assert "再输错 1 次" in page and "锁定 15 分钟" in page
+    locked = _login(client, "u")
+    assert locked.status_code == 429 and "锁定 15 分钟" in locked.content.decode()
