@@ -98,3 +98,27 @@ def test_login_form_says_how_many_attempts_remain(client, make_user) -> None:
     assert "再输错 1 次" in page and "锁定 15 分钟" in page
     locked = _login(client, "u")
     assert locked.status_code == 429 and "锁定 15 分钟" in locked.content.decode()
+
+
+def _cards(page: str) -> int:
+    return page.count('<div class="task" id="task-')
+
+
+def test_plan_page_shows_a_reporter_only_the_tasks_the_api_gives(orgunits, fake_document, make_user) -> None:
+    """Finding 10: the plan page and the API read the tasks through one selector."""
+    from yigai.apps.plans.services import plan_publish, plan_store_document, task_update
+
+    plan = plan_store_document(document=fake_document(), content_hash="bd")
+    task_update(task=plan.tasks.get(ext_id="T3"), lead_units=["容城县卫生健康局"])
+    plan_publish(plan=plan)
+    reporter = make_user("rc", "unit_reporter", "130629", "容城县卫生健康局")
+    owner = make_user("o", "plan_owner", "130600", "市卫生健康委")
+    seen = {}
+    for user in (reporter, owner):
+        client = Client()
+        client.force_login(user)
+        api = client.get(f"/api/plans/{plan.pk}").json()["tasks"]
+        page = client.get(f"/plans/{plan.pk}/").content.decode()
+        seen[user.username] = (len(api), _cards(page))
+        assert f"任务 {len(api)} 项" in page, user.username
+    assert seen == {"rc": (1, 1), "o": (3, 3)}
