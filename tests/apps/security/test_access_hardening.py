@@ -122,3 +122,28 @@ def test_plan_page_shows_a_reporter_only_the_tasks_the_api_gives(orgunits, fake_
         seen[user.username] = (len(api), _cards(page))
         assert f"任务 {len(api)} 项" in page, user.username
     assert seen == {"rc": (1, 1), "o": (3, 3)}
+
+
+@pytest.mark.parametrize("role", ["security_admin", "audit_admin"])
+def test_security_and_audit_admins_reach_items_through_the_api(
+    role, orgunits, fake_document, verified, settings, tmp_path
+) -> None:
+    """Finding 15: ``Role(user.role)`` raised ValueError for these roles and the API answered 500."""
+    from yigai.apps.ledger.models import LedgerItem
+    from yigai.apps.plans.services import plan_publish, plan_store_document
+
+    settings.LEDGER_EVIDENCE_DIR = tmp_path
+    plan = plan_store_document(document=fake_document(), content_hash="bd")
+    plan_publish(plan=plan)
+    item = LedgerItem.objects.get(task__ext_id="T1", task__plan=plan)
+    client, _user = verified("sa", role)
+    detail = client.get(f"/api/ledger/items/{item.pk}")
+    assert detail.status_code == 200 and detail.json()["code"] == item.code
+    refused = client.post(
+        f"/api/ledger/items/{item.pk}/transitions",
+        {"action": "start"},
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{item.version}"',
+    )
+    assert refused.status_code == 403 and refused.json()["detail"]
+    assert client.get(f"/ledger/items/{item.pk}/").status_code == 200

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 
 from yigai.apps.accounts.models import Role, User
 from yigai.apps.plans.models import Plan, Section, Status, Target, Task
+from yigai.core.permissions import Perm, may
 
 
 class PlanNotFound(Http404):
@@ -106,7 +107,7 @@ def may_change_plan(*, user: User, plan: Plan, publish: bool = False) -> bool:
     the plan belongs to their org-unit subtree."""
     prefix = _subtree_prefix(user)
     owns = user.role == Role.ADMIN or (prefix is not None and plan.org_unit.path.startswith(prefix))
-    return owns and (user.can_publish if publish else user.can_edit_plans)
+    return owns and may(user, Perm.PUBLISH_PLANS if publish else Perm.EDIT_PLANS)
 
 
 def access_plan(*, user: User, ref: str | int, for_edit: bool = False, for_publish: bool = False) -> Plan:

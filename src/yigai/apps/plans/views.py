@@ -22,6 +22,7 @@ from yigai.apps.plans import selectors, services
 from yigai.apps.plans.forms import ImportForm, LinkForm, SplitForm, TaskForm, split_units
 from yigai.apps.plans.models import Plan
 from yigai.apps.plans.services.review import ReviewError
+from yigai.core.permissions import Perm, may
 
 
 @login_required
@@ -32,7 +33,7 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def plan_import(request: AuthedRequest) -> HttpResponse:
-    if not request.user.can_publish:
+    if not may(request.user, Perm.PUBLISH_PLANS):
         raise PermissionDenied(_("无权导入方案"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
