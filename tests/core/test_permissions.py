@@ -10,7 +10,17 @@ import pytest
 
 import yigai
 from yigai.core.ledger.workflow import _RULES, TRANSITIONS
-from yigai.core.permissions import ADMIN_ROLES, PERM_LABELS, ROLE_LABELS, TABLE, Perm, Role, may, role_of
+from yigai.core.permissions import (
+    ADMIN_ROLES,
+    PERM_LABELS,
+    ROLE_LABELS,
+    TABLE,
+    Perm,
+    Role,
+    markdown_table,
+    may,
+    role_of,
+)
 
 BUSINESS = {Perm.REPORT, Perm.ATTACH_EVIDENCE, Perm.START_ITEMS, Perm.REQUEST_CLOSURE, Perm.REQUEST_EXTENSION,
             Perm.APPROVE_CLOSURE, Perm.APPROVE_EXTENSION, Perm.WITHDRAW_ITEMS, Perm.EDIT_ITEMS, Perm.SUPERVISE,
@@ -68,3 +78,10 @@ def test_no_second_role_table_outside_core() -> None:
         assert not [p for p, t in text.items() if gone in t], gone
     roles = [p for p, t in text.items() if re.search(r"^class Role\b", t, re.M)]
     assert roles == [src / "core" / "permissions.py"]
+
+
+def test_the_security_guide_shows_this_table() -> None:
+    guide = Path(yigai.__file__).parents[2] / "docs" / "guide" / "security.md"
+    if not guide.exists():  # an installed package without the docs
+        pytest.skip("docs/guide not present")
+    assert markdown_table() in guide.read_text(encoding="utf-8")

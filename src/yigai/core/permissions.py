@@ -83,8 +83,8 @@ class Perm(StrEnum):
 
 
 PERM_LABELS: Mapping[Perm, str] = {
-    Perm.VIEW: "查看（本辖区）",
-    Perm.REPORT: "报送进展",
+    Perm.VIEW: "查看方案、台账、指标（本辖区）",
+    Perm.REPORT: "报送进展、回复督办单",
     Perm.ATTACH_EVIDENCE: "上传佐证材料",
     Perm.START_ITEMS: "启动事项",
     Perm.REQUEST_CLOSURE: "申请销号",
@@ -95,7 +95,7 @@ PERM_LABELS: Mapping[Perm, str] = {
     Perm.EDIT_ITEMS: "修改事项内容",
     Perm.SUPERVISE: "督办",
     Perm.EDIT_PLANS: "修改方案（审核任务）",
-    Perm.PUBLISH_PLANS: "发布方案",
+    Perm.PUBLISH_PLANS: "导入、发布方案",
     Perm.IMPORT_VALUES: "录入、导入指标值",
     Perm.APPROVE_VALUES: "审核指标值",
     Perm.ASSESS: "考核评分",
@@ -154,3 +154,12 @@ def may(who: HasRole | Role | str | None, perm: Perm) -> bool:
 
 def roles_with(perm: Perm) -> frozenset[Role]:
     return TABLE[perm]
+
+
+def markdown_table() -> str:
+    """The table as Markdown, rows the actions, columns the roles (docs/guide/security.md shows it; a test
+    keeps the two equal)."""
+    head = "| 操作 | " + " | ".join(r.label for r in Role) + " |"
+    rule = "|---|" + "---|" * len(Role)
+    rows = [f"| {p.label} | " + " | ".join("✓" if r in TABLE[p] else "" for r in Role) + " |" for p in Perm]
+    return "\n".join([head, rule, *rows])
