@@ -138,13 +138,13 @@ def _client_key(request: HttpRequest) -> str:
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
         return "t:" + hashlib.sha256(auth[7:].strip().encode()).hexdigest()[:32]
-    return "ip:" + client_address(request)
+    return "ip:" + (client_address(request) or "-")
 
 
 def _account_key(request: HttpRequest) -> str:
     """The address and the account a login post tries (the name hashed: any length, any characters)."""
     name = (request.POST.get("username") or "").strip().casefold()
-    return f"ip:{client_address(request)}:u:{hashlib.sha256(name.encode()).hexdigest()[:24]}"
+    return f"ip:{client_address(request) or '-'}:u:{hashlib.sha256(name.encode()).hexdigest()[:24]}"
 
 
 class RateLimitMiddleware:
@@ -161,7 +161,8 @@ class RateLimitMiddleware:
             limited = self._hit("api", _client_key(request), settings.API_RATE_LIMIT)
         elif request.path == "/login/" and request.method == "POST":
             limited = self._hit("login", _account_key(request), settings.LOGIN_RATE_LIMIT)
-            by_address = self._hit("login-ip", client_address(request), settings.LOGIN_ADDRESS_RATE_LIMIT)
+            address = client_address(request) or "-"
+            by_address = self._hit("login-ip", address, settings.LOGIN_ADDRESS_RATE_LIMIT)
             limited = max(limited or 0, by_address or 0) or None
         else:
             limited = None

@@ -147,3 +147,18 @@ def test_security_and_audit_admins_reach_items_through_the_api(
     )
     assert refused.status_code == 403 and refused.json()["detail"]
     assert client.get(f"/ledger/items/{item.pk}/").status_code == 200
+
+
+def test_client_address_rules() -> None:
+    """Trusted hops are skipped from the right; a mangled header counts the proxy; no address is "" (an
+    address column stores NULL — "-" broke django-axes' inet column on PostgreSQL)."""
+    from yigai.apps.accounts.addresses import parse_networks, resolve
+
+    nets = parse_networks("10.0.0.1, 192.168.5.0/24")
+    assert resolve("10.0.0.1", "198.51.100.1, 203.0.113.5, 192.168.5.7", nets) == "203.0.113.5"
+    assert resolve("10.0.0.1", "203.0.113.5, <script>", nets) == "10.0.0.1"
+    assert resolve("10.0.0.1", "192.168.5.9", nets) == "192.168.5.9"  # only proxies: the first hop
+    assert resolve("10.0.0.1", "", nets) == "10.0.0.1"
+    assert resolve("", "203.0.113.5", nets) == ""
+    with pytest.raises(ValueError):
+        parse_networks("10.0.0.1, bogus")

@@ -39,9 +39,10 @@ def _trusted(address: str, networks: Sequence[Network]) -> bool:
 
 
 def resolve(remote: str, forwarded: str, networks: Sequence[Network]) -> str:
-    """The client address of a request from ``remote`` carrying ``X-Forwarded-For: forwarded``."""
+    """The client address of a request from ``remote`` carrying ``X-Forwarded-For: forwarded`` ("" when
+    the request has no address at all, as Django's test client's ``force_login``)."""
     if not remote or not _trusted(remote, networks):
-        return remote or "-"
+        return remote
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     for hop in reversed(hops):
         if _trusted(hop, networks):
@@ -54,7 +55,8 @@ def resolve(remote: str, forwarded: str, networks: Sequence[Network]) -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address (also django-axes' ``AXES_CLIENT_IP_CALLABLE`` and the audit log's)."""
+    """The client's address (also django-axes' ``AXES_CLIENT_IP_CALLABLE`` and the audit log's); "" if
+    unknown (stored as NULL)."""
     networks = parse_networks(getattr(settings, "TRUSTED_PROXIES", ()))
     return resolve(
         request.META.get("REMOTE_ADDR") or "", request.META.get("HTTP_X_FORWARDED_FOR", ""), networks

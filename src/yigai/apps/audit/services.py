@@ -63,9 +63,8 @@ def _where(request: HttpRequest | None) -> dict[str, Any]:
         return {"ip": None, "user_agent": ""}
     from yigai.apps.accounts.addresses import client_address  # trusted proxies' X-Forwarded-For
 
-    ip = client_address(request)
     return {
-        "ip": None if ip == "-" else ip,
+        "ip": client_address(request) or None,
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
     }
 
