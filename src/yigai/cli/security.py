@@ -89,11 +89,11 @@ def user_role(
     ],
 ) -> None:
     _ready()
-    from yigai.apps.accounts.models import Role
     from yigai.apps.accounts.services import ThreeRolesError, user_role_set
+    from yigai.core.permissions import Role, role_of
 
-    if role not in Role.values:
-        _fail(f"未知角色：{role}（可用：{'、'.join(Role.values)}）", code=2)
+    if role_of(role) is None:
+        _fail(f"未知角色：{role}（可用：{'、'.join(r.value for r in Role)}）", code=2)
     try:
         user = user_role_set(actor=None, user=_user(username), role=role)
     except ThreeRolesError as exc:

@@ -3,6 +3,7 @@ limits. Each is small and configured in :mod:`yigai.web.settings.security`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
@@ -10,14 +11,20 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from yigai.apps.accounts.addresses import client_address
+
 Handler = Callable[[HttpRequest], HttpResponse]
-# Paths a half-authenticated user (second factor or password change pending) may still reach.
+# Paths a user whose password has expired may still reach (the password change among them).
 OPEN_PATHS = ("/static/", "/i18n/", "/logout/", "/login/", "/account/otp/", "/account/password/")
+# Paths reachable with the password alone by a role that needs a second factor: the second step itself and
+# logout, nothing else (not even the password change: a phished password alone must not lock the real
+# holder out — issue 13, finding 8). Static files, the login page and the language switch change nothing.
+SECOND_FACTOR_OPEN_PATHS = ("/static/", "/i18n/", "/logout/", "/login/", "/account/otp/")
 
 
 #: The last-request time is written to the session at most this often (seconds; a tenth of the idle limit
@@ -80,7 +87,7 @@ class SecondFactorMiddleware:
             user.is_authenticated
             and getattr(user, "is_admin_role", False)
             and not getattr(user, "is_verified", lambda: False)()  # set by django_otp's OTPMiddleware
-            and not request.path.startswith(OPEN_PATHS)
+            and not request.path.startswith(SECOND_FACTOR_OPEN_PATHS)
         ):
             if _api(request):
                 return JsonResponse({"detail": _("管理员账号须先完成动态口令验证")}, status=403)
@@ -131,13 +138,20 @@ def _client_key(request: HttpRequest) -> str:
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
         return "t:" + hashlib.sha256(auth[7:].strip().encode()).hexdigest()[:32]
-    return "ip:" + (request.META.get("REMOTE_ADDR") or "-")
+    return "ip:" + (client_address(request) or "-")
+
+
+def _account_key(request: HttpRequest) -> str:
+    """The address and the account a login post tries (the name hashed: any length, any characters)."""
+    name = (request.POST.get("username") or "").strip().casefold()
+    return f"ip:{client_address(request) or '-'}:u:{hashlib.sha256(name.encode()).hexdigest()[:24]}"
 
 
 class RateLimitMiddleware:
-    """Fixed-window limits: the API per token (or address), login posts per address; over the limit answers
-    429 with ``Retry-After``. Counted in the database (:mod:`yigai.apps.throttle`), so every worker process
-    shares one counter per client."""
+    """Fixed-window limits: the API per token (or address); login posts per address and account, and more
+    widely per address (an office behind one NAT shares the address, not the limit). Over a limit: 429 with
+    ``Retry-After`` — JSON for the API, a Chinese page saying when to retry for pages. Counted in the
+    database (:mod:`yigai.apps.throttle`), so every worker process shares one counter per client."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -146,16 +160,17 @@ class RateLimitMiddleware:
         if _api(request):
             limited = self._hit("api", _client_key(request), settings.API_RATE_LIMIT)
         elif request.path == "/login/" and request.method == "POST":
-            limited = self._hit(
-                "login", "ip:" + (request.META.get("REMOTE_ADDR") or "-"), settings.LOGIN_RATE_LIMIT
-            )
+            limited = self._hit("login", _account_key(request), settings.LOGIN_RATE_LIMIT)
+            address = client_address(request) or "-"
+            by_address = self._hit("login-ip", address, settings.LOGIN_ADDRESS_RATE_LIMIT)
+            limited = max(limited or 0, by_address or 0) or None
         else:
             limited = None
-        if limited is not None:
-            response = JsonResponse({"detail": _("请求过于频繁，请稍后再试")}, status=429)
-            response["Retry-After"] = str(limited)
-            return response
-        return self.get_response(request)
+        if limited is None:
+            return self.get_response(request)
+        response = _api_limited() if _api(request) else _page_limited(request, limited)
+        response["Retry-After"] = str(limited)
+        return response
 
     @staticmethod
     def _hit(scope: str, key: str, spec: str) -> int | None:
@@ -164,3 +179,14 @@ class RateLimitMiddleware:
 
         limit, seconds = _rate(spec)
         return rate_hit(scope=scope, client=key, limit=limit, seconds=seconds, now=time.time())
+
+
+def _api_limited() -> HttpResponse:
+    return JsonResponse({"detail": _("请求过于频繁，请稍后再试")}, status=429)
+
+
+def _page_limited(request: HttpRequest, seconds: int) -> HttpResponse:
+    """The Chinese page of a refused login post: how long to wait and until what time."""
+    until = timezone.localtime(timezone.now() + dt.timedelta(seconds=seconds))
+    context = {"minutes": -(-seconds // 60), "until": until.strftime("%H:%M")}
+    return render(request, "rate_limited.html", context, status=429)

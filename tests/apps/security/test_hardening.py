@@ -141,7 +141,8 @@ def test_api_rate_limit(client, settings, make_user) -> None:
 
 
 def test_login_rate_limit_per_address(client, settings, make_user) -> None:
-    settings.LOGIN_RATE_LIMIT = "2/300"
+    """The wide cap per address, whatever the account (per address and account: test_access_hardening)."""
+    settings.LOGIN_ADDRESS_RATE_LIMIT = "2/300"
     make_user("a", "leader", "130000")
     for _ in range(2):
         assert client.post("/login/", {"username": "a", "password": "x"}).status_code == 200

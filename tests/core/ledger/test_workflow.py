@@ -176,7 +176,7 @@ def test_preconditions(
 
 def test_messages_name_the_roles_that_may_act() -> None:
     err = _fail(ItemState(S.CLOSE_REQUESTED, DEADLINE, "zhang"), A.APPROVE_CLOSE, UNIT)
-    assert str(err) == "责任单位填报人无权批准销号，此操作仅限方案负责处室、审核人"
+    assert str(err) == "责任单位填报员无权批准销号，此操作仅限方案管理员、审核员"
     err = _fail(ItemState(S.CLOSED, DEADLINE), A.REPORT_PROGRESS, UNIT)
     assert str(err) == "事项处于“已销号”状态，不能报送进展"
 

@@ -14,23 +14,24 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yigai.core.permissions import ADMIN_ROLES, Role
 
-class Role(models.TextChoices):
-    ADMIN = "admin", _("系统管理员")
-    PLAN_OWNER = "plan_owner", _("方案管理员")
-    UNIT_REPORTER = "unit_reporter", _("责任单位填报员")
-    REVIEWER = "reviewer", _("审核员")
-    LEADER = "leader", _("领导（只读）")
-    SECURITY_ADMIN = "security_admin", _("安全管理员")
-    AUDIT_ADMIN = "audit_admin", _("审计管理员")
-
-
-# The three administrator roles of 三员分立: each needs a second factor; no account holds two of them.
-ADMIN_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# The one Role (yigai.core.permissions); its names marked here for translation (Django's catalogue), in the
+# order of the enum.
+ROLE_CHOICES = [
+    (Role.ADMIN.value, _("系统管理员")),
+    (Role.PLAN_OWNER.value, _("方案管理员")),
+    (Role.UNIT_REPORTER.value, _("责任单位填报员")),
+    (Role.REVIEWER.value, _("审核员")),
+    (Role.LEADER.value, _("领导（只读）")),
+    (Role.SECURITY_ADMIN.value, _("安全管理员")),
+    (Role.AUDIT_ADMIN.value, _("审计管理员")),
+]
+__all__ = ["ADMIN_ROLES", "ROLE_CHOICES", "ApiToken", "PasswordHistory", "Role", "User"]
 
 
 class User(AbstractUser):
-    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.LEADER)
+    role = models.CharField(_("角色"), max_length=16, choices=ROLE_CHOICES, default=Role.LEADER.value)
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -65,14 +66,6 @@ class User(AbstractUser):
     def is_admin_role(self) -> bool:
         """One of the three administrator roles (second factor required)."""
         return self.role in ADMIN_ROLES
-
-    @property
-    def can_edit_plans(self) -> bool:
-        return self.role in (Role.ADMIN, Role.PLAN_OWNER, Role.REVIEWER)
-
-    @property
-    def can_publish(self) -> bool:
-        return self.role in (Role.ADMIN, Role.PLAN_OWNER)
 
 
 class PasswordHistory(models.Model):

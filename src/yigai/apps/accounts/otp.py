@@ -75,9 +75,9 @@ def otp_verify(*, request: HttpRequest, user: User, token: str) -> bool:
 
 def otp_device_reset(*, actor: User | None, user: User) -> int:
     """Remove a user's devices (lost phone); they enrol again at next login. Security administrator only."""
-    from yigai.apps.accounts.models import Role
+    from yigai.core.permissions import Perm, may
 
-    if actor is not None and actor.role != Role.SECURITY_ADMIN:
+    if actor is not None and not may(actor, Perm.MANAGE_ROLES):
         audit_record(actor=actor, action="otp.reset", obj=user, result=Result.DENIED)
         raise PermissionError("只有安全管理员可以重置动态口令设备")
     with transaction.atomic():  # not around the refusal above: a denied attempt stays recorded

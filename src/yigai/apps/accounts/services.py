@@ -41,6 +41,7 @@ from yigai.apps.audit.models import Result
 from yigai.apps.audit.services import audit_record
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.units.models import Unit
+from yigai.core.permissions import Perm, may
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def user_role_set(*, actor: User | None, user: User, role: Role | str, request: 
     """Change a user's role: the security administrator's task (``actor=None``: the command line)."""
     role = Role(role)
     try:
-        if actor is not None and actor.role != Role.SECURITY_ADMIN:
+        if actor is not None and not may(actor, Perm.MANAGE_ROLES):
             raise ThreeRolesError("只有安全管理员可以分配角色")
         if actor is not None and actor.pk == user.pk:
             raise ThreeRolesError("不能修改自己的角色")

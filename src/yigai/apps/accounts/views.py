@@ -19,9 +19,24 @@ from yigai.apps.accounts.forms import LoginForm, TokenForm
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
 
-login_view = auth_views.LoginView.as_view(
-    template_name="login.html", form_class=LoginForm, redirect_authenticated_user=True
-)
+
+class LoginView(auth_views.LoginView):
+    """Django's login; after a failed password the page says how many attempts remain before lockout."""
+
+    template_name = "login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]  # narrower form
+        failures = getattr(self.request, "axes_failures_since_start", None)  # set by django-axes
+        context = self.get_context_data(form=form)
+        if failures is not None and not form.refusal:
+            context["remaining"] = max(0, _failure_limit() - int(failures))
+            context["lockout_minutes"] = _lockout_minutes()
+        return self.render_to_response(context)
+
+
+login_view = LoginView.as_view()
 
 
 def lockout_response(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
@@ -35,6 +50,12 @@ def _lockout_minutes() -> int:
     from django.conf import settings
 
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def _failure_limit() -> int:
+    from django.conf import settings
+
+    return int(settings.AXES_FAILURE_LIMIT)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from yigai.apps.accounts.models import Role, User
+from yigai.apps.accounts.models import User
 from yigai.apps.audit.models import AuditEvent
+from yigai.core.permissions import Perm, may
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class AuditFilters:
 
 def access_audit_log(*, user: User) -> None:
     """Raise PermissionDenied unless ``user`` is the audit administrator."""
-    if user.role != Role.AUDIT_ADMIN:
+    if not may(user, Perm.READ_AUDIT):
         raise PermissionDenied(_("只有审计管理员可以查看审计记录"))
 
 

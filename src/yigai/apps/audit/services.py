@@ -61,8 +61,10 @@ def _actor_fields(actor: Any, request: HttpRequest | None) -> dict[str, Any]:
 def _where(request: HttpRequest | None) -> dict[str, Any]:
     if request is None:
         return {"ip": None, "user_agent": ""}
+    from yigai.apps.accounts.addresses import client_address  # trusted proxies' X-Forwarded-For
+
     return {
-        "ip": request.META.get("REMOTE_ADDR") or None,
+        "ip": client_address(request) or None,
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
     }
 

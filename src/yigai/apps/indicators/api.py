@@ -15,6 +15,7 @@ from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.indicators import selectors, services
 from yigai.apps.indicators.computing import indicator_values, value_record
 from yigai.apps.indicators.status import target_status
+from yigai.core.permissions import Perm, may
 
 router = Router(tags=["指标"])
 
@@ -172,7 +173,7 @@ def status(request: AuthedRequest, plan: DbInt | None = None) -> list[dict[str, 
 def import_values(
     request: AuthedRequest, file: File[UploadedFile], data_element: str = ""
 ) -> Status[dict[str, Any]]:
-    if request.user.role not in selectors.EDITOR_ROLES:
+    if not may(request.user, Perm.IMPORT_VALUES):
         raise HttpError(403, _("无权导入数据"))
     try:
         result = services.values_import(

@@ -27,8 +27,7 @@ from yigai.apps.indicators.models import (
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.core.indicators import Period, PeriodError, default_catalogue
 from yigai.core.indicators.text import formula_text
-
-EDITOR_ROLES = (Role.ADMIN, Role.PLAN_OWNER, Role.REVIEWER, Role.UNIT_REPORTER)
+from yigai.core.permissions import Perm, may
 
 
 def visible_org_units(*, user: User | None) -> QuerySet[OrgUnit]:
@@ -44,7 +43,7 @@ def access_org_unit(*, user: User | None, code: str, for_edit: bool = False) -> 
     org = visible_org_units(user=user).filter(code=str(code).strip()).first()
     if org is None:
         raise Http404(_("找不到行政区划或无权查看：%(code)s") % {"code": code})
-    if for_edit and user is not None and user.role not in EDITOR_ROLES:
+    if for_edit and user is not None and not may(user, Perm.IMPORT_VALUES):
         raise PermissionDenied(_("无权填报数据"))
     return org
 

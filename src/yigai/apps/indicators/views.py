@@ -25,6 +25,7 @@ from yigai.apps.indicators.services.targets import target_link as target_link_se
 from yigai.apps.indicators.status import plan_alignment, target_status
 from yigai.apps.plans.selectors import access_plan, access_target, plan_list
 from yigai.core.indicators import Period, PeriodError
+from yigai.core.permissions import Perm, may
 
 
 class ImportForm(forms.Form):
@@ -84,8 +85,8 @@ def entry(request: AuthedRequest) -> HttpResponse:
         "org": org, "period": period, "cells": cells, "locked": locked, "problems": problems,
         "orgs": selectors.visible_org_units(user=user).exclude(level="facility"),
         "approvals": selectors.approval_list(org_unit=org, period=period),
-        "can_edit": user.role in selectors.EDITOR_ROLES and not locked,
-        "can_approve": user.role in services.approvals.APPROVER_ROLES,
+        "can_edit": may(user, Perm.IMPORT_VALUES) and not locked,
+        "can_approve": may(user, Perm.APPROVE_VALUES),
     }  # fmt: skip
     template = "indicators/_entry_form.html" if request.htmx else "indicators/entry.html"
     return render(request, template, context, status=400 if problems else 200)
@@ -125,7 +126,7 @@ def targets(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def import_values(request: AuthedRequest) -> HttpResponse:
-    if request.user.role not in selectors.EDITOR_ROLES:
+    if not may(request.user, Perm.IMPORT_VALUES):
         raise PermissionDenied(_("无权导入数据"))
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[object] = []

@@ -104,7 +104,9 @@ def _refusals() -> Iterator[None]:
         raise HttpError(403, str(exc) or "无权办理") from exc
     except services.Conflict as exc:
         raise StaleVersion(exc) from exc
-    except (services.LedgerError, TransitionError) as exc:
+    except TransitionError as exc:  # the permission table refuses the role: 403, like PermissionDenied
+        raise HttpError(403 if exc.code == "role" else 400, str(exc)) from exc
+    except services.LedgerError as exc:
         raise HttpError(400, str(exc)) from exc
 
 

@@ -23,6 +23,7 @@ from yigai.apps.accounts.models import Role as UserRole
 from yigai.apps.accounts.models import User
 from yigai.apps.ledger.models import Evidence, LedgerItem
 from yigai.core.ledger import ItemWarning, PeriodCompleteness, Role, UnitRate, WarningScheme
+from yigai.core.permissions import role_of
 
 
 def _prefix(user: User) -> str | None:
@@ -217,7 +218,9 @@ def item_role(*, user: User, item: LedgerItem) -> Role:
     A plan owner acts on their own plans' items only; a reporter acts only for the lead unit (a
     co-unit contributes reports but cannot request 销号 or 延期). Refusals raise PermissionDenied.
     """
-    role = Role(user.role)
+    role = role_of(user)
+    if role is None:  # never a ValueError into a 500: an unknown role acts on nothing
+        raise PermissionDenied("账号角色无效，不能办理")
     prefix = _prefix(user) or "\0"
     if role is Role.PLAN_OWNER and not item.ledger.plan.org_unit.path.startswith(prefix):
         raise PermissionDenied("只有该方案的方案管理员可以办理此操作")

@@ -31,6 +31,7 @@ from yigai.apps.ledger.models import LedgerItem, ProgressReport
 from yigai.apps.ledger.services import lights_ensure
 from yigai.core.ledger import Action, Role, Status, TransitionError, allowed_actions
 from yigai.core.ledger.workflow import REASON_REQUIRED
+from yigai.core.permissions import Perm, may
 
 COLOUR_CHOICES = (("red", _lazy("红")), ("orange", _lazy("橙")), ("yellow", _lazy("黄")), ("blue", _lazy("蓝")),
                   ("green", _lazy("绿")), ("grey", _lazy("灰（已销号、已撤销）")))  # fmt: skip
@@ -121,13 +122,13 @@ def _history(item: LedgerItem) -> list[dict[str, Any]]:
 
 def _item_context(request: AuthedRequest, item: LedgerItem, **extra: Any) -> dict[str, Any]:
     user, role = request.user, _role(request, item)
-    can_report = user.role == "unit_reporter" and (
+    can_report = may(user, Perm.REPORT) and (
         role is Role.UNIT_REPORTER or selectors.is_co_reporter(user=user, item=item)
     )
     return {
         "item": item, "light": selectors.item_warning(item=item), "unit": adapters.place_unit(item),
         "role": role, "actions": _actions(item, role), "can_report": can_report and item.status not in ("closed", "withdrawn"),
-        "can_issue": user.role in ("reviewer", "plan_owner"), "can_reply": user.role == "unit_reporter",
+        "can_issue": may(user, Perm.SUPERVISE), "can_reply": may(user, Perm.REPORT),
         "reports": _reports(item), "loose_evidence": item.evidence.filter(report__isnull=True),
         "transitions": _history(item), "notices": item.notices.select_related("issued_by", "replied_by"),
         "milestones": item.milestones.all(), "today": timezone.localdate(),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.orgunits import selectors, services
+from yigai.core.permissions import Perm, may
 
 
 class PopulationForm(forms.Form):
@@ -35,7 +36,7 @@ def _jurisdiction(request: AuthedRequest) -> str | None:
 
 @login_required
 def population_import(request: AuthedRequest) -> HttpResponse:
-    if request.user.role not in ("admin", "plan_owner"):
+    if not may(request.user, Perm.IMPORT_POPULATION):
         raise PermissionDenied(gettext("无权导入人口数据"))
     form = PopulationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

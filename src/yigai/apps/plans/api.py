@@ -14,6 +14,7 @@ from pydantic import Field
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.plans import selectors, services
 from yigai.apps.plans.models import Plan, Task
+from yigai.core.permissions import Perm, may
 
 router = Router(tags=["方案"])
 
@@ -136,7 +137,7 @@ def tasks_list(request: AuthedRequest, query: Query[TaskQuery]) -> list[dict[str
 )
 def plans_import(request: AuthedRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     user = request.user
-    if not getattr(user, "can_publish", False):
+    if not may(user, Perm.PUBLISH_PLANS):
         raise HttpError(403, _("无权导入方案"))
     try:
         result = services.plan_import(

@@ -166,7 +166,9 @@ COMPARATOR_LABELS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<",
                      "increase_by": _("提高"), "decrease_by": _("降低"), "range": _("介于")}  # fmt: skip
 
 
-class Role(models.TextChoices):
+class LinkRole(models.TextChoices):
+    """A unit's part in a task (牵头 or 配合) — not a user's role, which is yigai.core.permissions.Role."""
+
     LEAD = "lead", _("牵头")
     CO = "co", _("配合")
 
@@ -174,7 +176,7 @@ class Role(models.TextChoices):
 class TaskUnit(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="unit_links")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT)
-    role = models.CharField(max_length=8, choices=Role.choices)
+    role = models.CharField(max_length=8, choices=LinkRole.choices)
     as_written = models.CharField(max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -188,7 +190,7 @@ class TaskAssignment(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT)
     org_unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT)
-    role = models.CharField(max_length=8, choices=Role.choices)
+    role = models.CharField(max_length=8, choices=LinkRole.choices)
     #: A placeholder that names no place of the plan's region: one row at the region, for the owner to assign.
     needs_assignment = models.BooleanField(_("待分配"), default=False)
 

@@ -22,7 +22,8 @@ from django.utils.translation import pgettext
 
 from yigai.apps.accounts.models import Role, User
 from yigai.apps.orgunits.models import OrgUnit
-from yigai.apps.plans.models import Plan, Status, Target, Task
+from yigai.apps.plans.models import Plan, Section, Status, Target, Task
+from yigai.core.permissions import Perm, may
 
 
 class PlanNotFound(Http404):
@@ -107,7 +108,7 @@ def may_change_plan(*, user: User, plan: Plan, publish: bool = False) -> bool:
     the plan belongs to their org-unit subtree."""
     prefix = _subtree_prefix(user)
     owns = user.role == Role.ADMIN or (prefix is not None and plan.org_unit.path.startswith(prefix))
-    return owns and (user.can_publish if publish else user.can_edit_plans)
+    return owns and may(user, Perm.PUBLISH_PLANS if publish else Perm.EDIT_PLANS)
 
 
 def access_plan(*, user: User, ref: str | int, for_edit: bool = False, for_publish: bool = False) -> Plan:
@@ -168,20 +169,28 @@ def task_list(*, user: User, filters: TaskFilters | None = None) -> QuerySet[Tas
     )
 
 
-def plan_outline(*, plan: Plan) -> list[dict[str, object]]:
-    """The document's own outline: sections in order, each with its tasks (units, targets prefetched)."""
+def plan_tasks(*, user: User, plan: Plan) -> QuerySet[Task]:
+    """The tasks of ``plan`` that ``user`` may see: what the plan page shows and the API returns."""
+    return task_list(user=user, filters=TaskFilters(plan=plan.pk)).order_by("order", "pk")
+
+
+def plan_outline(*, plan: Plan, user: User) -> list[dict[str, object]]:
+    """The document's own outline: sections in order, each with the tasks the user may see (units, targets
+    prefetched). A reader who sees only some tasks (a unit reporter) gets only the sections that lead to
+    them; a reader who sees them all gets every section, empty ones too."""
     tasks = list(
-        plan.tasks.prefetch_related("unit_links__unit", "targets", "assignments__unit").order_by(
-            "order", "pk"
-        )
+        plan_tasks(user=user, plan=plan).prefetch_related("unit_links__unit", "targets", "assignments__unit")
     )
     by_section: dict[int | None, list[Task]] = {}
     for t in tasks:
         by_section.setdefault(t.section_id, []).append(t)
+    sections = list(plan.sections.order_by("order"))
+    keep = _sections_leading_to(sections, set(by_section)) if len(tasks) < plan.tasks.count() else None
     rows: list[dict[str, object]] = [{"section": None, "depth": 0, "tasks": by_section.get(None, [])}]
     rows += [
         {"section": s, "depth": s.depth, "tasks": by_section.get(s.pk, [])}
-        for s in plan.sections.order_by("order")
+        for s in sections
+        if keep is None or s.pk in keep
     ]
     return [r for r in rows if r["section"] is not None or r["tasks"]]
 
@@ -244,3 +253,13 @@ def region_choices(*, user: User) -> QuerySet[OrgUnit]:
     if user.role == Role.ADMIN or not user.org_unit_id:
         return OrgUnit.objects.all() if user.role == Role.ADMIN else OrgUnit.objects.none()
     return OrgUnit.objects.filter(path__startswith=user.org_unit.path)  # type: ignore[union-attr]
+
+
+def _sections_leading_to(sections: list[Section], with_tasks: set[int | None]) -> set[int]:
+    parent = {s.pk: s.parent_id for s in sections}
+    keep: set[int] = set()
+    for pk in with_tasks:
+        while pk is not None and pk not in keep:
+            keep.add(pk)
+            pk = parent.get(pk)
+    return keep

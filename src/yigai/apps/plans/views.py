@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,7 @@ from yigai.apps.plans.forms import (
 )
 from yigai.apps.plans.models import Plan
 from yigai.apps.plans.services.review import ReviewError
+from yigai.core.permissions import Perm, may
 
 
 @login_required
@@ -41,7 +43,7 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def plan_import(request: AuthedRequest) -> HttpResponse:
-    if not request.user.can_publish:
+    if not may(request.user, Perm.PUBLISH_PLANS):
         raise PermissionDenied(_("无权导入方案"))
     places = selectors.region_choices(user=request.user)
     form = ImportForm(request.POST or None, request.FILES or None, places=places)
@@ -75,11 +77,14 @@ OUTLINE_DATA = ("plans", "units")
 def _detail_context(request: AuthedRequest, plan: Plan, at: Snapshot) -> dict[str, object]:
     user = request.user
     can_edit = selectors.may_change_plan(user=user, plan=plan)
+    # the tasks this reader may see (the API's selector): the outline is cached per visible set
+    visible = list(selectors.plan_tasks(user=user, plan=plan).values_list("pk", flat=True))
+    scope = hashlib.sha256(",".join(map(str, visible)).encode()).hexdigest()[:16]
     context: dict[str, object] = {
         "plan": plan,
         "can_edit": can_edit,
         "can_publish": selectors.may_change_plan(user=user, plan=plan, publish=True),
-        "n_tasks": plan.n_tasks,  # type: ignore[attr-defined]  # annotated by plan_list
+        "n_tasks": len(visible),
         "n_targets": plan.n_targets,  # type: ignore[attr-defined]
     }
     context["targets"] = selectors.plan_targets(plan=plan)
@@ -93,12 +98,12 @@ def _detail_context(request: AuthedRequest, plan: Plan, at: Snapshot) -> dict[st
             context["region_form"] = RegionForm(initial={"org_unit": plan.org_unit_id}, places=places)
 
     def outline() -> str:  # the same for every reader who may open the plan, but for the edit controls
-        rows = selectors.plan_outline(plan=plan)
+        rows = selectors.plan_outline(plan=plan, user=user)
         return render_to_string(
             "plans/_outline.html", {"outline": rows, "can_edit": can_edit}, request=request
         )
 
-    context["outline_html"] = fragment("plan_outline", (plan.pk, can_edit), at, outline)
+    context["outline_html"] = fragment("plan_outline", (plan.pk, can_edit, scope), at, outline)
     return context
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from yigai.apps.orgunits.models import OrgUnit
-from yigai.apps.plans.models import Plan, Role
+from yigai.apps.plans.models import LinkRole, Plan
 from yigai.apps.units.selectors import unit_expand_names
 from yigai.core.units.expand import is_placeholder_like
 
@@ -98,7 +98,7 @@ def publish_preview(*, plan: Plan) -> Preview:
                 if key not in seen:
                     seen.add(key)
                     items[key] += 1
-                if link.role == Role.LEAD:
+                if link.role == LinkRole.LEAD:
                     leads[key] += 1
                 if link.unit.is_placeholder:
                     places.add(place.pk)

@@ -66,7 +66,6 @@ from yigai.core.ledger.workflow import (
     Actor,
     ItemState,
     PendingExtension,
-    Role,
     Status,
     TransitionError,
     TransitionRecord,
@@ -76,6 +75,7 @@ from yigai.core.ledger.workflow import (
     status_label,
     transition,
 )
+from yigai.core.permissions import Role
 
 __all__ = [
     "CADENCES",

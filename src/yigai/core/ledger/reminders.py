@@ -38,7 +38,7 @@ from yigai.core.ledger.calendar import WorkCalendar
 from yigai.core.ledger.reporting import PeriodCompleteness
 from yigai.core.ledger.snapshot import LedgerSnapshot
 from yigai.core.ledger.warnings import cn_date
-from yigai.core.ledger.workflow import Role
+from yigai.core.permissions import Role
 
 ReminderKind = Literal["milestone", "deadline", "missing_report", "supervision_overdue"]
 OrgLevel = Literal["unit", "city", "province"]

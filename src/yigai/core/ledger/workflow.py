@@ -5,8 +5,9 @@ from the deadline by :func:`is_overdue` / :func:`status_label`. Who may do what 
 :data:`TRANSITIONS`; :func:`transition` only looks it up and checks the preconditions a table cannot
 express (evidence, a reason, a different approver, a pending extension).
 
-The ``admin`` role has no workflow rights on purpose: 等保 三员分立 keeps the system administrator out
-of business decisions. ``leader`` is read-only.
+Which roles hold each right is the one permission table, :mod:`yigai.core.permissions` (there the
+``admin`` role has no workflow rights on purpose: 等保 三员分立 keeps the system administrator out of
+business decisions; ``leader`` is read-only).
 
 >>> from datetime import date, datetime
 >>> state = ItemState(status=Status.IN_PROGRESS, deadline=date(2026, 12, 31))
@@ -28,6 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+
+from yigai.core.permissions import Perm, Role, roles_with
 
 
 class Status(StrEnum):
@@ -87,56 +90,34 @@ _ACTION_LABELS = {
 }
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    PLAN_OWNER = "plan_owner"
-    UNIT_REPORTER = "unit_reporter"
-    REVIEWER = "reviewer"
-    LEADER = "leader"
-
-    @property
-    def label(self) -> str:
-        return _ROLE_LABELS[self]
-
-
-_ROLE_LABELS = {
-    Role.ADMIN: "系统管理员",
-    Role.PLAN_OWNER: "方案负责处室",
-    Role.UNIT_REPORTER: "责任单位填报人",
-    Role.REVIEWER: "审核人",
-    Role.LEADER: "领导",
-}
-
-S, A, R = Status, Action, Role
+S, A, P = Status, Action, Perm
 _OPEN = (S.NOT_STARTED, S.IN_PROGRESS)
 
-#: (from, action) → (to, roles allowed). Expanded into :data:`TRANSITIONS` below.
-_RULES: dict[tuple[Status, Action], tuple[Status, frozenset[Role]]] = {
-    (S.NOT_STARTED, A.START): (S.IN_PROGRESS, frozenset({R.UNIT_REPORTER, R.PLAN_OWNER})),
-    (S.NOT_STARTED, A.REPORT_PROGRESS): (S.IN_PROGRESS, frozenset({R.UNIT_REPORTER})),
-    (S.IN_PROGRESS, A.REPORT_PROGRESS): (S.IN_PROGRESS, frozenset({R.UNIT_REPORTER})),
-    (S.IN_PROGRESS, A.REQUEST_CLOSE): (S.CLOSE_REQUESTED, frozenset({R.UNIT_REPORTER})),
-    (S.CLOSE_REQUESTED, A.APPROVE_CLOSE): (S.CLOSED, frozenset({R.REVIEWER, R.PLAN_OWNER})),
-    (S.CLOSE_REQUESTED, A.RETURN): (S.IN_PROGRESS, frozenset({R.REVIEWER, R.PLAN_OWNER})),
-    **{(s, A.REQUEST_EXTENSION): (s, frozenset({R.UNIT_REPORTER})) for s in _OPEN},
-    **{(s, A.APPROVE_EXTENSION): (s, frozenset({R.PLAN_OWNER})) for s in _OPEN},
-    **{(s, A.REJECT_EXTENSION): (s, frozenset({R.PLAN_OWNER})) for s in _OPEN},
-    **{
-        (s, A.WITHDRAW): (S.WITHDRAWN, frozenset({R.PLAN_OWNER}))
-        for s in (S.NOT_STARTED, S.IN_PROGRESS, S.CLOSE_REQUESTED)
-    },
-    (S.CLOSED, A.REOPEN): (S.IN_PROGRESS, frozenset({R.PLAN_OWNER, R.REVIEWER})),
-    (S.WITHDRAWN, A.REOPEN): (S.IN_PROGRESS, frozenset({R.PLAN_OWNER})),
-}
+#: (from, action) → (to, the right it takes). Who holds each right is the one permission table,
+#: :data:`yigai.core.permissions.TABLE`; expanded into :data:`TRANSITIONS` below.
+_RULES: dict[tuple[Status, Action], tuple[Status, Perm]] = {
+    (S.NOT_STARTED, A.START): (S.IN_PROGRESS, P.START_ITEMS),
+    (S.NOT_STARTED, A.REPORT_PROGRESS): (S.IN_PROGRESS, P.REPORT),
+    (S.IN_PROGRESS, A.REPORT_PROGRESS): (S.IN_PROGRESS, P.REPORT),
+    (S.IN_PROGRESS, A.REQUEST_CLOSE): (S.CLOSE_REQUESTED, P.REQUEST_CLOSURE),
+    (S.CLOSE_REQUESTED, A.APPROVE_CLOSE): (S.CLOSED, P.APPROVE_CLOSURE),
+    (S.CLOSE_REQUESTED, A.RETURN): (S.IN_PROGRESS, P.APPROVE_CLOSURE),
+    **{(s, A.REQUEST_EXTENSION): (s, P.REQUEST_EXTENSION) for s in _OPEN},
+    **{(s, A.APPROVE_EXTENSION): (s, P.APPROVE_EXTENSION) for s in _OPEN},
+    **{(s, A.REJECT_EXTENSION): (s, P.APPROVE_EXTENSION) for s in _OPEN},
+    **{(s, A.WITHDRAW): (S.WITHDRAWN, P.WITHDRAW_ITEMS) for s in (S.NOT_STARTED, S.IN_PROGRESS, S.CLOSE_REQUESTED)},
+    (S.CLOSED, A.REOPEN): (S.IN_PROGRESS, P.APPROVE_CLOSURE),
+    (S.WITHDRAWN, A.REOPEN): (S.IN_PROGRESS, P.WITHDRAW_ITEMS),
+}  # fmt: skip
 
-#: The whole permission table: (from status, action, role) → to status. Anything absent is refused.
+#: The whole transition table: (from status, action, role) → to status. Anything absent is refused.
 TRANSITIONS: Mapping[tuple[Status, Action, Role], Status] = {
-    (frm, action, role): to for (frm, action), (to, roles) in _RULES.items() for role in roles
+    (frm, action, role): to for (frm, action), (to, perm) in _RULES.items() for role in roles_with(perm)
 }
 
 #: Actions that must carry a reason (退回、延期、撤销、重新启动、驳回延期).
 REASON_REQUIRED = frozenset({A.RETURN, A.REQUEST_EXTENSION, A.REJECT_EXTENSION, A.WITHDRAW, A.REOPEN})
-del S, A, R
+del S, A, P
 
 
 @dataclass(frozen=True)

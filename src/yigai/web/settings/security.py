@@ -7,14 +7,20 @@ Variables (all optional):
   ``yigai user disable-dormant``; 0 = never);
 - ``YIGAI_LOGIN_FAILURE_LIMIT`` (5) and ``YIGAI_LOCKOUT_MINUTES`` (15);
 - ``YIGAI_SESSION_IDLE_MINUTES`` (30) and ``YIGAI_SESSION_MAX_HOURS`` (8);
-- ``YIGAI_API_RATE`` (``120/60``: requests per seconds, per token or address) and ``YIGAI_LOGIN_RATE``
-  (``20/300``: login posts per address).
+- ``YIGAI_API_RATE`` (``120/60``: requests per seconds, per token or address), ``YIGAI_LOGIN_RATE``
+  (``20/300``: login posts per address and account) and ``YIGAI_LOGIN_ADDRESS_RATE`` (``200/300``: login
+  posts per address, whatever the account);
+- ``YIGAI_TRUSTED_PROXIES`` (empty: addresses or networks of the reverse proxies in front of yigai,
+  comma-separated; ``X-Forwarded-For`` is believed only from these — :mod:`yigai.apps.accounts.addresses`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 def _int(name: str, default: int) -> int:
@@ -60,6 +66,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yigai.apps.accounts.views.lockout_response"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "yigai.apps.accounts.addresses.client_address"
 
 # Sessions: 30 minutes idle, 8 hours at most (yigai.web.security.SessionTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = _int("YIGAI_SESSION_IDLE_MINUTES", 30) * 60
@@ -87,6 +94,17 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'"
 )
 
-# Rate limits: "count/seconds" per API token (or address) and per address for login posts.
+# Rate limits: "count/seconds" per API token (or address); login posts per address and account (an office
+# behind one NAT does not share one bucket), and a wider cap per address across accounts.
 API_RATE_LIMIT = os.environ.get("YIGAI_API_RATE", "120/60")
 LOGIN_RATE_LIMIT = os.environ.get("YIGAI_LOGIN_RATE", "20/300")
+LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("YIGAI_LOGIN_ADDRESS_RATE", "200/300")
+# The reverse proxies whose X-Forwarded-For is believed (yigai.apps.accounts.addresses).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("YIGAI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"YIGAI_TRUSTED_PROXIES 中的 {_proxy!r} 不是 IP 地址或网段（例：10.0.0.1,192.168.5.0/24）"
+        ) from None

@@ -13,8 +13,7 @@ from yigai.apps.accounts.models import Role, User
 from yigai.apps.indicators.models import Approval
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.core.indicators import Period
-
-APPROVER_ROLES = (Role.ADMIN, Role.PLAN_OWNER, Role.REVIEWER)
+from yigai.core.permissions import Perm, may
 
 
 class ApprovalError(Exception):
@@ -24,7 +23,7 @@ class ApprovalError(Exception):
 def _may_approve(user: User | None, org_unit: OrgUnit) -> None:
     if user is None:  # the command line runs with the operator's rights
         return
-    if user.role not in APPROVER_ROLES:
+    if not may(user, Perm.APPROVE_VALUES):
         raise ApprovalError(_("无权审核数据"))
     if user.role != Role.ADMIN and not (user.org_unit and org_unit.path.startswith(user.org_unit.path)):
         raise ApprovalError(_("无权审核 %(org)s 的数据") % {"org": org_unit.name})

@@ -21,6 +21,7 @@ from django.db import transaction
 from yigai.apps.accounts.models import Role, User
 from yigai.apps.ledger.models import Evidence, LedgerItem, ProgressReport
 from yigai.apps.ledger.services.errors import LedgerError
+from yigai.core.permissions import Perm, may
 
 #: extension → content type, for the kinds accepted
 KINDS = {
@@ -68,9 +69,12 @@ def evidence_path(ev: Evidence) -> Path:
 
 
 def _may_attach(user: User, item: LedgerItem) -> bool:
-    if user.role == Role.UNIT_REPORTER:
+    """The right (the permission table) and, for a reporter, their unit on the item (lead or co)."""
+    if not may(user, Perm.ATTACH_EVIDENCE):
+        return False
+    if user.role == Role.UNIT_REPORTER:  # jurisdiction: their own unit's items only
         return item.lead_unit_id == user.unit_id or item.co_units.filter(pk=user.unit_id or 0).exists()
-    return user.role in (Role.PLAN_OWNER, Role.REVIEWER)
+    return True
 
 
 def _store(data: bytes, ext: str) -> str:

@@ -11,19 +11,19 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from yigai.apps.accounts.models import Role, User
+from yigai.apps.accounts.models import User
 from yigai.apps.ledger import adapters
 from yigai.apps.ledger.models import Ledger, LedgerItem, Milestone
 from yigai.apps.ledger.services.base import item_lock, item_save
 from yigai.apps.ledger.services.errors import LedgerError
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.adapters import parse_date
-from yigai.apps.plans.models import Plan, Section, Task
-from yigai.apps.plans.models import Role as LinkRole
+from yigai.apps.plans.models import LinkRole, Plan, Section, Task
 from yigai.apps.units.models import Unit
 from yigai.apps.units.services import unit_expand
 from yigai.core.ledger import Milestone as CoreMilestone
 from yigai.core.ledger import MilestoneSpec, WorkCalendar, back_schedule, linear_progress
+from yigai.core.permissions import Perm, may
 
 
 def _plan_dates(plan: Plan, task: Task | None, today: dt.date) -> tuple[dt.date, dt.date, str]:
@@ -195,7 +195,7 @@ def item_update(*, item: LedgerItem, user: User, expected_version: int, **fields
     if unknown:
         raise LedgerError(f"不能修改这些字段：{'、'.join(unknown)}", "field_not_editable")
     access_item(user=user, item_id=item.pk)
-    if user.role not in (Role.PLAN_OWNER, Role.REVIEWER):
+    if not may(user, Perm.EDIT_ITEMS):
         raise PermissionDenied("只有方案管理员或审核员可以修改事项内容")
     locked = item_lock(item=item, expected_version=expected_version)
     for name, value in fields.items():

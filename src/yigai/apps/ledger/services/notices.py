@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from yigai.apps.accounts.models import Role, User
+from yigai.apps.accounts.models import User
 from yigai.apps.ledger import adapters
 from yigai.apps.ledger.models import LedgerItem, NoticeLevel, SupervisionNotice
 from yigai.apps.ledger.selectors import access_item
 from yigai.apps.ledger.services.errors import LedgerError
 from yigai.core.ledger import escalate
+from yigai.core.permissions import Perm, may
 
 #: Workdays an escalated notice gives for its reply.
 ESCALATED_REPLY_WORKDAYS = 5
@@ -31,7 +32,7 @@ def notice_issue(
 ) -> SupervisionNotice:
     """A reviewer or plan owner issues a 督办单 on an item in their jurisdiction."""
     access_item(user=user, item_id=item.pk)
-    if user.role not in (Role.REVIEWER, Role.PLAN_OWNER):
+    if not may(user, Perm.SUPERVISE):
         raise PermissionDenied("只有审核员或方案管理员可以下发督办单")
     if not content.strip():
         raise LedgerError("请填写督办内容", "content_required")
@@ -50,7 +51,7 @@ def notice_issue(
 def notice_reply(*, notice: SupervisionNotice, user: User, reply: str) -> SupervisionNotice:
     """The responsible unit (lead or co) answers a 督办单; an answer is final."""
     item = access_item(user=user, item_id=notice.item_id)
-    if user.role != Role.UNIT_REPORTER:
+    if not may(user, Perm.REPORT):
         raise PermissionDenied("督办单由责任单位回复")
     locked = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.replied_at is not None:

@@ -18,6 +18,7 @@ from yigai.apps.ledger.services.errors import LedgerError
 from yigai.apps.ledger.services.evidence import evidence_attach, evidence_check
 from yigai.apps.ledger.services.items import Scheduler, milestones_rebuild
 from yigai.core.ledger import Action, Actor, Role, TransitionRecord, due_periods, transition
+from yigai.core.permissions import Perm, may
 
 STATE_FIELDS = ["status", "deadline", "close_requested_by", "pending_deadline", "pending_reason",
                 "pending_requested_by"]  # fmt: skip
@@ -100,7 +101,7 @@ def progress_report_submit(
     pk = item if isinstance(item, int) else item.pk
     visible = access_item(user=user, item_id=pk)
     co = is_co_reporter(user=user, item=visible)
-    if not co and user.role != "unit_reporter":
+    if not may(user, Perm.REPORT):  # a co-unit reporter holds it too (their report is a contribution)
         raise PermissionDenied("只有责任单位可以报送进展")
     if user.unit is None:
         raise PermissionDenied("账号未设置所属单位，不能报送进展")

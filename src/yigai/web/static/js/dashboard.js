@@ -15,6 +15,17 @@
   const stack = [];
   let org = cfg.scope;
 
+  // Lines of text as one element (an ECharts tooltip may be an element): textContent only.
+  function lines(texts) {
+    const box = document.createElement("div");
+    texts.forEach((text) => {
+      const line = document.createElement("div");
+      line.textContent = text === null || text === undefined ? "" : String(text);
+      box.appendChild(line);
+    });
+    return box;
+  }
+
   function fill(select, items, value, label) {
     select.textContent = "";
     items.forEach((it) => {
@@ -76,9 +87,9 @@
       graphic: [{ type: "text", right: 12, top: 10, style: { text: schematic, fill: "#b8232b", font: "bold 13px sans-serif" } }],
       tooltip: {
         trigger: "item",
-        formatter: (p) => {
+        formatter: (p) => {  // DOM built from text, never an HTML string: names and values are data
           const a = p.data && p.data.area;
-          return (names[p.name] || p.name) + "<br>" + (a ? a.text : el.dataset.nodata);
+          return lines([names[p.name] || p.name, a ? a.text : el.dataset.nodata]);
         },
       },
       visualMap: visualMap(d),
