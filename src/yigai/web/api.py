@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.db import DataError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import DataError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthorizationError
@@ -53,3 +55,42 @@ def out_of_range(request: HttpRequest, exc: Any) -> HttpResponse:  # Any: ninja 
 
 api.add_exception_handler(DataError, out_of_range)
 api.add_exception_handler(OverflowError, out_of_range)
+
+
+log = logging.getLogger("yigai.api")
+
+
+def busy(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """SQLite still locked after the busy timeout (another long write): 503 with Retry-After, in JSON."""
+    if "locked" not in str(exc) and "busy" not in str(exc):
+        return server_error(request, exc)
+    log.warning("database busy on %s: %s", request.path, exc)
+    response = api.create_response(
+        request, {"detail": "系统繁忙（数据库正被其他写入占用），请稍后重试"}, status=503
+    )
+    response["Retry-After"] = "5"
+    return response
+
+
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any other unexpected error: logged with its traceback, answered in JSON (never Django's HTML page)."""
+    log.error("unhandled error on %s", request.path, exc_info=exc)
+    return api.create_response(
+        request, {"detail": "服务器内部错误，请稍后重试；如持续出现请联系管理员"}, status=500
+    )
+
+
+def denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A refusal from a selector or service (PermissionDenied) keeps its 403 and its sentence, in JSON."""
+    return api.create_response(request, {"detail": str(exc) or "无权访问"}, status=403)
+
+
+def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A request Django judged suspicious (a malformed body, too many fields): 400 in JSON."""
+    return api.create_response(request, {"detail": "请求格式不正确"}, status=400)
+
+
+api.add_exception_handler(OperationalError, busy)
+api.add_exception_handler(PermissionDenied, denied)
+api.add_exception_handler(SuspiciousOperation, bad_request)
+api.add_exception_handler(Exception, server_error)

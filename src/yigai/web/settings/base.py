@@ -2,6 +2,7 @@
 
 - ``DATABASE_URL``: any dj-database-url URL; default a SQLite file ``yigai.sqlite3`` in the data directory.
 - ``YIGAI_DATA_DIR``: where the SQLite file and uploads live (default ``var/`` under the working directory).
+- ``YIGAI_SQLITE_TIMEOUT``: seconds a SQLite writer waits for another before giving up (default 20).
 - ``YIGAI_MAX_UPLOAD_MB``: largest accepted policy document (default 20).
 - ``YIGAI_EVIDENCE_MAX_MB``: largest 佐证材料 file (default 20); kept under ``YIGAI_DATA_DIR/evidence/``.
 - ``YIGAI_SMTP_HOST`` (+ ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``YIGAI_MAIL_FROM``): e-mail reminders.
@@ -95,6 +96,16 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # SQLite as a real default: write-ahead log (readers never block the writer), transactions that take the
+    # write lock when they begin (a deferred one that reads first cannot wait for the lock later: SQLite
+    # answers "database is locked" at once), and a busy timeout so a writer queues behind another.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("YIGAI_SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
