@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import DataError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer, django_auth
@@ -34,12 +38,28 @@ class TokenAuth(HttpBearer):
         return user
 
 
+def docs_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """/api/docs and /api/openapi.json only for logged-in users unless ``API_DOCS_REQUIRE_LOGIN`` is off
+    (``YIGAI_API_DOCS_LOGIN=0``): the schema maps every endpoint, which an outsider need not see."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.API_DOCS_REQUIRE_LOGIN and not request.user.is_authenticated:
+            if request.path.endswith(".json"):
+                return JsonResponse({"detail": "请先登录后查看接口文档"}, status=401)
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="yigai 医改工作平台 API",
     version="1",
     description="方案、任务的查询与导入。机器客户端使用 Bearer 令牌（`yigai token 用户名` 生成）。",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
+    docs_decorator=docs_login,
 )
 api.add_router("/", plans_router)
 api.add_router("/", ledger_router)

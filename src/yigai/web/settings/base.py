@@ -2,6 +2,7 @@
 
 - ``DATABASE_URL``: any dj-database-url URL; default a SQLite file ``yigai.sqlite3`` in the data directory.
 - ``YIGAI_DATA_DIR``: where the SQLite file and uploads live (default ``var/`` under the working directory).
+- ``YIGAI_API_DOCS_LOGIN``: ``0`` opens /api/docs and /api/openapi.json to anyone (default ``1``: login needed).
 - ``YIGAI_SQLITE_TIMEOUT``: seconds a SQLite writer waits for another before giving up (default 20).
 - ``YIGAI_MAX_UPLOAD_MB``: largest accepted policy document (default 20).
 - ``YIGAI_EVIDENCE_MAX_MB``: largest 佐证材料 file (default 20); kept under ``YIGAI_DATA_DIR/evidence/``.
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yigai.web.security.ContentSecurityPolicyMiddleware",
     "yigai.web.middleware.HtmxMiddleware",
+    "yigai.web.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -125,6 +127,8 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]
 STATIC_ROOT = os.environ.get("YIGAI_STATIC_ROOT") or None  # optional: collectstatic target
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step for `yigai serve`
+
+API_DOCS_REQUIRE_LOGIN = os.environ.get("YIGAI_API_DOCS_LOGIN", "1") != "0"
 
 MAX_UPLOAD_BYTES = int(float(os.environ.get("YIGAI_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
