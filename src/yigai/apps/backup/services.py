@@ -33,7 +33,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from yigai.apps.audit.models import Result
-from yigai.apps.audit.services import audit_record
+from yigai.apps.audit.services import audit_record, audit_restored
 from yigai.apps.backup.manifest import (
     MANIFEST,
     SIGNATURE,
@@ -259,6 +259,7 @@ def backup_restore(*, path: Path) -> RestoreReport:
         for f in manifest["files"]:  # paths checked by open_archive and check_targets
             (root / f["path"]).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(Path(tmp) / "files" / f["path"], root / f["path"])
+    audit_restored()  # the head file notes the chain's reset to the backup's head
     now = table_checksums()
     expected = manifest["tables"]
     compared = (set(expected) | set(now)) - VOLATILE_TABLES

@@ -3,6 +3,8 @@
 - ``DATABASE_URL``: any dj-database-url URL; default a SQLite file ``yigai.sqlite3`` in the data directory.
 - ``YIGAI_DATA_DIR``: where the SQLite file and uploads live (default ``var/`` under the working directory).
 - ``YIGAI_API_DOCS_LOGIN``: ``0`` opens /api/docs and /api/openapi.json to anyone (default ``1``: login needed).
+- ``YIGAI_AUDIT_KEY`` / ``YIGAI_BACKUP_KEY``: the audit chain and backup signing keys (else 0600 files under
+  ``YIGAI_DATA_DIR/keys/``; required in production); ``YIGAI_AUDIT_HEAD_FILE``: the audit head's copy.
 - ``YIGAI_SQLITE_TIMEOUT``: seconds a SQLite writer waits for another before giving up (default 20).
 - ``YIGAI_MAX_UPLOAD_MB``: largest accepted policy document (default 20).
 - ``YIGAI_EVIDENCE_MAX_MB``: largest 佐证材料 file (default 20); kept under ``YIGAI_DATA_DIR/evidence/``.
@@ -152,6 +154,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YIGAI_LOG_LEVEL", "WARNING")},
+    # every committed move of the audit chain head, a second copy outside the database (yigai.apps.audit.head)
+    "loggers": {"yigai.audit.chain": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+# The audit chain head's append-only copy outside the database (the key: YIGAI_AUDIT_KEY or keys/audit.key).
+AUDIT_HEAD_FILE = Path(os.environ.get("YIGAI_AUDIT_HEAD_FILE", "") or DATA_DIR / "audit" / "chain-head.log")
 
 from yigai.web.settings.security import *  # noqa: E402,F403  # security settings, split by concern (§12)
