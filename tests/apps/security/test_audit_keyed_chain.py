@@ -159,3 +159,11 @@ def test_restore_resets_the_head_file_and_the_chain_still_verifies(
     assert audit_verify().ok
     kinds = [json.loads(x)["kind"] for x in settings.AUDIT_HEAD_FILE.read_text().splitlines()]
     assert kinds[-2:] == ["restore", "event"]
+
+
+def test_the_head_also_goes_to_the_log(make_user, caplog) -> None:
+    caplog.set_level("INFO", logger="yigai.audit.chain")
+    event = audit_record(actor=make_user("u2", "plan_owner", "130600"), action="test.logged")
+    assert any(
+        event.hash in r.getMessage() and f'"seq":{event.seq}' in r.getMessage() for r in caplog.records
+    )

@@ -154,8 +154,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YIGAI_LOG_LEVEL", "WARNING")},
-    # every committed move of the audit chain head, a second copy outside the database (yigai.apps.audit.head)
-    "loggers": {"yigai.audit.chain": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    # every committed move of the audit chain head, a second copy outside the database (yigai.apps.audit.head):
+    # INFO in the web server (wsgi.py/asgi.py turn it on), quiet in command-line output unless asked for
+    "loggers": {
+        "yigai.audit.chain": {
+            "handlers": ["console"],
+            "level": os.environ.get("YIGAI_AUDIT_HEAD_LOG", "WARNING"),
+            "propagate": False,
+        }
+    },
 }
 # The audit chain head's append-only copy outside the database (the key: YIGAI_AUDIT_KEY or keys/audit.key).
 AUDIT_HEAD_FILE = Path(os.environ.get("YIGAI_AUDIT_HEAD_FILE", "") or DATA_DIR / "audit" / "chain-head.log")
