@@ -162,8 +162,15 @@ def test_restore_resets_the_head_file_and_the_chain_still_verifies(
 
 
 def test_the_head_also_goes_to_the_log(make_user, caplog) -> None:
+    import logging
+
+    chain_log = logging.getLogger("yigai.audit.chain")  # its own handler, not propagated to the root
     caplog.set_level("INFO", logger="yigai.audit.chain")
-    event = audit_record(actor=make_user("u2", "plan_owner", "130600"), action="test.logged")
+    chain_log.addHandler(caplog.handler)
+    try:
+        event = audit_record(actor=make_user("u2", "plan_owner", "130600"), action="test.logged")
+    finally:
+        chain_log.removeHandler(caplog.handler)
     assert any(
         event.hash in r.getMessage() and f'"seq":{event.seq}' in r.getMessage() for r in caplog.records
     )
