@@ -80,7 +80,7 @@ api.add_exception_handler(OverflowError, out_of_range)
 log = logging.getLogger("yigai.api")
 
 
-def busy(request: HttpRequest, exc: Exception) -> HttpResponse:
+def busy(request: HttpRequest, exc: Any) -> HttpResponse:  # Any: ninja types handlers per class
     """SQLite still locked after the busy timeout (another long write): 503 with Retry-After, in JSON."""
     if "locked" not in str(exc) and "busy" not in str(exc):
         return server_error(request, exc)
@@ -92,7 +92,7 @@ def busy(request: HttpRequest, exc: Exception) -> HttpResponse:
     return response
 
 
-def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+def server_error(request: HttpRequest, exc: Any) -> HttpResponse:
     """Any other unexpected error: logged with its traceback, answered in JSON (never Django's HTML page)."""
     log.error("unhandled error on %s", request.path, exc_info=exc)
     return api.create_response(
@@ -100,12 +100,12 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
-def denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+def denied(request: HttpRequest, exc: Any) -> HttpResponse:
     """A refusal from a selector or service (PermissionDenied) keeps its 403 and its sentence, in JSON."""
     return api.create_response(request, {"detail": str(exc) or "无权访问"}, status=403)
 
 
-def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+def bad_request(request: HttpRequest, exc: Any) -> HttpResponse:
     """A request Django judged suspicious (a malformed body, too many fields): 400 in JSON."""
     return api.create_response(request, {"detail": "请求格式不正确"}, status=400)
 
