@@ -180,3 +180,11 @@ def test_cli_verify_refuses_an_edited_backup(archive, data_dir, tmp_path) -> Non
     bad = _rewrite(archive, tmp_path / "edited.tar", edit=edit)
     result = CliRunner().invoke(app, ["backup-verify", str(bad)])
     assert result.exit_code == 1 and "签名不符" in result.output and "Traceback" not in result.output
+
+
+def test_a_symlink_in_the_data_directory_is_not_followed_into_the_backup(data_dir, tmp_path, orgunits) -> None:
+    secret = tmp_path / "outside.txt"
+    secret.write_text("not part of the platform's data")
+    (data_dir / "evidence" / "link.pdf").symlink_to(secret)
+    info = backup_create(out_dir=tmp_path / "b")
+    assert [f["path"] for f in info.manifest["files"]] == ["evidence/a.pdf"]

@@ -120,7 +120,8 @@ def _data_files() -> list[Path]:
     return sorted(
         p for p in root.rglob("*")
         if p.is_file() and p.name not in SKIP_FILES and p.relative_to(root).parts[0] not in SKIP_DIRS
-    )  # fmt: skip
+        and not any(q.is_symlink() for q in (p, *p.parents) if q.is_relative_to(root) and q != root)
+    )  # fmt: skip  # a symlink would copy a file from outside the data directory into the backup
 
 
 @dataclass(frozen=True)
