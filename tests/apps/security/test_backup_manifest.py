@@ -182,7 +182,9 @@ def test_cli_verify_refuses_an_edited_backup(archive, data_dir, tmp_path) -> Non
     assert result.exit_code == 1 and "签名不符" in result.output and "Traceback" not in result.output
 
 
-def test_a_symlink_in_the_data_directory_is_not_followed_into_the_backup(data_dir, tmp_path, orgunits) -> None:
+def test_a_symlink_in_the_data_directory_is_not_followed_into_the_backup(
+    data_dir, tmp_path, orgunits
+) -> None:
     secret = tmp_path / "outside.txt"
     secret.write_text("not part of the platform's data")
     (data_dir / "evidence" / "link.pdf").symlink_to(secret)
