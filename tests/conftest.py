@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from yigai.core.plan import Document, Milestone, Target, Task
+
+# The audit chain key (in production from the secret store): one fixed key for every test, whatever data
+# directory a test sets, so events written before and after a DATA_DIR change verify alike.
+os.environ.setdefault("YIGAI_AUDIT_KEY", "yigai-test-audit-key-not-secret-0123456789")
 
 
 def make_document(source: str = "fake_plan.txt", **overrides: Any) -> Document:
@@ -88,6 +93,12 @@ def make_user(orgunits: None) -> Callable[..., Any]:
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _audit_head_file(settings: Any, tmp_path: Any) -> None:
+    """Each test's database starts empty, so each gets its own audit head file (outside the database)."""
+    settings.AUDIT_HEAD_FILE = tmp_path / "audit" / "chain-head.log"
 
 
 @pytest.fixture(autouse=True)

@@ -90,7 +90,7 @@ ROUTES: dict[str, set[str]] = {
     "audit/": {ROLE},  # 审计管理员 only (province-wide by design)
     "audit/verify/": {ROLE},
     "api/": {PUBLIC},  # the API root (no handler of its own)
-    "api/openapi.json": {PUBLIC},  # the schema, no data
+    "api/openapi.json": {PUBLIC},  # the schema, no data (behind login by default: API_DOCS_REQUIRE_LOGIN)
     "api/docs": {PUBLIC},
 }
 API: dict[str, set[str]] = {

@@ -66,6 +66,7 @@ def test_import_endpoint(client, make_user, fake_extract) -> None:
     assert client.post("/api/plans", {"file": upload}, **bearer(leader)).status_code == 403
 
 
-def test_openapi_docs(client) -> None:
+def test_openapi_docs(client, make_user) -> None:
+    client.force_login(make_user("docs", "plan_owner", "130600"))  # behind login (API_DOCS_REQUIRE_LOGIN)
     assert client.get("/api/docs").status_code == 200
     assert "/api/tasks" in client.get("/api/openapi.json").content.decode()

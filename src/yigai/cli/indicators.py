@@ -16,6 +16,7 @@ import typer
 
 from yigai.cli import app
 from yigai.cli.platform import _fail, _ready, user_errors
+from yigai.core.cells import neutralise
 
 indicators_app = typer.Typer(help="指标数据：导入、计算。", no_args_is_help=True)
 targets_app = typer.Typer(help="指标目标：关联方案目标、查看达标状态。", no_args_is_help=True)
@@ -44,7 +45,7 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], key: str, format: str)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: ("" if r.get(k) is None else r[k]) for k in columns} for r in rows)
+    writer.writerows({k: neutralise("" if r.get(k) is None else r[k]) for k in columns} for r in rows)
     typer.echo(out.getvalue(), nl=False)
 
 

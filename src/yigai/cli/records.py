@@ -21,6 +21,7 @@ import typer
 
 from yigai.cli import app
 from yigai.cli.platform import _fail, _ready, user_errors
+from yigai.core.cells import neutralise
 
 records_app = typer.Typer(
     help="记录级数据（家庭医生签约、门诊住院记录）：假名化导入、汇总为指标数据、查看批次。",
@@ -176,7 +177,7 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=OUT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: neutralise(v) for k, v in r.items()} for r in rows)  # no cell starts a formula
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from yigai.cli import app
+from yigai.core.cells import neutralise_row
 from yigai.core.divisions import read_divisions
 from yigai.core.standards import Facility, Gap, OrgUnitInfo, StandardsError, check, load_rules
 
@@ -123,7 +124,7 @@ def _print(gaps: list[Gap], format: Format) -> None:
     elif format is Format.csv:
         w = csv.writer(sys.stdout)
         w.writerow(fields)
-        w.writerows([getattr(g, k) for k in fields] for g in gaps)
+        w.writerows(neutralise_row(getattr(g, k) for k in fields) for g in gaps)
     else:
         for g in gaps:
             sys.stdout.write(f"{_STATUS[g.status]:<4} {g.rule:<22} {g.message}\n")

@@ -1,7 +1,9 @@
 """The audit hash chain, framework-free: canonical form of an event, its hash, and chain verification.
 
-Each event's hash is SHA-256 over the canonical JSON of its fields *and* the previous event's hash, so
-changing, removing or reordering any stored event breaks every later link (GB/T 22239 8.1.4.3c: audit
+Each event's hash is HMAC-SHA256, with a key kept outside the database, over the canonical JSON of its
+fields *and* the previous event's hash, so changing, removing or reordering any stored event breaks every
+later link, and recomputing the later links takes the key. Events written before the chain was keyed
+(``seq < keyed_from``) keep their plain SHA-256 (GB/T 22239 8.1.4.3c: audit
 records protected against unexpected deletion, modification or overwriting). The first event links to
 :data:`GENESIS`; after a retention prune the chain is anchored at the last pruned event's hash.
 
@@ -22,6 +24,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -35,9 +38,12 @@ def canonical(fields: Mapping[str, Any]) -> bytes:
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
 
-def event_hash(fields: Mapping[str, Any], prev_hash: str) -> str:
-    """SHA-256 hex of the canonical event followed by the previous hash."""
-    return hashlib.sha256(canonical(fields) + prev_hash.encode("ascii")).hexdigest()
+def event_hash(fields: Mapping[str, Any], prev_hash: str, *, key: bytes | None = None) -> str:
+    """HMAC-SHA256 hex (plain SHA-256 without ``key``) of the canonical event followed by the previous hash."""
+    data = canonical(fields) + prev_hash.encode("ascii")
+    if key is None:
+        return hashlib.sha256(data).hexdigest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,14 @@ class Broken:
     message: str
 
 
-def verify_chain(rows: Iterable[ChainRow], *, anchor: str = GENESIS, first_seq: int = 1) -> Broken | None:
+def verify_chain(
+    rows: Iterable[ChainRow],
+    *,
+    anchor: str = GENESIS,
+    first_seq: int = 1,
+    key: bytes | None = None,
+    keyed_from: int = 1,
+) -> Broken | None:
     """Walk the rows in ``seq`` order; return the first broken link, or None when the chain holds.
 
     - ``seq``: a number is missing or repeated (a row deleted or inserted);
@@ -72,7 +85,9 @@ def verify_chain(rows: Iterable[ChainRow], *, anchor: str = GENESIS, first_seq: 
             return Broken(expected_seq, "seq", f"第 {expected_seq} 条缺失或顺序被打乱（读到第 {seq} 条）")
         if row.prev_hash != expected_prev:
             return Broken(seq, "link", f"第 {seq} 条的前序哈希与第 {seq - 1} 条不符（记录被删除或替换）")
-        if event_hash(row.fields, row.prev_hash) != row.hash:
+        if not hmac.compare_digest(
+            event_hash(row.fields, row.prev_hash, key=key if seq >= keyed_from else None), row.hash
+        ):
             return Broken(seq, "hash", f"第 {seq} 条的内容与其哈希不符（记录被修改）")
         expected_prev, expected_seq = row.hash, seq + 1
     return None

@@ -2,6 +2,9 @@
 
 import os
 
+# the web server writes every audit chain head move to its log (a copy outside the database)
+os.environ.setdefault("YIGAI_AUDIT_HEAD_LOG", "INFO")
+
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yigai.web.settings")

@@ -210,6 +210,27 @@ def test_evidence_checked_by_bytes_and_stored_outside_web_root(t1, users, eviden
     assert Evidence.objects.count() == 1 and fresh(t1).version == t1.version
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "shown"),
+    [("报告.pdf", PNG, "PNG"), ("照片.png", PDF, "PDF"), ("照片.jpg", PNG, "PNG"), ("无扩展名", PDF, "PDF")],
+)
+def test_evidence_extension_must_match_its_content(t1, users, evidence_dir, name, data, shown) -> None:
+    """Issue 13 finding 14: a .pdf whose bytes are a PNG was accepted (and served as application/pdf)."""
+    with pytest.raises(LedgerError) as refused:
+        evidence_attach(item=t1, user=users["lead"], name=name, data=data)
+    assert refused.value.code == "extension_mismatch"
+    assert name in str(refused.value) and shown in str(refused.value)
+    assert Evidence.objects.count() == 0 and not any(evidence_dir.glob("*"))
+
+
+def test_evidence_jpeg_extension_accepted(t1, users, evidence_dir) -> None:
+    ev = evidence_attach(item=t1, user=users["lead"], name="现场.JPEG", data=b"\xff\xd8\xff\xe0 jpeg")
+    assert ev.content_type == "image/jpeg"
+
+
 def test_item_add_by_hand(plan, users) -> None:
     ledger = plan.ledger
     section = plan.sections.first()

@@ -106,7 +106,8 @@ def _cards(page: str) -> int:
 
 def test_plan_page_shows_a_reporter_only_the_tasks_the_api_gives(orgunits, fake_document, make_user) -> None:
     """Finding 10: the plan page and the API read the tasks through one selector."""
-    from yigai.apps.plans.services import plan_publish, plan_store_document, task_update
+    from yigai.apps.plans.services import plan_store_document, task_update
+    from yigai.apps.publishing import plan_publish
 
     plan = plan_store_document(document=fake_document(), content_hash="bd")
     task_update(task=plan.tasks.get(ext_id="T3"), lead_units=["容城县卫生健康局"])
@@ -130,7 +131,8 @@ def test_security_and_audit_admins_reach_items_through_the_api(
 ) -> None:
     """Finding 15: ``Role(user.role)`` raised ValueError for these roles and the API answered 500."""
     from yigai.apps.ledger.models import LedgerItem
-    from yigai.apps.plans.services import plan_publish, plan_store_document
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.apps.publishing import plan_publish
 
     settings.LEDGER_EVIDENCE_DIR = tmp_path
     plan = plan_store_document(document=fake_document(), content_hash="bd")

@@ -117,9 +117,15 @@ def test_deploy_check_clean_with_production_settings(tmp_path) -> None:
         "YIGAI_DATA_DIR": str(tmp_path),
         "YIGAI_ALLOWED_HOSTS": "yigai.example.org",
     }
-    ok = _deploy_check(**env, YIGAI_SECRET_KEY="ci-dummy-" + "k7Qz" * 12)
+    keys = {"YIGAI_AUDIT_KEY": "ci-audit-" + "a1" * 20, "YIGAI_BACKUP_KEY": "ci-backup-" + "b2" * 20}
+    ok = _deploy_check(**env, **keys, YIGAI_SECRET_KEY="ci-dummy-" + "k7Qz" * 12)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "no issues" in ok.stdout
+    no_audit_key = _deploy_check(
+        **env, YIGAI_BACKUP_KEY=keys["YIGAI_BACKUP_KEY"], YIGAI_SECRET_KEY="ci-dummy-" + "k7Qz" * 12
+    )
+    assert no_audit_key.returncode != 0 and "YIGAI_AUDIT_KEY" in no_audit_key.stderr
+    assert not (tmp_path / "keys").exists()  # never created silently in production
     missing = _deploy_check(**env)
     assert missing.returncode != 0 and "YIGAI_SECRET_KEY" in missing.stderr
     weak = _deploy_check(**env, YIGAI_SECRET_KEY="short")

@@ -109,13 +109,18 @@ class AuditEvent(models.Model):
 class AuditChainHead(models.Model):
     """One row (pk=1): the last event's seq and hash, locked by every writer so the chain never forks.
 
-    ``base_seq``/``base_hash`` anchor the chain after a retention prune (GENESIS before any prune).
+    ``base_seq``/``base_hash`` anchor the chain after a retention prune (GENESIS before any prune);
+    events from ``keyed_from`` on are HMAC-keyed (earlier ones, written before the key, plain SHA-256);
+    ``mac`` is the HMAC of all of these (:func:`yigai.apps.audit.head.head_mac`), so the head cannot be
+    rolled back or re-based without the key. A copy of the head lives outside the database (head file).
     """
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS)
     base_seq = models.BigIntegerField(default=0)
     base_hash = models.CharField(max_length=64, default=GENESIS)
+    keyed_from = models.BigIntegerField(default=1)
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("审计链头")

@@ -23,8 +23,11 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from yigai.apps.audit.head import HeadFile, audit_key, head_append, head_append_now, head_mac, replay
 from yigai.apps.audit.models import RETENTION_DAYS, AuditChainHead, AuditEvent, Result
 from yigai.core.audit import Broken, ChainRow, event_hash, verify_chain
+
+__all__ = ["audit_key", "audit_prune", "audit_record", "audit_restored", "audit_verify", "head_mac"]
 
 current_request: ContextVar[HttpRequest | None] = ContextVar("yigai_audit_request", default=None)
 
@@ -113,10 +116,13 @@ def audit_record(
         **_where(request),
         **_object(obj),
     )
-    event.hash = event_hash(event.chain_fields(), event.prev_hash)
+    key = audit_key().secret if event.seq >= head.keyed_from else None
+    event.hash = event_hash(event.chain_fields(), event.prev_hash, key=key)
     event.save()
     head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash"])
+    head.mac = head_mac(head)
+    head.save(update_fields=["seq", "hash", "mac"])
+    head_append("event", head)
     return event
 
 
@@ -137,23 +143,92 @@ def _rows() -> Iterator[ChainRow]:
 
 
 def audit_verify() -> VerifyReport:
-    """Recompute the whole chain; also check the head (the last events were not cut off)."""
-    head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead(pk=1)
-    checked = 0
+    """Recompute the whole (keyed) chain, then check the head row's MAC, that no event was cut off the end,
+    that a moved base has its prune, and that the head file outside the database agrees with the rows."""
+    stored = AuditChainHead.objects.filter(pk=1).first()
+    head = stored or AuditChainHead(pk=1)
+    outside = replay()
+    key = audit_key().secret
+    checked, rewritten = 0, None
 
     def counted() -> Iterator[ChainRow]:
-        nonlocal checked
+        nonlocal checked, rewritten
         for row in _rows():
             checked += 1
+            seq = int(row.fields["seq"])
+            if rewritten is None and outside.known.get(seq, row.hash) != row.hash:
+                rewritten = seq
             yield row
 
-    broken = verify_chain(counted(), anchor=head.base_hash, first_seq=head.base_seq + 1)
-    if broken is None and checked + head.base_seq != head.seq:
-        last = head.base_seq + checked
-        broken = Broken(
-            last + 1, "head", f"链头记录到第 {head.seq} 条，库中只到第 {last} 条（末尾记录被删除）"
-        )
+    broken = verify_chain(
+        counted(), anchor=head.base_hash, first_seq=head.base_seq + 1, key=key, keyed_from=head.keyed_from
+    )
+    broken = broken or _check_head(stored, head, checked) or outside.broken
+    broken = broken or _check_outside(outside, head, checked, rewritten)
     return VerifyReport(checked=checked, first_seq=head.base_seq + 1, broken=broken)
+
+
+def _check_head(stored: AuditChainHead | None, head: AuditChainHead, checked: int) -> Broken | None:
+    last = head.base_seq + checked
+    if stored is None and checked:
+        return Broken(1, "head", "链头记录缺失（被删除）")
+    if stored is not None and (stored.seq or stored.base_seq) and stored.mac != head_mac(stored):
+        return Broken(head.seq, "head", "链头签名不符（链头被回退或改动，改动者没有审计链密钥）")
+    if checked + head.base_seq != head.seq:
+        return Broken(last + 1, "head", f"链头记录到第 {head.seq} 条，库中只到第 {last} 条（末尾记录被删除）")
+    if head.base_seq:
+        return _check_prune(head)
+    return None
+
+
+def _check_prune(head: AuditChainHead) -> Broken | None:
+    """A moved base must come with its own prune event, and that prune must have kept the retention."""
+    prune = next(
+        (e for e in AuditEvent.objects.filter(action="audit.prune", seq__gt=head.base_seq).order_by("seq")
+         if e.details.get("anchor_seq") == head.base_seq and e.details.get("anchor_hash") == head.base_hash),
+        None,
+    )  # fmt: skip
+    if prune is None:
+        return Broken(
+            head.base_seq + 1,
+            "base",
+            f"第 {head.base_seq} 条之前的记录已不在，但没有对应的清理记录（audit.prune）",
+        )
+    before = dt.datetime.fromisoformat(str(prune.details.get("before")))
+    if before > prune.created_at - dt.timedelta(days=RETENTION_DAYS):
+        return Broken(
+            prune.seq, "base", f"第 {prune.seq} 条清理删除了保留期（{RETENTION_DAYS} 天）以内的记录"
+        )
+    return None
+
+
+def _check_outside(
+    outside: HeadFile, head: AuditChainHead, checked: int, rewritten: int | None
+) -> Broken | None:
+    """The head file (append-only, outside the database) against the rows; an empty file checks nothing."""
+    if not outside.lines:
+        return None
+    if rewritten is not None:
+        return Broken(rewritten, "head_file", f"第 {rewritten} 条与链头文件记录的哈希不符（记录被改写）")
+    last = head.base_seq + checked
+    if outside.last_seq > last:
+        return Broken(
+            last + 1,
+            "head_file",
+            f"链头文件记到第 {outside.last_seq} 条，库中只到第 {last} 条（末尾记录被删除）",
+        )
+    if (head.base_seq, head.base_hash) != (outside.base_seq, outside.base_hash):
+        return Broken(
+            head.base_seq + 1, "head_file",
+            f"链头起点（第 {head.base_seq} 条）与链头文件中的清理记录（第 {outside.base_seq} 条）不符（前面的记录被删除）",
+        )  # fmt: skip
+    return None
+
+
+def audit_restored() -> None:
+    """After a restore from backup: note in the head file that the chain was reset to the backup's head."""
+    head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead(pk=1)
+    head_append_now("restore", head)
 
 
 @transaction.atomic
@@ -183,7 +258,9 @@ def audit_prune(*, before: dt.datetime, actor: Any = None) -> int:
             cursor.execute("SET LOCAL yigai.audit_prune = 'on'")
     deleted = AuditEvent.objects.filter(seq__lte=last.seq)._prune_delete()  # a prefix of the chain
     head.base_seq, head.base_hash = last.seq, last.hash
-    head.save(update_fields=["base_seq", "base_hash"])
+    head.mac = head_mac(head)
+    head.save(update_fields=["base_seq", "base_hash", "mac"])
+    head_append("prune", head)
     audit_record(
         actor=actor,
         action="audit.prune",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit import selectors, services
 from yigai.apps.audit.models import Result
+from yigai.core.cells import neutralise_row
 
 EXPORT_LIMIT = 100_000
 
@@ -68,15 +69,17 @@ def _csv(request: AuthedRequest, events: object, filters: selectors.AuditFilters
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
-    writer = csv.writer(response)
+    writer = csv.writer(response)  # every row through neutralise_row: usernames, objects, details are text
     writer.writerow(["seq", "time", "username", "role", "action", "object_type", "object_id", "object",
                      "result", "ip", "user_agent", "details", "hash"])  # fmt: skip
     n = 0
     for e in events:  # type: ignore[attr-defined]  # a queryset of AuditEvent
         n += 1
-        writer.writerow([e.seq, timezone.localtime(e.created_at).isoformat(), e.actor_username, e.actor_role,
-                         e.action, e.object_type, e.object_id, e.object_repr, e.result, e.ip or "",
-                         e.user_agent, e.details, e.hash])  # fmt: skip
+        writer.writerow(neutralise_row([
+            e.seq, timezone.localtime(e.created_at).isoformat(), e.actor_username, e.actor_role, e.action,
+            e.object_type, e.object_id, e.object_repr, e.result, e.ip or "", e.user_agent,
+            e.details, e.hash,
+        ]))  # fmt: skip
     services.audit_record(
         actor=request.user, action="audit.export", request=request, details={**_asdict(filters), "rows": n}
     )

@@ -1,11 +1,14 @@
 """``backup_create`` / ``backup_verify`` / ``backup_restore``: one ``.tar`` holding the database dump, the
-files under ``YIGAI_DATA_DIR`` (evidence, uploads) and ``manifest.json`` with SHA-256 checksums of every
-member and a checksum of every table's rows.
+files under ``YIGAI_DATA_DIR`` (evidence, uploads; not ``keys/``), ``manifest.json`` with SHA-256 checksums
+of every member and a checksum of every table's rows, and ``manifest.sig``, its HMAC-SHA256 with a key kept
+outside the database and the backup (:mod:`yigai.apps.backup.manifest`).
 
 - SQLite: the online backup API (consistent while the site runs), from and into the live connection.
 - PostgreSQL: ``pg_dump -Fc`` / ``pg_restore --clean`` when they are on PATH, else a clear error.
 
-Restore checks the archive against its manifest first, then restores, then recomputes the table checksums
+Verify and restore check the signature, that every path stays inside the data directory (no ``..``, no
+absolute path, no link member, no symlink out at the destination) and every member against the manifest
+first, touching nothing on any failure; then restores, then recomputes the table checksums
 and compares them with the manifest; the outcome is an audit event (the 恢复测试记录 evidence).
 """
 
@@ -30,18 +33,24 @@ from django.core.cache import cache
 from django.db import connection
 
 from yigai.apps.audit.models import Result
-from yigai.apps.audit.services import audit_record
+from yigai.apps.audit.services import audit_record, audit_restored
+from yigai.apps.backup.manifest import (
+    MANIFEST,
+    SIGNATURE,
+    BackupError,
+    check_targets,
+    open_archive,
+    signature_for,
+)
 
 FORMAT = 1
 #: Tables whose rows change with every request (sessions, cached pages, rate-limit counters, data
 #: generations): their checksums are taken a moment after the dump, so they are not compared on restore.
 VOLATILE_TABLES = frozenset({"django_session", "yigai_cache", "throttle_ratecounter", "caching_generation"})
 SKIP_FILES = ("yigai.sqlite3", "yigai.sqlite3-journal", "yigai.sqlite3-wal", "yigai.sqlite3-shm")
-SKIP_DIRS = ("backups",)
-
-
-class BackupError(Exception):
-    """A backup or restore that cannot proceed; the message is one Chinese sentence."""
+#: backups/: earlier archives; keys/: the integrity and pseudonym keys, which never go into a backup
+SKIP_DIRS = ("backups", "keys")
+__all__ = ["BackupError", "backup_create", "backup_restore", "backup_verify", "table_checksums"]
 
 
 def _sha256(path: Path) -> str:
@@ -111,7 +120,8 @@ def _data_files() -> list[Path]:
     return sorted(
         p for p in root.rglob("*")
         if p.is_file() and p.name not in SKIP_FILES and p.relative_to(root).parts[0] not in SKIP_DIRS
-    )  # fmt: skip
+        and not any(q.is_symlink() for q in (p, *p.parents) if q.is_relative_to(root) and q != root)
+    )  # fmt: skip  # a symlink would copy a file from outside the data directory into the backup
 
 
 @dataclass(frozen=True)
@@ -138,10 +148,13 @@ def backup_create(*, out_dir: Path) -> BackupInfo:
             "database": {"file": "database.dump", "sha256": _sha256(dump), "size": dump.stat().st_size},
             "files": files, "tables": table_checksums(),
         }  # fmt: skip
-        (Path(tmp) / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+        raw = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        (Path(tmp) / MANIFEST).write_bytes(raw)
+        (Path(tmp) / SIGNATURE).write_bytes(signature_for(raw))  # HMAC, key outside the database and backup
         target = out_dir / f"yigai-backup-{stamp}.tar"
         with tarfile.open(target, "w") as tar:
-            tar.add(Path(tmp) / "manifest.json", "manifest.json")
+            tar.add(Path(tmp) / MANIFEST, MANIFEST)
+            tar.add(Path(tmp) / SIGNATURE, SIGNATURE)
             tar.add(dump, "database.dump")
             for f in files:
                 tar.add(root / str(f["path"]), f"files/{f['path']}")
@@ -150,17 +163,8 @@ def backup_create(*, out_dir: Path) -> BackupInfo:
 
 
 def _extract(path: Path, into: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise BackupError(f"备份文件不存在：{path}")
-    try:
-        with tarfile.open(path, "r") as tar:
-            tar.extractall(into, filter="data")  # "data" filter: no absolute paths, links or devices
-    except tarfile.TarError as exc:
-        raise BackupError(f"不是有效的备份文件：{path}（{exc}）") from exc
-    manifest_path = into / "manifest.json"
-    if not manifest_path.is_file():
-        raise BackupError(f"备份文件缺少 manifest.json：{path}")
-    return json.loads(manifest_path.read_text("utf-8"))  # type: ignore[no-any-return]  # a JSON object
+    """The signed manifest, its paths inside the root and its members all regular files, extracted."""
+    return open_archive(path, into)
 
 
 def _check_members(manifest: dict[str, Any], into: Path) -> list[str]:
@@ -250,11 +254,13 @@ def backup_restore(*, path: Path) -> RestoreReport:
         problems = _check_members(manifest, Path(tmp))
         if problems:
             raise BackupError(f"备份文件已损坏，未做任何恢复：{'；'.join(problems)}")
+        check_targets(manifest, Path(settings.DATA_DIR))
         _load(Path(tmp) / manifest["database"]["file"], manifest["vendor"], set(manifest["tables"]))
         root = Path(settings.DATA_DIR)
-        for f in manifest["files"]:
+        for f in manifest["files"]:  # paths checked by open_archive and check_targets
             (root / f["path"]).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(Path(tmp) / "files" / f["path"], root / f["path"])
+    audit_restored()  # the head file notes the chain's reset to the backup's head
     now = table_checksums()
     expected = manifest["tables"]
     compared = (set(expected) | set(now)) - VOLATILE_TABLES

@@ -76,6 +76,8 @@ def scorecard_xlsx(summary: Summary) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    from yigai.core.cells import neutralise_workbook
+
     book = Workbook()
     first = True
     for by, title in (("area", _("按地区")), ("unit", _("按责任单位"))):
@@ -100,6 +102,7 @@ def scorecard_xlsx(summary: Summary) -> bytes:
     note.append([_("统计日期"), summary.inputs.today.isoformat()])
     if summary.inputs.is_demo:
         note.append([_("示例数据"), _("本表含示例数据，仅供演示")])
+    neutralise_workbook(book)  # unit and area names are text a user typed: never a live formula
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -43,6 +43,7 @@ from yigai.apps.ledger.excel_layout import (
     cell_text,
     checksum,
 )
+from yigai.core.cells import neutralise_workbook
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,9 @@ def workbook_for(
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
+    """The saved workbook, every text cell neutralised against formula injection (the importer undoes it
+    through :func:`yigai.apps.ledger.excel_layout.cell_text`)."""
+    neutralise_workbook(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

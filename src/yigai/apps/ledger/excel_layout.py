@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from yigai.core.cells import unneutralise
 from yigai.core.ledger import Status
 
 SHEET = "工作台账"
@@ -82,7 +83,7 @@ def cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip().replace("\r\n", "\n")
+    return str(unneutralise(str(value).strip())).replace("\r\n", "\n")  # the export's escaping undone
 
 
 def _hash(text: str) -> str:

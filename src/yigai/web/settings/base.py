@@ -2,6 +2,10 @@
 
 - ``DATABASE_URL``: any dj-database-url URL; default a SQLite file ``yigai.sqlite3`` in the data directory.
 - ``YIGAI_DATA_DIR``: where the SQLite file and uploads live (default ``var/`` under the working directory).
+- ``YIGAI_API_DOCS_LOGIN``: ``0`` opens /api/docs and /api/openapi.json to anyone (default ``1``: login needed).
+- ``YIGAI_AUDIT_KEY`` / ``YIGAI_BACKUP_KEY``: the audit chain and backup signing keys (else 0600 files under
+  ``YIGAI_DATA_DIR/keys/``; required in production); ``YIGAI_AUDIT_HEAD_FILE``: the audit head's copy.
+- ``YIGAI_SQLITE_TIMEOUT``: seconds a SQLite writer waits for another before giving up (default 20).
 - ``YIGAI_MAX_UPLOAD_MB``: largest accepted policy document (default 20).
 - ``YIGAI_EVIDENCE_MAX_MB``: largest 佐证材料 file (default 20); kept under ``YIGAI_DATA_DIR/evidence/``.
 - ``YIGAI_SMTP_HOST`` (+ ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``YIGAI_MAIL_FROM``): e-mail reminders.
@@ -66,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yigai.web.security.ContentSecurityPolicyMiddleware",
     "yigai.web.middleware.HtmxMiddleware",
+    "yigai.web.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -95,6 +100,16 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # SQLite as a real default: write-ahead log (readers never block the writer), transactions that take the
+    # write lock when they begin (a deferred one that reads first cannot wait for the lock later: SQLite
+    # answers "database is locked" at once), and a busy timeout so a writer queues behind another.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("YIGAI_SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -114,6 +129,8 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]
 STATIC_ROOT = os.environ.get("YIGAI_STATIC_ROOT") or None  # optional: collectstatic target
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step for `yigai serve`
+
+API_DOCS_REQUIRE_LOGIN = os.environ.get("YIGAI_API_DOCS_LOGIN", "1") != "0"
 
 MAX_UPLOAD_BYTES = int(float(os.environ.get("YIGAI_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
@@ -141,6 +158,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YIGAI_LOG_LEVEL", "WARNING")},
+    # every committed move of the audit chain head, a second copy outside the database (yigai.apps.audit.head):
+    # INFO in the web server (wsgi.py/asgi.py turn it on), quiet in command-line output unless asked for
+    "loggers": {
+        "yigai.audit.chain": {
+            "handlers": ["console"],
+            "level": os.environ.get("YIGAI_AUDIT_HEAD_LOG", "WARNING"),
+            "propagate": False,
+        }
+    },
 }
+# The audit chain head's append-only copy outside the database (the key: YIGAI_AUDIT_KEY or keys/audit.key).
+AUDIT_HEAD_FILE = Path(os.environ.get("YIGAI_AUDIT_HEAD_FILE", "") or DATA_DIR / "audit" / "chain-head.log")
 
 from yigai.web.settings.security import *  # noqa: E402,F403  # security settings, split by concern (§12)

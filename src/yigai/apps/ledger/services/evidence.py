@@ -21,6 +21,7 @@ from django.db import transaction
 from yigai.apps.accounts.models import Role, User
 from yigai.apps.ledger.models import Evidence, LedgerItem, ProgressReport
 from yigai.apps.ledger.services.errors import LedgerError
+from yigai.core import uploads
 from yigai.core.permissions import Perm, may
 
 #: extension → content type, for the kinds accepted
@@ -31,6 +32,17 @@ KINDS = {
     "jpg": "image/jpeg",
     "png": "image/png",
 }
+
+
+#: what the file is, for messages; extensions that name the same kind
+LABELS = {
+    "pdf": "PDF",
+    "docx": "Word（.docx）",
+    "xlsx": "Excel（.xlsx）",
+    "jpg": "JPG 图片",
+    "png": "PNG 图片",
+}
+ALIASES = {".jpeg": "jpg"}
 
 
 def sniff(data: bytes) -> str | None:
@@ -131,4 +143,17 @@ def evidence_check(*, name: str, data: bytes) -> str:
     kind = sniff(data)
     if kind is None:
         raise LedgerError(f"{shown}：只接受 PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG 文件", "file_type")
+    _check_extension(shown, kind, data)
     return kind
+
+
+def _check_extension(shown: str, kind: str, data: bytes) -> None:
+    """The name's extension must say what the bytes are (a PNG named .pdf would be served as a PDF).
+    Judged by :mod:`yigai.core.uploads` (its extension → content table) and by :func:`sniff` (Word vs Excel)."""
+    ext = PurePosixPath(shown).suffix.lower()
+    expected = uploads.EXPECTED.get(ext)
+    if expected != uploads.sniff(data) or ALIASES.get(ext, ext.lstrip(".")) != kind:
+        raise LedgerError(
+            f"{shown}：文件内容是 {LABELS[kind]}，与扩展名“{ext or '无'}”不符；请按文件的真实类型命名后再上传",
+            "extension_mismatch",
+        )
