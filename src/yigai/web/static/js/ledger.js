@@ -63,7 +63,8 @@
     const d = data("timeline-data");
     if (!d || !d.rows.length) return empty(el);
     const rows = d.rows;
-    const names = rows.map((r) => r.code + " " + r.title + (r.children_total ? " ▸" + r.children_red + "/" + r.children_total : ""));
+    // A split item's parent: "▸red/places" right after its code, where the axis label is never cut off.
+    const names = rows.map((r) => r.code + (r.children_total ? " ▸" + r.children_red + "/" + r.children_total : "") + " " + r.title);
     const visible = Math.min(rows.length, 30);
     el.style.height = Math.max(300, visible * 24 + 120) + "px";
     const t = (s) => new Date(s + "T00:00:00").getTime();
