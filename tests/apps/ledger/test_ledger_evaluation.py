@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -122,3 +123,31 @@ def test_the_author_of_a_report_is_the_reporters_own_unit(plan, users, t1, clien
                                     expected_version=fresh(t1).version)  # fmt: skip
     body = client.get(f"/api/ledger/items/{t1.code}", **bearer(users["reviewer"])).json()
     assert [r["unit"] for r in body["reports"]] == ["保定市医疗保障局"]
+
+
+def _imports(module: str) -> set[str]:
+    import ast
+    import importlib
+
+    source = Path(importlib.import_module(module).__file__ or "").read_text("utf-8")
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found
+
+
+def test_layers_the_issue_names() -> None:
+    """The dashboard queries no ledger model (it reads apps/ledger/figures.py; the type-only import sits
+    under TYPE_CHECKING and is skipped here), and the ledger API does not reach for yigai.web.api."""
+    import ast
+    import importlib
+
+    source = Path(importlib.import_module("yigai.apps.dashboard.inputs").__file__ or "").read_text("utf-8")
+    tree = ast.parse(source)
+    runtime = [n for n in tree.body if not (isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test))]
+    modules = {n.module for n in runtime if isinstance(n, ast.ImportFrom)}
+    assert "yigai.apps.ledger.models" not in modules and "yigai.apps.ledger.figures" in modules
+    assert not {m for m in _imports("yigai.apps.ledger.api") if m.startswith("yigai.web")}

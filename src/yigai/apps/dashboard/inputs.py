@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -26,10 +27,12 @@ from yigai.apps.ledger.figures import (
     scoped_items,
     stored_groups,
 )
-from yigai.apps.ledger.models import LedgerItem, SupervisionNotice
 from yigai.apps.ledger.selectors import ItemFilters, ItemLight, is_today, warnings_all, warnings_for
 from yigai.apps.ledger.services import lights_ensure
 from yigai.apps.orgunits.models import OrgUnit
+
+if TYPE_CHECKING:  # the dashboard queries no ledger model: figures come from yigai.apps.ledger.figures
+    from yigai.apps.ledger.models import LedgerItem, SupervisionNotice
 
 __all__ = ["Group", "Inputs", "access_scope", "areas_below", "collect", "targets_in"]
 
