@@ -171,10 +171,10 @@ def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> sub
     proc = subprocess.Popen(cmd, env=server_env, stdout=log.open("wb"), stderr=subprocess.STDOUT)  # nosec B603
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://{HOST}:{port}/login/", timeout=2).status_code == 200:
+        try:  # a loaded machine may take longer than a moment to answer the first request
+            if requests.get(f"http://{HOST}:{port}/login/", timeout=10).status_code == 200:
                 return proc
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.5)
     proc.kill()
     raise SystemExit(f"server did not start; see {log}")
