@@ -16,7 +16,9 @@ from yigai.apps.ledger.selectors import warnings_all
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED is PostgreSQL's (make unit-pg)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="SKIP LOCKED is PostgreSQL's (make unit-pg)"
+    ),
 ]
 
 
