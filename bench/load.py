@@ -23,6 +23,11 @@ What it does, all on loopback:
    ``POST …/reports`` with ``If-Match``; one retry on 412, as a client would) in ``--report-share`` of their
    steps, so every cached page is invalidated as often as reports arrive (a month-end 报送 rush).
 
+Every user also opens a **trivial page** (``GET /login/`` without a session: the same gunicorn workers,
+middleware, session and template stack, no ledger query) as often as any other page, and every endpoint's
+p95 is printed as a multiple of that page's p95 in the same run (``× trivial``): a figure that compares
+across machines and loads, where the milliseconds do not.
+
 Nothing is asserted: it prints figures (``docs/benchmarks.md`` keeps them).
 """
 
@@ -166,10 +171,10 @@ def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> sub
     proc = subprocess.Popen(cmd, env=server_env, stdout=log.open("wb"), stderr=subprocess.STDOUT)  # nosec B603
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://{HOST}:{port}/login/", timeout=2).status_code == 200:
+        try:  # a loaded machine may take longer than a moment to answer the first request
+            if requests.get(f"http://{HOST}:{port}/login/", timeout=10).status_code == 200:
                 return proc
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.5)
     proc.kill()
     raise SystemExit(f"server did not start; see {log}")
@@ -185,6 +190,7 @@ class Stats:
     samples: dict[str, str] = field(default_factory=dict)
     slow: list[tuple[float, float, str]] = field(default_factory=list)  # (start in the run, seconds, name)
     steady: list[float] = field(default_factory=list)  # requests that started after the first minute
+    steady_trivial: list[float] = field(default_factory=list)  # the trivial page's, after the first minute
     started: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -196,6 +202,8 @@ class Stats:
                 self.slow.append((at, seconds, name))
             if at >= 60 and not name.startswith("POST /login"):
                 self.steady.append(seconds)
+                if name == TRIVIAL:
+                    self.steady_trivial.append(seconds)
             if error:
                 self.errors[name] += 1
                 self.samples.setdefault(name, error)
@@ -227,14 +235,22 @@ class User(threading.Thread):
         )
         self.rng = random.Random(n)  # nosec B311  # request mix, not security
         self.http = requests.Session()
+        self.anonymous = requests.Session()  # for the trivial page
         self.geometry_seen: set[str] = set()
 
-    def get(self, name: str, path: str, **params: Any) -> requests.Response | None:
+    def trivial(self) -> None:
+        """The yardstick: the login page, anonymous (same server stack, no ledger or plan query)."""
+        self.get(TRIVIAL, "/login/", session=self.anonymous)
+
+    def get(
+        self, name: str, path: str, session: requests.Session | None = None, **params: Any
+    ) -> requests.Response | None:
         start = time.perf_counter()
         error = None
         response = None
         try:
-            response = self.http.get(self.site.base + path, params=params, timeout=60, allow_redirects=False)
+            http = session or self.http
+            response = http.get(self.site.base + path, params=params, timeout=60, allow_redirects=False)
             if response.status_code >= 400 or (self.kind == "html" and response.status_code >= 300):
                 error = f"{response.status_code} {path}"
         except requests.RequestException as exc:
@@ -264,6 +280,7 @@ class User(threading.Thread):
                 lambda: self.get("API plans", "/api/plans"),
                 lambda: self.get("API tasks", "/api/tasks", limit=50),
                 lambda: self.get("API item", f"/api/ledger/items/{code}"),
+                self.trivial,
             ])()  # fmt: skip
             return
         pages = [
@@ -273,6 +290,7 @@ class User(threading.Thread):
             lambda: self.get("item page", f"/ledger/items/{code}/"),
             lambda: self.get("plan list", "/plans/"),
             lambda: self.get("plan page", f"/plans/{r.choice(s.plan_pages[self.username])}/"),
+            self.trivial,
         ]
         if s.dashboard:
             pages.append(self.dashboard)
@@ -331,6 +349,7 @@ class User(threading.Thread):
 
 
 SLOW = 0.5  # seconds: requests slower than this are listed by the minute they started in
+TRIVIAL = "trivial page"  # the yardstick every endpoint's p95 is divided by
 
 
 def slow_by_minute(stats: Stats) -> str:
@@ -350,17 +369,24 @@ def pct(values: list[float], q: float) -> float:
 
 def report(stats: Stats, seconds: float) -> str:
     rows = [
-        f"{'endpoint':<22}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
+        f"{'endpoint':<26}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
+        f"{'× trivial':>11}"
     ]
+    base = pct(stats.times[TRIVIAL], 95) if stats.times.get(TRIVIAL) else None
+
+    def times(t: list[float]) -> str:
+        ratio = f"{pct(t, 95) / base:>10.1f}×" if base else f"{'—':>11}"
+        return f"{pct(t, 50):>9.0f}{pct(t, 95):>9.0f}{pct(t, 99):>9.0f}{max(t) * 1000:>9.0f}", ratio
+
     everything: list[float] = []
     for name in sorted(stats.times):
         t = stats.times[name]
         everything += t
-        rows.append(f"{name:<22}{len(t):>9}{pct(t, 50):>9.0f}{pct(t, 95):>9.0f}{pct(t, 99):>9.0f}"
-                    f"{max(t) * 1000:>9.0f}{stats.errors[name] / len(t):>7.1%}")  # fmt: skip
+        ms, ratio = times(t)
+        rows.append(f"{name:<26}{len(t):>9}{ms}{stats.errors[name] / len(t):>7.1%}{ratio}")
     n_err = sum(stats.errors.values())
-    rows.append(f"{'ALL':<22}{len(everything):>9}{pct(everything, 50):>9.0f}{pct(everything, 95):>9.0f}"
-                f"{pct(everything, 99):>9.0f}{max(everything) * 1000:>9.0f}{n_err / len(everything):>7.1%}")  # fmt: skip
+    ms, ratio = times(everything)
+    rows.append(f"{'ALL':<26}{len(everything):>9}{ms}{n_err / len(everything):>7.1%}{ratio}")
     rows.append(
         f"throughput {len(everything) / seconds:.1f} requests/s; mean {statistics.mean(everything) * 1000:.0f} ms"
     )
@@ -368,7 +394,11 @@ def report(stats: Stats, seconds: float) -> str:
     if stats.steady:
         s = stats.steady
         rows.append(f"after the first minute (ramp-up: 50 logins, cold caches): {len(s)} requests, p50 "
-                    f"{pct(s, 50):.0f} ms, p95 {pct(s, 95):.0f} ms, p99 {pct(s, 99):.0f} ms, max {max(s) * 1000:.0f} ms")  # fmt: skip
+                    f"{pct(s, 50):.0f} ms, p95 {pct(s, 95):.0f} ms, p99 {pct(s, 99):.0f} ms, max {max(s) * 1000:.0f} ms"
+                    + (f"; p95 {pct(s, 95) / pct(stats.steady_trivial, 95):.1f}× the trivial page's "
+                       f"({pct(stats.steady_trivial, 95):.0f} ms) in the same minutes" if stats.steady_trivial else ""))  # fmt: skip
+    if base:
+        rows.append(f"trivial page (GET /login/, anonymous): p95 {base:.0f} ms — the unit of the × column")
     rows.append(slow_by_minute(stats))
     return "\n".join(rows)
 

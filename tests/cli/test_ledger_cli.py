@@ -33,7 +33,7 @@ def test_warnings_json_and_table(demo) -> None:
     assert len(items) >= 100 and body["on"] == "2026-11-23"
     assert {"id", "code", "title", "lead_unit", "deadline", "status", "colour", "reason"} <= set(items[0])
     labels = {i["status_label"] for i in items}
-    assert {"推进中", "申请销号", "已销号", "已逾期"} <= labels  # the demo's believable state
+    assert {"推进中", "待审核销号", "已销号", "已逾期"} <= labels  # the demo's believable state
     assert any(i["lead_unit"] == "固安县人民政府" for i in items)
     table = invoke("ledger", "warnings", "--plan", LANGFANG, "--on", "2026-11-23")
     assert table.exit_code == 0 and "红灯" in table.stdout and f"共 {len(items)} 项" in table.stdout

@@ -201,8 +201,11 @@ def _files(root: Path) -> set[tuple[str, int]]:
 def check_refused(requests: list[Req], world: Any, clients: Clients, sec: Any) -> None:
     """Each request is refused with its expected status and changes neither the database nor the data
     directory; an answer with a body (an error page, a sheet's preview) shows nothing of the other side."""
+    from yigai.apps.ledger.services import lights_ensure
+
     data_dir = Path(settings.DATA_DIR)
     for r in requests:
+        lights_ensure()  # the day's stored evaluations (the nightly job's work) are not the request's doing
         before, files = sec.db_snapshot(), _files(data_dir)
         response = clients.send(r)
         label = f"{r.who} {r.method} {r.url} {r.data if r.method == 'GET' else ''}"
@@ -211,7 +214,8 @@ def check_refused(requests: list[Req], world: Any, clients: Clients, sec: Any) -
             assert r.says in sec.answer_text(response), f"{label}: refused for another reason"
         if response.status_code == 403:
             assert b"CSRF" not in response.content, f"{label}: refused by CSRF, not by jurisdiction"
-        assert sec.snapshot_diff(before, sec.db_snapshot()) == [], f"{label} changed the database"
+        diff = sec.snapshot_diff(before, sec.db_snapshot())
+        assert diff == [], f"{label} changed the database: {diff}"
         planted = {f for f in _files(data_dir) - files if "planted" not in f[0]}
         assert planted == set(), f"{label} wrote files"
         if response.status_code < 300 or response.status_code in (400, 409):

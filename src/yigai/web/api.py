@@ -18,7 +18,6 @@ from ninja.security import HttpBearer, django_auth
 
 from yigai.apps.accounts.services import TokenRefused, api_token_authenticate
 from yigai.apps.indicators.api import router as indicators_router
-from yigai.apps.ledger.api import StaleVersion, stale_handler
 from yigai.apps.ledger.api import router as ledger_router
 from yigai.apps.plans.api import router as plans_router
 
@@ -64,7 +63,6 @@ api = NinjaAPI(
 api.add_router("/", plans_router)
 api.add_router("/", ledger_router)
 api.add_router("/", indicators_router)
-api.add_exception_handler(StaleVersion, stale_handler)  # 412 with the current values
 
 
 def out_of_range(request: HttpRequest, exc: Any) -> HttpResponse:  # Any: ninja types handlers per class

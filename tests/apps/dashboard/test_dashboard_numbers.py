@@ -12,10 +12,11 @@ from docx import Document
 
 from yigai.apps.dashboard import charts
 from yigai.apps.dashboard.briefing import HEADINGS, briefing_docx
-from yigai.apps.dashboard.inputs import Inputs, access_scope, collect, evaluated_groups
+from yigai.apps.dashboard.inputs import Inputs, access_scope, collect
 from yigai.apps.dashboard.summary import summarise
 from yigai.apps.indicators.selectors import target_list, visible_org_units
 from yigai.apps.indicators.status import target_status
+from yigai.apps.ledger.figures import evaluated_groups
 from yigai.apps.ledger.selectors import ItemFilters, item_list, lights_evaluated, reporting_for, warnings_for
 from yigai.core.ledger import OVERDUE_LABEL
 
@@ -183,7 +184,7 @@ def test_stored_lights_give_the_numbers_an_evaluation_gives(leaders) -> None:
     stored = summarise(collect(user=user, scope=scope, with_targets=False))
     today = stored.inputs.today
     fresh = lights_evaluated(item_list(user=user, filters=ItemFilters(org_unit=scope.code)), today)
-    evaluated = summarise(Inputs(scope, today, None, evaluated_groups(fresh, today), []))
+    evaluated = summarise(Inputs(scope, today, None, evaluated_groups(fresh), []))
 
     def rows(s):
         return [(t.code, t.name, t.total, t.closed, t.closed_on_time, t.overdue, dict(t.colours), t.on_time,

@@ -65,7 +65,7 @@ def test_export_layout(plan, users, t1) -> None:
     assert "关于测试医改工作的实施方案" in ws["A1"].value and "导出日期" in ws["A2"].value
     assert all(ws.column_dimensions[c].hidden for c in "LMN") and ws.protection.sheet
     r = sheet.row_of(t1.code)
-    assert ws.cell(r, COL["牵头单位"]).value == "市卫生健康委"
+    assert ws.cell(r, COL["牵头单位"]).value == "保定市卫生健康委"  # the unit of its place
     assert ws.cell(r, COL["责任单位"]).value == "市医疗保障局、市财政局"
     assert ws.cell(r, COL["完成状态"]).value == "未启动"
     assert ws.cell(r, COL["预警"]).fill.fgColor.rgb.endswith(("F4B6B6", "FFEB9C", "C6EFCE"))

@@ -63,10 +63,10 @@ def test_every_kind_of_write_makes_the_light_stale(plan, users, t1) -> None:
     assert fresh(t1).light_on is None
     services.lights_ensure(today)
 
-    row = fresh(t1)
-    row.title = "改了标题"
-    row.save()  # a plain save (admin, shell) also clears the light
-    assert fresh(t1).light_on is None
+    services.item_update(
+        item=fresh(t1), user=users["owner"], expected_version=fresh(t1).version, title="改了标题"
+    )
+    assert fresh(t1).light_on is None  # invalidation is the one service every write calls
     services.lights_ensure(today)
 
     services.holiday_set(date=today + dt.timedelta(days=3), is_workday=False, name="测试假日")
@@ -103,16 +103,16 @@ def test_a_save_during_a_refresh_wins_on_sqlite(plan, users, t1, monkeypatch) ->
     """Without row locks the refresh writes only rows still at the version it read."""
     from yigai.apps.ledger.services import lights
 
-    real = lights.evaluate
+    real = lights.evaluations
     saved = []
 
-    def evaluate_and_race(snapshot, **kw):
-        if not saved and snapshot.item_id == t1.code:  # someone reports while the refresh evaluates
+    def evaluate_and_race(items, day, **kw):
+        if not saved and any(i.pk == t1.pk for i in items):  # someone reports while the refresh evaluates
             saved.append(services.progress_report_submit(item=t1, user=users["lead"], text="并发",
                                                          percent=10, expected_version=t1.version))  # fmt: skip
-        return real(snapshot, **kw)
+        return real(items, day, **kw)
 
-    monkeypatch.setattr(lights, "evaluate", evaluate_and_race)
+    monkeypatch.setattr(lights, "evaluations", evaluate_and_race)
     n = services.lights_refresh(today=timezone.localdate())
     assert saved and n == LedgerItem.objects.count() - 1
     assert fresh(t1).light_on is None and fresh(t1).progress == 10  # re-evaluated on the next read
@@ -121,6 +121,7 @@ def test_a_save_during_a_refresh_wins_on_sqlite(plan, users, t1, monkeypatch) ->
 def test_list_filter_and_board_read_the_stored_lights(plan, users, client, monkeypatch) -> None:
     user = users["admin"]
     today = timezone.localdate()
+    services.lights_ensure(today)  # selectors only read: the caller refreshes first
     every = lights_query(user=user, filters=ItemFilters(plan=plan.pk))
     evaluated = lights_evaluated(item_list(user=user, filters=ItemFilters(plan=plan.pk)), today)
     colours = {x.item.code: x.warning.colour for x in evaluated}

@@ -13,6 +13,7 @@ from yigai.apps.accounts.services import api_token_create
 from yigai.apps.ledger import api
 from yigai.apps.ledger.models import LedgerItem
 from yigai.apps.ledger.selectors import light_rows, light_values, lights_query, warnings_for
+from yigai.apps.ledger.services import lights_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ def test_value_rows_and_list_rows_equal_whole_rows(plan, users, t1) -> None:
 
     progress_report_submit(item=t1, user=users["lead"], text="推进", percent=30, expected_version=t1.version)
     t1.co_units.add(unit_ensure(name="市人力资源社会保障局"))  # created last, sorts first by name
+    lights_ensure()  # selectors only read: the caller brings the stored evaluations up to date
     items = lights_query(user=users["reviewer"])
     assert items.count() > 3
     whole = [api._row(x) for x in warnings_for(user=users["reviewer"])]

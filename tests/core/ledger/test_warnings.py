@@ -297,3 +297,57 @@ def test_registry_refuses_duplicates_and_accepts_new_types() -> None:
 def test_blue_yellow_red_has_no_light_when_all_is_well() -> None:
     w = evaluate(item(date(2026, 12, 31), 95), today=date(2026, 11, 23), calendar=PLAIN, scheme=BYR)
     assert (w.colour, w.label, w.reason) == ("none", "正常", "进度95%，距完成时限还有28个工作日")
+
+
+# Boundaries of the three comparisons (issue 11): each case fails if its comparison is mutated.
+def _one(rule_yaml: str) -> object:
+    text = f"schemes:\n  s:\n    title: t\n    rules:\n{rule_yaml}      - {{type: always, colour: green, label: 绿灯}}\n"
+    return schemes_from_yaml(text)["s"]
+
+
+def test_tolerance_above_zero_is_subtracted_from_the_schedule() -> None:
+    """序时进度 50% with tolerance 10: 41% is within it (no light), 39% is below it (`+` would light both)."""
+    scheme = _one("      - {type: behind_schedule, colour: yellow, label: 黄灯, tolerance: 10}\n")
+    mid = date(2026, 7, 2)  # 序时进度 50.0 for 2026-01-01 → 2026-12-31
+    on = evaluate(item(date(2026, 12, 31), 41), today=mid, calendar=PLAIN, scheme=scheme)  # type: ignore[arg-type]
+    assert on.colour == "green"
+    below = evaluate(item(date(2026, 12, 31), 39), today=mid, calendar=PLAIN, scheme=scheme)  # type: ignore[arg-type]
+    assert below.colour == "yellow" and below.reason == "进度39%低于序时进度50%"
+    # exactly at the tolerated edge: 40% is not *below* 50 − 10
+    edge = evaluate(item(date(2026, 12, 31), 40), today=mid, calendar=PLAIN, scheme=scheme)  # type: ignore[arg-type]
+    assert edge.colour == "green"
+
+
+def test_progress_equal_to_below_percent_does_not_fire() -> None:
+    """near_due below_percent 80: 80% is not below 80% (no "进度80%低于80%"); 79% is."""
+    scheme = _one(
+        "      - {type: near_due, colour: orange, label: 橙灯, within_workdays: 10, targets: [deadline],"
+        " below_percent: 80}\n"
+    )
+    near = date(2026, 12, 24)
+    at = evaluate(item(date(2026, 12, 31), 80), today=near, calendar=PLAIN, scheme=scheme)  # type: ignore[arg-type]
+    assert at.colour == "green" and "低于80%" not in at.reason
+    below = evaluate(item(date(2026, 12, 31), 79), today=near, calendar=PLAIN, scheme=scheme)  # type: ignore[arg-type]
+    assert below.colour == "orange" and below.reason.endswith("进度79%低于80%")
+
+
+def test_progress_equal_to_the_schedule_does_not_fire() -> None:
+    """Equal to 序时进度 is on schedule: with tolerance 0, 50% on the day 序时进度 is 50% stays unlit, and a
+    not-started item on its start day (序时进度 0) is not behind under blue_yellow_red."""
+    mid = date(2026, 7, 2)
+    assert evaluate(item(date(2026, 12, 31), 50), today=mid, calendar=PLAIN, scheme=BYR).colour == "none"
+    fresh = item(date(2026, 12, 31), None, status=Status.NOT_STARTED)
+    assert evaluate(fresh, today=date(2026, 1, 1), calendar=PLAIN, scheme=BYR).colour == "none"
+    near = _one(
+        "      - {type: near_due, colour: yellow, label: 黄灯, within_workdays: 10, targets: [deadline],"
+        " below_schedule: true}\n"
+    )
+    # 序时进度 on 2026-12-24 is 98.1%: 98.1 is not below it; 98 is
+    assert (
+        evaluate(item(date(2026, 12, 31), 98.1), today=date(2026, 12, 24), calendar=PLAIN, scheme=near).colour
+        == "green"
+    )  # type: ignore[arg-type]
+    assert (
+        evaluate(item(date(2026, 12, 31), 98), today=date(2026, 12, 24), calendar=PLAIN, scheme=near).colour
+        == "yellow"
+    )  # type: ignore[arg-type]

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from yigai.apps.dashboard.inputs import Group, Inputs, areas_below
-from yigai.apps.ledger.adapters import place_unit_name
 from yigai.apps.ledger.board import HEX, LIT
 from yigai.apps.ledger.selectors import ItemLight
 from yigai.apps.orgunits.models import OrgUnit
@@ -120,7 +119,7 @@ def summarise(inputs: Inputs) -> Summary:
     for g in inputs.groups:
         total.add(g)
         areas.get(area_of(g.path, below), own).add(g)
-        name = place_unit_name(g.lead, g.place, g.level)
+        name = g.unit
         units.setdefault(name, Tally(name, name)).add(g)
     paths = dict(OrgUnit.objects.values_list("code", "path")) if inputs.targets else {}
     for row in inputs.targets:

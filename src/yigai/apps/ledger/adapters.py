@@ -12,6 +12,7 @@ from yigai.apps.ledger.models import ProgressReport as ReportRow
 from yigai.core.ledger import (
     DEFAULT_SPEC,
     DayOverride,
+    ItemEvaluation,
     ItemState,
     LedgerSnapshot,
     Milestone,
@@ -21,6 +22,7 @@ from yigai.core.ledger import (
     Status,
     WarningScheme,
     WorkCalendar,
+    evaluate_item,
     get_scheme,
     spec_from_config,
 )
@@ -72,14 +74,29 @@ def place_unit(item: LedgerItem) -> str:
     return place_unit_name(lead, item.org_unit.name, item.org_unit.level)
 
 
+#: A unit name written for any place of a level, and what replaces it there: 市卫生健康委 in 廊坊市 is
+#: 廊坊市卫生健康委, 县（市、区）人民政府 or 县卫生健康局 in 固安县 are 固安县人民政府 and 固安县卫生健康局.
+GENERIC_PREFIXES = {"city": ("市",), "county": (COUNTY_GENERIC, "县")}
+
+
 def place_unit_name(lead: str | None, place: str, level: str) -> str:
-    """:func:`place_unit` from the names alone (for grouped reads that load no rows)."""
+    """:func:`place_unit` from the names alone (for grouped reads that load no rows): a unit written for
+    every place of its level is the unit *of that place* (廊坊市卫生健康委 ≠ 保定市卫生健康委)."""
     name = lead or "（未指定单位）"
-    if name.startswith(COUNTY_GENERIC) and level == "county":
-        return place + name[len(COUNTY_GENERIC) :]
-    if name == CITY_GENERIC and level == "city":
-        return place + "人民政府"
+    if level == "city" and name.startswith("市场"):  # 市场监督管理局: the word, not the city's 市
+        return place + name
+    for prefix in GENERIC_PREFIXES.get(level, ()):
+        if name.startswith(prefix) and len(name) > len(prefix) and not name.startswith(place):
+            return place + name[len(prefix) :]
     return name
+
+
+def report_author(row: ReportRow) -> str:
+    """The unit that wrote a report: the reporter's own unit in the reporter's own place (a co-unit of
+    保定市 is 保定市医疗保障局), else the unit in the item's place."""
+    user = row.submitted_by
+    org = user.org_unit if user is not None and user.org_unit is not None else row.item.org_unit
+    return place_unit_name(row.unit.name, org.name, org.level)
 
 
 def snapshot(item: LedgerItem) -> LedgerSnapshot:
@@ -108,12 +125,18 @@ def reports_for(rows: Iterable[ReportRow], unit_label: str) -> list[ProgressRepo
     ]
 
 
-def expected_window(item: LedgerItem, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    """Days in which reports are expected: from when the item was put on the ledger (never before its
-    start) to today while open, else to its deadline. None when nothing was expected yet."""
-    begin = max(item.start, timezone.localdate(item.created_at))
-    end = today if Status(item.status) not in (Status.CLOSED, Status.WITHDRAWN) else min(today, item.deadline)
-    return (begin, end) if begin <= end else None
+def evaluation(
+    item: LedgerItem, reports: Iterable[ReportRow], *, today: dt.date, calendar: WorkCalendar,
+    scheme: WarningScheme, closed_on: dt.date | None, is_parent: bool,
+) -> ItemEvaluation:  # fmt: skip
+    """:func:`yigai.core.ledger.evaluate_item` for a row (``lead_unit``, ``org_unit``, ``ledger``,
+    ``co_units`` and ``milestones`` loaded); ``is_parent``: a split item's parent (no reports of its own)."""
+    unit = place_unit(item) if item.lead_unit_id else None
+    return evaluate_item(
+        snapshot(item), item_state(item), today=today, calendar=calendar, scheme=scheme,
+        cadence=item.ledger.cadence, unit=unit, reports=reports_for(reports, unit or ""),  # type: ignore[arg-type]  # a Cadence choice
+        closed_on=closed_on if item.status == Status.CLOSED else None, expects_reports=not is_parent,
+    )  # fmt: skip
 
 
 def notice(n: SupervisionNotice) -> CoreNotice:

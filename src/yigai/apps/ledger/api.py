@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
 from yigai.apps.accounts.requests import AuthedRequest
@@ -50,6 +51,12 @@ class ItemOut(Schema):
     colour: str
     warning: str
     reason: str
+    overdue: bool = Field(description="已逾期（完成时限已过且未销号、未撤销；待审核的事项也算）")
+    overdue_workdays: int = Field(description="逾期工作日数")
+    reports_due: int = Field(description="应报次数（截至当日已到报送期限或已报送的报送期）")
+    reports_on_time: int
+    reports_late: int
+    reports_missing: int = Field(description="漏报：报送期限已过仍未报送的报送期数")
     version: int
 
 
@@ -79,7 +86,9 @@ def _row(light: selectors.ItemLight) -> dict[str, Any]:
         "responsible_unit": adapters.place_unit(i), "co_units": [u.name for u in i.co_units.all()],
         "org_unit": i.org_unit.name, "deadline": i.deadline, "status": i.status,
         "status_label": light.status_label, "progress": i.progress, "colour": w.colour, "warning": w.label,
-        "reason": w.reason, "version": i.version,
+        "reason": w.reason, "overdue": light.overdue, "overdue_workdays": light.overdue_workdays,
+        "reports_due": light.reports.due, "reports_on_time": light.reports.on_time,
+        "reports_late": light.reports.late, "reports_missing": light.reports.missing, "version": i.version,
     }  # fmt: skip
 
 
@@ -91,35 +100,33 @@ def _value_row(r: dict[str, Any]) -> dict[str, Any]:
         "responsible_unit": adapters.place_unit_name(r["lead_unit__name"], r["org_unit__name"], r["org_unit__level"]),
         "co_units": r["co_units"], "org_unit": r["org_unit__name"], "deadline": r["deadline"], "status": r["status"],
         "status_label": r["status_shown"], "progress": r["progress"], "colour": r["light_colour"],
-        "warning": r["light_label"], "reason": r["light_reason"], "version": r["version"],
+        "warning": r["light_label"], "reason": r["light_reason"], "overdue": r["overdue"],
+        "overdue_workdays": r["overdue_workdays"],
+        "reports_due": r["reports_on_time"] + r["reports_late"] + r["reports_missing"],
+        "reports_on_time": r["reports_on_time"], "reports_late": r["reports_late"],
+        "reports_missing": r["reports_missing"], "version": r["version"],
     }  # fmt: skip
 
 
 @contextmanager
 def _refusals() -> Iterator[None]:
-    """Service refusals → HTTP: 403 not allowed, 400 rule/input, 412 stale version (current values)."""
+    """Service refusals → HTTP: 403 not allowed, 400 rule/input (a stale version is answered by _write)."""
     try:
         yield
     except PermissionDenied as exc:
         raise HttpError(403, str(exc) or "无权办理") from exc
-    except services.Conflict as exc:
-        raise StaleVersion(exc) from exc
+    except services.Conflict:
+        raise
     except TransitionError as exc:  # the permission table refuses the role: 403, like PermissionDenied
         raise HttpError(403 if exc.code == "role" else 400, str(exc)) from exc
     except services.LedgerError as exc:
         raise HttpError(400, str(exc)) from exc
 
 
-class StaleVersion(HttpError):
-    def __init__(self, exc: services.Conflict) -> None:
-        super().__init__(412, exc.message)
-        self.current = exc.current
-
-
-def stale_handler(request: HttpRequest, exc: Any) -> HttpResponse:  # Any: ninja types handlers loosely
-    from yigai.web.api import api
-
-    return api.create_response(request, {"detail": exc.message, "current": exc.current}, status=412)
+def _respond(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
+    """A JSON answer encoded as ninja's default renderer does (dates, decimals), without reaching for the
+    API object this router is mounted on."""
+    return JsonResponse(body, status=status, encoder=NinjaJSONEncoder)
 
 
 def _version(request: AuthedRequest) -> int:
@@ -135,6 +142,7 @@ def _version(request: AuthedRequest) -> int:
 def _page(request: AuthedRequest, f: selectors.ItemFilters, limit: int, offset: int) -> list[dict[str, Any]]:
     """One page of items with their lights: today's paginated in SQL, another day's evaluated."""
     limit, offset = min(max(limit, 1), 1000), max(offset, 0)
+    services.lights_ensure()  # the stored evaluations, up to date, before the selectors read them
     if selectors.is_today(f.on):
         rows = selectors.lights_query(user=request.user, filters=f)[offset : offset + limit]
         return [_value_row(r) for r in selectors.light_values(rows)]
@@ -166,8 +174,7 @@ def warnings(
 
 
 def _detail(request: AuthedRequest, item: LedgerItem) -> HttpResponse:
-    from yigai.web.api import api
-
+    services.lights_ensure()
     light = selectors.item_warning(item=item)
     role = _role_or_none(request, item)
     body = {
@@ -179,14 +186,14 @@ def _detail(request: AuthedRequest, item: LedgerItem) -> HttpResponse:
         "transitions": [{"who": t.who, "role": t.role, "action": t.action, "from": t.from_status, "to": t.to_status,
                          "reason": t.reason, "at": t.at, "old_deadline": t.old_deadline, "new_deadline": t.new_deadline}
                         for t in item.transitions.all()],
-        "reports": [{"id": r.pk, "unit": r.unit.name, "is_lead": r.is_lead, "period": r.period_key, "text": r.text,
-                     "percent": r.percent, "submitted_at": r.submitted_at} for r in item.reports.select_related("unit")],
+        "reports": [{"id": r.pk, "unit": adapters.report_author(r), "is_lead": r.is_lead, "period": r.period_key, "text": r.text,
+                     "percent": r.percent, "submitted_at": r.submitted_at} for r in item.reports.select_related("unit", "submitted_by__org_unit", "item__org_unit")],
         "evidence": [{"id": e.pk, "name": e.original_name, "size": e.size, "content_type": e.content_type,
                       "report_id": e.report_id} for e in item.evidence.all()],
         "notices": [{"id": n.pk, "level": n.level, "content": n.content, "issued_on": n.issued_on,
                      "reply_by": n.reply_by, "reply": n.reply, "replied_at": n.replied_at} for n in item.notices.all()],
     }  # fmt: skip
-    response = api.create_response(request, body, status=200)
+    response = _respond(request, body, 200)
     response["ETag"] = f'"{item.version}"'
     return response
 
@@ -206,8 +213,11 @@ def item_detail(request: AuthedRequest, item_id: str) -> HttpResponse:
 def _write(request: AuthedRequest, item_id: str, call: Callable[[LedgerItem, int], T]) -> HttpResponse:
     item = selectors.access_item(user=request.user, item_id=item_id)
     version = _version(request)
-    with _refusals():
-        call(item, version)
+    try:
+        with _refusals():
+            call(item, version)
+    except services.Conflict as exc:  # 412 with the values the client has not seen
+        return _respond(request, {"detail": exc.message, "current": exc.current}, 412)
     return _detail(request, selectors.access_item(user=request.user, item_id=item.pk))
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from yigai.apps.accounts.models import User
 from yigai.apps.ledger.adapters import place_unit, place_unit_name
+from yigai.apps.ledger.figures import Rollup, worst
 from yigai.apps.ledger.models import LedgerItem
 from yigai.apps.ledger.selectors import ItemFilters, ItemLight, item_filter, light_rows, visible_items
 from yigai.apps.plans.models import Plan
@@ -115,20 +116,30 @@ def warning_board(items: QuerySet[LedgerItem]) -> Board:
     )
 
 
-def timeline_data(lights: list[ItemLight], today: dt.date) -> dict[str, Any]:
-    """The 挂图作战 chart: one bar per item from start to deadline, its milestones, today, flags."""
+def timeline_data(
+    lights: list[ItemLight], today: dt.date, rollups: dict[int, Rollup] | None = None, expand_url: str = ""
+) -> dict[str, Any]:
+    """The 挂图作战 chart: one bar per item from start to deadline, its milestones, today, flags. A split
+    item's parent (``rollups``) takes the worst light of itself and its children, says how many children
+    are red, and links to them (``expand_url`` + its code)."""
     rows = []
     for light in lights:
         i, w = light.item, light.warning
+        colour, label, reason = w.colour, w.label, w.reason
+        up = (rollups or {}).get(i.pk)
+        if up is not None and worst(up.colour, colour) != colour:
+            colour, label = up.colour, up.label
+            reason = f"下级事项{up.total}项，其中红灯{up.red}项（本级：{w.label}）"
         rows.append({
             "code": i.code, "title": (i.title or i.text)[:28], "unit": place_unit(i),
             "start": min(i.start, i.deadline).isoformat(), "end": i.deadline.isoformat(),
-            "colour": HEX.get(w.colour, "#888"), "warning": w.label, "reason": w.reason,
+            "colour": HEX.get(colour, "#888"), "warning": label, "reason": reason,
             "status": light.status_label, "progress": i.progress,
-            "closed": i.status == "closed", "withdrawn": i.status == "withdrawn",
-            "overdue": light.status_label == "已逾期",
+            "closed": i.status == "closed", "withdrawn": i.status == "withdrawn", "overdue": light.overdue,
             "milestones": [{"name": m.name, "due": m.due.isoformat()} for m in i.milestones.all()],
             "url": f"/ledger/items/{i.code}/",
+            "children_total": up.total if up else 0, "children_red": up.red if up else 0,
+            "expand": f"{expand_url}{i.code}" if up and expand_url else "",
         })  # fmt: skip
     return {"today": today.isoformat(), "rows": rows}
 

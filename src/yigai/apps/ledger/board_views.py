@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from yigai.apps.audit.services import audit_record
 from yigai.apps.caching.services import fragment, snapshot, visibility_key
 from yigai.apps.ledger import board, excel_import, selectors
 from yigai.apps.ledger.excel_export import ledger_export
+from yigai.apps.ledger.figures import children_rollup
 from yigai.apps.ledger.services import lights_ensure
 from yigai.apps.ledger.views import COLOUR_CHOICES
 
@@ -36,8 +38,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _plan_filters(request: AuthedRequest, plan_id: int) -> selectors.ItemFilters:
     g = request.GET
     return selectors.ItemFilters(
-        plan=plan_id, unit=g.get("unit", "").strip(), org_unit=g.get("org_unit", "").strip()
-    )
+        plan=plan_id, unit=g.get("unit", "").strip(), org_unit=g.get("org_unit", "").strip(),
+        parent=g.get("parent", "").strip(),
+    )  # fmt: skip
 
 
 #: What the board shows is read from the ledger, unit names and org units.
@@ -66,25 +69,31 @@ def warning_board(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 def timeline(request: AuthedRequest, plan_id: int) -> HttpResponse:
+    """Top-level items, a split item's parent coloured by its worst child and expanding (``?parent=``) to
+    its places' copies; a chosen place (or ``?children=1``) shows every item."""
+    lights_ensure()
     plan = board.access_ledger_plan(user=request.user, plan_id=plan_id)
     f = _plan_filters(request, plan.pk)
     colour = request.GET.get("colour", "").strip()
     items = selectors.lights_query(user=request.user, filters=replace(f, colour=colour))
-    top_only = request.GET.get("children") != "1" and not f.org_unit
+    top_only = request.GET.get("children") != "1" and not f.org_unit and not f.parent
     if top_only:  # county copies of one task would repeat the same bar; show them when a county is chosen
         items = items.filter(parent__isnull=True)
     rows = items.select_related("lead_unit", "org_unit").prefetch_related("milestones")
     lights = [selectors.ItemLight.stored(i) for i in rows]
+    rollups = children_rollup(user=request.user, parents=[x.item.pk for x in lights]) if top_only else {}
+    expand = f"{reverse('ledger:timeline', args=[plan.pk])}?parent="
     context = {
         "plan": plan, "filters": f, "colour": colour, "colours": COLOUR_CHOICES, "top_only": top_only,
         "places": board.places_in(plan.pk, request.user), "n": len(lights),
-        "chart": board.timeline_data(lights, timezone.localdate()),
+        "chart": board.timeline_data(lights, timezone.localdate(), rollups, expand),
     }  # fmt: skip
     return render(request, "ledger/timeline.html", context)
 
 
 @login_required
 def export(request: AuthedRequest, plan_id: int) -> HttpResponse:
+    lights_ensure()
     plan = board.access_ledger_plan(user=request.user, plan_id=plan_id)
     name, data = ledger_export(plan=plan, user=request.user)
     audit_record(

@@ -6,8 +6,6 @@ has business logic beyond field definitions. Every write goes through ``services
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,11 +44,6 @@ class Ledger(models.Model):
 
     def __str__(self) -> str:
         return f"台账 {self.plan}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """A changed scheme or template changes every item's light: they are re-evaluated on the next read."""
-        super().save(*args, **kwargs)
-        self.items.update(light_on=None)
 
 
 class LedgerItem(models.Model):
@@ -94,16 +87,19 @@ class LedgerItem(models.Model):
     is_demo = models.BooleanField(_("示例数据"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # What the day's evaluation found (预警 and reporting), stored so that lists, boards and the dashboard
-    # filter, count and paginate in SQL. Written only by ``services.lights_refresh``; every write to the
-    # item clears ``light_on`` and the next read (or the nightly ``yigai ledger warnings --refresh``)
-    # recomputes it. ``light_on`` is the day the values hold for: a light depends on the date.
+    # What the day's evaluation found (yigai.core.ledger.evaluate_item: 预警, overdue, reporting, shown
+    # status), stored so that every surface filters, counts and paginates in SQL and reads the same values.
+    # Written only by ``services.lights_refresh``; every service write calls ``services.lights_invalidate``
+    # (light_on = NULL) and the next read (or the nightly ``yigai ledger warnings --refresh``) recomputes
+    # it. ``light_on`` is the day the values hold for: a light depends on the date.
     light_on = models.DateField(null=True, blank=True, db_index=True)
     light_colour = models.CharField(max_length=8, blank=True)
     light_label = models.CharField(max_length=16, blank=True)
     light_reason = models.CharField(max_length=300, blank=True)
     light_approximate = models.BooleanField(default=False)
-    status_shown = models.CharField(max_length=16, blank=True)  # the status as users read it, 已逾期 included
+    status_shown = models.CharField(max_length=16, blank=True)  # as users read it: 已逾期, 待审核销号, …
+    overdue = models.BooleanField(default=False)  # past the deadline and open on light_on
+    overdue_workdays = models.PositiveIntegerField(default=0)
     closed_on = models.DateField(null=True, blank=True)  # day 销号 was approved (local time)
     reports_on_time = models.PositiveIntegerField(default=0)  # expected reports up to light_on, by state
     reports_late = models.PositiveIntegerField(default=0)
@@ -126,20 +122,11 @@ class LedgerItem(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Any save outside the light refresh makes the stored light stale (services/lights.py)."""
-        fields = kwargs.get("update_fields")
-        if fields is None or not set(fields) <= LIGHT_FIELDS:
-            self.light_on = None
-            if fields is not None:
-                kwargs["update_fields"] = {*fields, "light_on"}
-        super().save(*args, **kwargs)
-
 
 #: The fields the light refresh writes (everything else that changes an item makes its light stale).
 LIGHT_FIELDS = frozenset({
     "light_on", "light_colour", "light_label", "light_reason", "light_approximate", "status_shown",
-    "closed_on", "reports_on_time", "reports_late", "reports_missing",
+    "closed_on", "reports_on_time", "reports_late", "reports_missing", "overdue", "overdue_workdays",
 })  # fmt: skip
 
 

@@ -12,17 +12,24 @@ Views and APIs reach a single item only through :func:`access_item`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from yigai.apps.accounts.models import Role as UserRole
 from yigai.apps.accounts.models import User
+from yigai.apps.ledger.adapters import place_unit
 from yigai.apps.ledger.models import Evidence, LedgerItem
-from yigai.core.ledger import ItemWarning, PeriodCompleteness, Role, UnitRate, WarningScheme
+from yigai.core.ledger import (
+    ItemEvaluation,
+    ItemWarning,
+    ReportCounts,
+    Role,
+    UnitRate,
+)
 from yigai.core.permissions import role_of
 
 
@@ -79,6 +86,7 @@ class ItemFilters:
     q: str = ""  # search in code, title, text
     on: dt.date | None = None  # the day "overdue" and the light are judged on (default today)
     colour: str = ""  # warning colour (red, yellow, …) on that day
+    parent: str = ""  # code of a split item: its children (the places' copies)
 
 
 #: The order of every item list: the ledger's own order (document order, then county copies).
@@ -120,6 +128,8 @@ def item_filter(*, user: User, filters: ItemFilters | None = None) -> QuerySet[L
         qs = qs.filter(deadline__lt=f.on or timezone.localdate()).exclude(status__in=["closed", "withdrawn"])
     elif f.status:
         qs = qs.filter(status=f.status)
+    if f.parent:
+        qs = qs.filter(parent_id__in=LedgerItem.objects.filter(code=f.parent).values("pk"))
     if f.q:
         qs = qs.filter(Q(code__icontains=f.q) | Q(title__icontains=f.q) | Q(text__icontains=f.q))
     return qs
@@ -144,9 +154,9 @@ ROWS_CHUNK = 500
 #: an item's columns, its parent's and its plan's are not read.
 ROW_FIELDS = (
     "code", "title", "text", "start", "deadline", "status", "progress", "version", "order", "is_demo",
-    "light_colour", "light_label", "light_reason", "light_approximate", "status_shown",
-    "ledger__plan_id", "lead_unit__name", "org_unit__name", "org_unit__level", "org_unit__code",
-    "org_unit__path", "parent__code",
+    "light_colour", "light_label", "light_reason", "light_approximate", "status_shown", "overdue",
+    "overdue_workdays", "reports_on_time", "reports_late", "reports_missing", "closed_on", "ledger__plan_id",
+    "lead_unit__name", "org_unit__name", "org_unit__level", "org_unit__code", "org_unit__path", "parent__code",
 )  # fmt: skip
 
 
@@ -180,7 +190,8 @@ def light_rows(items: QuerySet[LedgerItem]) -> list[ItemLight]:
 VALUE_FIELDS = (
     "pk", "code", "ledger__plan_id", "parent__code", "title", "lead_unit__name", "org_unit__name",
     "org_unit__level", "deadline", "status", "status_shown", "progress", "light_colour", "light_label",
-    "light_reason", "version",
+    "light_reason", "overdue", "overdue_workdays", "reports_on_time", "reports_late", "reports_missing",
+    "version",
 )  # fmt: skip
 
 
@@ -248,19 +259,31 @@ def access_evidence(*, user: User, evidence_id: int) -> Evidence:
 
 @dataclass(frozen=True)
 class ItemLight:
-    """One row of the warning board: the item, its status as users read it, and its light."""
+    """One row of a list or board: the item and its evaluation (:func:`yigai.core.ledger.evaluate_item`) —
+    the light, the status as users read it, overdue, the reporting counts."""
 
     item: LedgerItem
     status_label: str
     warning: ItemWarning
+    overdue: bool = False
+    overdue_workdays: int = 0
+    reports: ReportCounts = field(default_factory=ReportCounts)
+    closed_on: dt.date | None = None
 
     @classmethod
     def stored(cls, item: LedgerItem) -> ItemLight:
-        """The light stored on the item for its ``light_on`` day (see services/lights.py)."""
+        """The evaluation stored on the item for its ``light_on`` day (see services/lights.py)."""
         warning = ItemWarning(
             item.light_colour, item.light_label, item.light_reason, "", item.light_approximate
         )
-        return cls(item, item.status_shown, warning)
+        counts = ReportCounts(item.reports_on_time, item.reports_late, item.reports_missing)
+        return cls(
+            item, item.status_shown, warning, item.overdue, item.overdue_workdays, counts, item.closed_on
+        )
+
+    @classmethod
+    def of(cls, item: LedgerItem, e: ItemEvaluation, closed_on: dt.date | None) -> ItemLight:
+        return cls(item, e.status_shown, e.light, e.overdue, e.overdue_workdays, e.reports, closed_on)
 
 
 def _today() -> dt.date:
@@ -273,13 +296,19 @@ def is_today(on: dt.date | None) -> bool:
     return on is None or on == _today()
 
 
-def lights_query(*, user: User, filters: ItemFilters | None = None) -> QuerySet[LedgerItem]:
-    """Today's items the user may see, filtered (colour too) and ordered in SQL, their stored lights
-    brought up to date first; nothing is loaded: paginate it, then :func:`light_rows` the rows shown."""
-    from yigai.apps.ledger.services import lights_ensure
+def fresh(items: QuerySet[LedgerItem]) -> bool:
+    """Whether every one of ``items`` holds today's stored evaluation (else a reader evaluates instead of
+    showing yesterday's values; only ``services.lights_ensure`` writes them)."""
+    day = _today()
+    return not items.filter(Q(light_on__isnull=True) | Q(light_on__lt=day) | Q(light_on__gt=day)).exists()
 
+
+def lights_query(*, user: User, filters: ItemFilters | None = None) -> QuerySet[LedgerItem]:
+    """Today's items the user may see, filtered (colour too) and ordered in SQL, with their stored
+    evaluations; nothing is loaded: paginate it, then :func:`light_rows` the rows shown. A read only: the
+    caller (a view, the API, the dashboard) brings the stored values up to date first with
+    ``services.lights_ensure``."""
     f = filters or ItemFilters()
-    lights_ensure(_today())
     qs = item_filter(user=user, filters=f).order_by(*ORDER)
     return qs.filter(light_colour=f.colour) if f.colour else qs
 
@@ -293,8 +322,8 @@ def warnings_for(
     f = filters or ItemFilters()
     if plan is not None:
         f = replace(f, plan=plan)
-    if is_today(on) and is_today(f.on):  # whole rows: the Excel export reads every column
-        return [ItemLight.stored(i) for i in _whole_rows(lights_query(user=user, filters=f))]
+    if is_today(on) and is_today(f.on) and fresh(item_filter(user=user, filters=f)):
+        return [ItemLight.stored(i) for i in _whole_rows(lights_query(user=user, filters=f))]  # whole rows
     return _with_colour(lights_evaluated(item_list(user=user, filters=f), on or f.on), f.colour)
 
 
@@ -312,50 +341,48 @@ def _with_colour(lights: list[ItemLight], colour: str) -> list[ItemLight]:
 
 
 def lights_evaluated(items: QuerySet[LedgerItem], on: dt.date | None) -> list[ItemLight]:
-    from yigai.apps.ledger import adapters
-    from yigai.core.ledger import evaluate, status_label
+    """Every item evaluated on ``on`` (default today) by the one evaluation the refresh stores."""
+    from yigai.apps.ledger.figures import closed_days, evaluations  # figures imports this module
 
-    today = on or _today()
-    cal, schemes = adapters.calendar_from_db(), dict[int, WarningScheme]()
-    found = []
-    for item in items:
-        scheme = schemes.get(item.ledger_id) or schemes.setdefault(
-            item.ledger_id, adapters.scheme_for(item.ledger)
-        )
-        light = evaluate(adapters.snapshot(item), today=today, calendar=cal, scheme=scheme)
-        found.append(ItemLight(item, status_label(adapters.item_state(item), today), light))
-    return found
+    rows = list(items)
+    closed = closed_days(i.pk for i in rows if i.status == "closed")
+    found = evaluations(rows, on or _today(), closed=closed)
+    return [ItemLight.of(i, found[i.pk], closed.get(i.pk)) for i in rows]
 
 
 def item_warning(*, item: LedgerItem, on: dt.date | None = None) -> ItemLight:
-    """The light of one item already reached through :func:`access_item`."""
-    from django.utils import timezone
-
-    from yigai.apps.ledger import adapters
-    from yigai.core.ledger import evaluate, status_label
-
-    today = on or timezone.localdate()
-    cal, scheme = adapters.calendar_from_db(), adapters.scheme_for(item.ledger)
-    light = evaluate(adapters.snapshot(item), today=today, calendar=cal, scheme=scheme)
-    return ItemLight(item, status_label(adapters.item_state(item), today), light)
+    """The evaluation of one item already reached through :func:`access_item`: today's as stored (brought
+    up to date first), another day's evaluated."""
+    day = on or _today()
+    if day == _today():
+        row = LedgerItem.objects.filter(pk=item.pk, light_on=day).first()
+        if row is not None:
+            return replace(ItemLight.stored(row), item=item)
+    [light] = lights_evaluated(LedgerItem.objects.filter(pk=item.pk).select_related(
+        "ledger", "lead_unit", "org_unit").prefetch_related("co_units", "milestones"), day)  # fmt: skip
+    return replace(light, item=item)
 
 
 def reporting_for(*, user: User, plan: int | None = None, on: dt.date | None = None) -> dict[str, UnitRate]:
-    """报送及时率 per responsible unit (named with its place: 固安县人民政府) over the visible items."""
-    from django.utils import timezone
+    """报送率 per responsible unit (named with its place: 固安县人民政府, 廊坊市卫生健康委) over the visible
+    items: today's from the stored counts, another day's evaluated. Counts come from the one evaluation."""
+    from yigai.apps.ledger.adapters import place_unit_name
+    from yigai.apps.ledger.figures import unit_rates  # figures imports this module
 
-    from yigai.apps.ledger import adapters
-    from yigai.core.ledger import completeness, due_periods, reporting_rates
-
-    today = on or timezone.localdate()
-    cal = adapters.calendar_from_db()
-    entries: list[PeriodCompleteness] = []
-    for item in item_list(user=user, filters=ItemFilters(plan=plan)).prefetch_related("reports"):
-        window = adapters.expected_window(item, today)
-        if window is None or item.lead_unit_id is None:
-            continue
-        label = adapters.place_unit(item)
-        periods = due_periods(*window, item.ledger.cadence, calendar=cal)  # type: ignore[arg-type]
-        reports = adapters.reports_for(item.reports.all(), label)
-        entries += completeness(reports, periods, today, units=[label], item_id=item.code)
-    return reporting_rates(entries)
+    f = ItemFilters(plan=plan)
+    if is_today(on) and fresh(item_filter(user=user, filters=f)):
+        rows = (
+            item_filter(user=user, filters=f)
+            .filter(lead_unit__isnull=False)
+            .values("lead_unit__name", "org_unit__name", "org_unit__level")
+            .annotate(
+                on_time=Sum("reports_on_time"), late=Sum("reports_late"), missing=Sum("reports_missing")
+            )
+        )
+        return unit_rates(
+            (place_unit_name(r["lead_unit__name"], r["org_unit__name"], r["org_unit__level"]),
+             ReportCounts(r["on_time"] or 0, r["late"] or 0, r["missing"] or 0))
+            for r in rows
+        )  # fmt: skip
+    lights = lights_evaluated(item_list(user=user, filters=f), on)
+    return unit_rates((place_unit(x.item), x.reports) for x in lights if x.item.lead_unit_id)

@@ -27,6 +27,7 @@ from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
 from yigai.apps.caching.services import cached, fragment, snapshot, visibility_key
 from yigai.apps.ledger import adapters, board, selectors, services
+from yigai.apps.ledger.figures import children_rollup
 from yigai.apps.ledger.models import LedgerItem, ProgressReport
 from yigai.apps.ledger.services import lights_ensure
 from yigai.core.ledger import Action, Role, Status, TransitionError, allowed_actions
@@ -48,6 +49,7 @@ def _filters(request: AuthedRequest, plan_id: int) -> tuple[selectors.ItemFilter
     f = selectors.ItemFilters(
         plan=plan_id, unit=g.get("unit", "").strip(), org_unit=g.get("org_unit", "").strip(),
         status=g.get("status", "").strip(), q=g.get("q", "").strip(), colour=colour,
+        parent=g.get("parent", "").strip(),
     )  # fmt: skip
     return f, colour
 
@@ -71,6 +73,9 @@ def item_list(request: AuthedRequest, plan_id: int) -> HttpResponse:
         page = Paginator(selectors.lights_query(user=user, filters=f), 50).get_page(request.GET.get("page"))
         shown: Any = page  # the rows shown become their lights (a Page is typed by what it paginates)
         shown.object_list = selectors.light_rows(cast(QuerySet[LedgerItem], page.object_list))
+        rollups = children_rollup(user=user, parents=[x.item.pk for x in shown.object_list])
+        for x in shown.object_list:  # a split item's parent shows its children's worst light, red count
+            x.item.children_rollup = rollups.get(x.item.pk)
         return render_to_string("ledger/_rows.html", {"page": page}, request=request)
 
     if f.q or f.unit:  # free text: each keystroke would be a new entry nobody asks for again

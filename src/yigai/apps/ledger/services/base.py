@@ -8,6 +8,7 @@ from django.db.models import F
 
 from yigai.apps.ledger.models import LedgerItem
 from yigai.apps.ledger.services.errors import Conflict, LedgerError
+from yigai.apps.ledger.services.lights import lights_invalidate
 
 
 def item_current(item: LedgerItem) -> dict[str, Any]:
@@ -37,10 +38,8 @@ def item_save(item: LedgerItem, fields: list[str]) -> None:
     """Save ``fields`` and bump the version, only if nobody saved in between (guards SQLite too); the
     item's stored light is marked stale."""
     values = {f: getattr(item, f) for f in fields}
-    n = LedgerItem.objects.filter(pk=item.pk, version=item.version).update(
-        version=F("version") + 1, light_on=None, **values
-    )  # light_on=None: the stored light is re-evaluated on the next read (services/lights.py)
-    if n != 1:
-        current = LedgerItem.objects.get(pk=item.pk)
-        raise Conflict(item_current(current), item.version)
+    rows = LedgerItem.objects.filter(pk=item.pk)
+    if rows.filter(version=item.version).update(version=F("version") + 1, **values) != 1:
+        raise Conflict(item_current(rows.get()), item.version)
     item.version += 1
+    lights_invalidate(rows)

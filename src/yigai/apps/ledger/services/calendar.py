@@ -8,7 +8,8 @@ import io
 
 from django.db import transaction
 
-from yigai.apps.ledger.models import HolidayOverride, LedgerItem
+from yigai.apps.ledger.models import HolidayOverride
+from yigai.apps.ledger.services.lights import lights_invalidate
 from yigai.core.ledger import DayOverride, WorkCalendar
 
 COLUMNS = ("date", "is_workday", "name")
@@ -30,7 +31,7 @@ def holiday_set(*, date: dt.date, is_workday: bool, name: str, is_demo: bool = F
     row, _ = HolidayOverride.objects.update_or_create(
         date=date, defaults={"is_workday": is_workday, "name": name.strip()[:50], "is_demo": is_demo}
     )
-    LedgerItem.objects.update(light_on=None)  # workday counts change: every stored light is re-evaluated
+    lights_invalidate()  # workday counts change: every stored light is re-evaluated
     return row
 
 

@@ -16,6 +16,7 @@ from yigai.apps.ledger import adapters
 from yigai.apps.ledger.models import Ledger, LedgerItem, Milestone
 from yigai.apps.ledger.services.base import item_lock, item_save
 from yigai.apps.ledger.services.errors import LedgerError
+from yigai.apps.ledger.services.lights import lights_invalidate
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.adapters import parse_date
 from yigai.apps.plans.models import LinkRole, Plan, Section, Task
@@ -86,7 +87,7 @@ def milestones_rebuild(
             rows.append(Milestone(item=item, name=name, due=due,
                                   expected_progress=linear_progress(item.start, item.deadline, due)))  # fmt: skip
     Milestone.objects.bulk_create(rows)
-    LedgerItem.objects.filter(pk=item.pk).update(light_on=None)  # milestones drive near-due lights
+    lights_invalidate(LedgerItem.objects.filter(pk=item.pk))  # milestones drive near-due lights
 
 
 def _create(ledger: Ledger, cal: Scheduler, co_units: list[Unit], **fields: Any) -> LedgerItem:

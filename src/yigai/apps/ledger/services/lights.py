@@ -4,9 +4,12 @@ A light depends on the date (workdays to the deadline, 序时进度), on the ite
 ledger's scheme and on the workday calendar. Lists, the warning board and the dashboard read the stored
 values, so they filter, count and paginate in SQL instead of evaluating every visible item per request.
 
-Freshness: every write to an item clears its ``light_on`` (:func:`yigai.apps.ledger.services.base.item_save`,
-milestone rebuilds, calendar changes clear all); :func:`lights_ensure` — called by every reader of stored
-lights — recomputes the items whose ``light_on`` is not today. The nightly ``yigai ledger warnings
+What is stored is :func:`yigai.core.ledger.evaluate_item`'s result (light, overdue and its workdays, report
+counts with 漏报, the status as shown), computed by :func:`yigai.apps.ledger.figures.evaluations`.
+
+Freshness: every service write to an item calls :func:`lights_invalidate` (item saves, milestone rebuilds;
+calendar changes clear all); :func:`lights_ensure` — called by views, the API and the dashboard before they
+read (selectors never write) — recomputes the items whose ``light_on`` is not today. The nightly ``yigai ledger warnings
 --refresh`` does the same work off-line so the first reader of the day does not wait.
 
 Two workers refreshing at once split the rows: each locks the rows it evaluates with ``SKIP LOCKED`` on
@@ -17,23 +20,15 @@ PostgreSQL (SQLite serialises writers anyway), and a row written meanwhile by a 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from yigai.apps.ledger import adapters
-from yigai.apps.ledger.models import LIGHT_FIELDS, LedgerItem, ProgressReport, Transition
-from yigai.core.ledger import (
-    WarningScheme,
-    WorkCalendar,
-    completeness,
-    due_periods,
-    evaluate,
-    status_label,
-)
+from yigai.apps.ledger.figures import closed_days, evaluations
+from yigai.apps.ledger.models import LIGHT_FIELDS, LedgerItem
+from yigai.core.ledger import ItemEvaluation
 
 CHUNK = 1000
 Progress = Callable[[int, int], None]
@@ -46,7 +41,8 @@ def stale(today: dt.date, items: QuerySet[LedgerItem] | None = None) -> QuerySet
 
 
 def lights_invalidate(items: QuerySet[LedgerItem] | None = None) -> int:
-    """Mark items (all, by default: a calendar change moves every workday count) for re-evaluation."""
+    """Mark items (all, by default: a calendar or scheme change moves every light) for re-evaluation: the
+    one way a write makes a stored evaluation stale (services call it; models have no ``save()`` hook)."""
     qs = LedgerItem.objects.all() if items is None else items
     return qs.update(light_on=None)
 
@@ -83,14 +79,12 @@ def lights_refresh(
     ids = list(
         (LedgerItem.objects.all() if force else stale(day)).order_by("pk").values_list("pk", flat=True)
     )
-    cal = adapters.calendar_from_db()
-    schemes: dict[int, WarningScheme] = {}
     done = 0
     # Only a transaction of its own may set its lock timeout (SET LOCAL would outlive a savepoint).
     wait = wait or connection.vendor != "postgresql" or connection.in_atomic_block
     for start in range(0, len(ids), CHUNK):
         try:
-            done += _refresh_chunk(ids[start : start + CHUNK], day, cal, schemes, wait)
+            done += _refresh_chunk(ids[start : start + CHUNK], day, wait)
         except OperationalError as exc:
             if wait or not _lock_timed_out(exc):
                 raise
@@ -100,9 +94,7 @@ def lights_refresh(
     return done
 
 
-def _refresh_chunk(
-    ids: list[int], day: dt.date, cal: WorkCalendar, schemes: dict[int, WarningScheme], wait: bool = True
-) -> int:
+def _refresh_chunk(ids: list[int], day: dt.date, wait: bool = True) -> int:
     with transaction.atomic():
         if not wait:
             with connection.cursor() as cursor:
@@ -115,22 +107,11 @@ def _refresh_chunk(
         )
         if not items:
             return 0
-        pks = [i.pk for i in items]
-        reports = _reports(pks)
-        closed = _closed_days(pks)
-        changed = []
+        closed = closed_days(i.pk for i in items if i.status == "closed")
+        found, changed = evaluations(items, day, closed=closed), []
         for item in items:
-            scheme = schemes.get(item.ledger_id) or schemes.setdefault(
-                item.ledger_id, adapters.scheme_for(item.ledger)
-            )
-            light = evaluate(adapters.snapshot(item), today=day, calendar=cal, scheme=scheme)
-            counts = _report_counts(item, reports.get(item.pk, []), day, cal)
-            item.light_on, item.light_colour, item.light_label = day, light.colour, light.label[:16]
-            item.light_reason, item.light_approximate = light.reason[:300], light.approximate
-            item.status_shown = status_label(adapters.item_state(item), day)[:16]
-            item.closed_on = closed.get(item.pk) if item.status == "closed" else None
-            item.reports_on_time, item.reports_late = counts["on_time"], counts["late"]
-            item.reports_missing = counts["missing"]
+            _store(item, found[item.pk])
+            item.closed_on = closed.get(item.pk)
             changed.append(item)
         if connection.features.has_select_for_update_skip_locked:  # rows locked FOR UPDATE: one statement
             LedgerItem.objects.bulk_update(changed, sorted(LIGHT_FIELDS))
@@ -145,31 +126,17 @@ def _refresh_chunk(
         )
 
 
-def _reports(pks: list[int]) -> dict[int, list[ProgressReport]]:
-    found: dict[int, list[ProgressReport]] = defaultdict(list)
-    for r in ProgressReport.objects.filter(item_id__in=pks, is_lead=True).order_by("submitted_at", "pk"):
-        found[r.item_id].append(r)
-    return found
-
-
-def _closed_days(pks: list[int]) -> dict[int, dt.date]:
-    """The day each item was last approved closed (local time)."""
-    rows = (
-        Transition.objects.filter(item_id__in=pks, to_status="closed")
-        .values("item_id")
-        .annotate(at=Max("at"))
+def _store(item: LedgerItem, e: ItemEvaluation) -> None:
+    """Copy one evaluation onto the row (the caller writes ``LIGHT_FIELDS``)."""
+    item.light_on, item.light_colour, item.light_label = e.day, e.light.colour, e.light.label[:16]
+    item.light_reason, item.light_approximate = e.light.reason[:300], e.light.approximate
+    item.status_shown, item.overdue, item.overdue_workdays = (
+        e.status_shown[:16],
+        e.overdue,
+        e.overdue_workdays,
     )
-    return {r["item_id"]: timezone.localdate(r["at"]) for r in rows}
-
-
-def _report_counts(
-    item: LedgerItem, rows: Iterable[ProgressReport], day: dt.date, cal: WorkCalendar
-) -> Counter[str]:
-    """Expected reports of the lead unit up to ``day`` by state, as the reporting rates count them."""
-    window = adapters.expected_window(item, day)
-    if window is None or item.lead_unit_id is None:
-        return Counter()
-    label = adapters.place_unit(item)
-    periods = due_periods(*window, item.ledger.cadence, calendar=cal)  # type: ignore[arg-type]  # a Cadence choice
-    entries = completeness(adapters.reports_for(rows, label), periods, day, units=[label], item_id=item.code)
-    return Counter(e.state for e in entries)
+    item.reports_on_time, item.reports_late, item.reports_missing = (
+        e.reports.on_time,
+        e.reports.late,
+        e.reports.missing,
+    )

@@ -21,7 +21,7 @@ from yigai.apps.ledger import adapters
 from yigai.apps.ledger.models import Channel, LedgerItem, ReminderSend, SendStatus, SupervisionNotice
 from yigai.apps.ledger.services import channels
 from yigai.apps.ledger.services.notices import notices_escalate
-from yigai.core.ledger import PeriodCompleteness, Reminder, Role, completeness, due_periods, plan_reminders
+from yigai.core.ledger import PeriodCompleteness, Reminder, Role, Status, item_completeness, plan_reminders
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,19 @@ def recipients(reminder: Reminder, item: LedgerItem) -> list[User]:
 
 
 def _missing(items: Sequence[LedgerItem], today: dt.date) -> list[PeriodCompleteness]:
+    """Missing reports to chase: only periods since the item was put on the ledger (the figures count 漏报
+    from the item's start; a plan published late must not send a reminder for every past month)."""
     cal = adapters.calendar_from_db()
     found: list[PeriodCompleteness] = []
     for item in items:
-        window = adapters.expected_window(item, today)
-        if window is None or item.lead_unit is None:
+        if item.lead_unit is None:
             continue
-        periods = due_periods(*window, item.ledger.cadence, calendar=cal)  # type: ignore[arg-type]
-        reports = adapters.reports_for(item.reports.all(), item.lead_unit.name)
-        entries = completeness(reports, periods, today, units=[item.lead_unit.name], item_id=item.code)
+        unit = item.lead_unit.name
+        entries = item_completeness(
+            adapters.reports_for(item.reports.all(), unit), unit=unit, today=today, calendar=cal,
+            start=max(item.start, timezone.localdate(item.created_at)), deadline=item.deadline,
+            status=Status(item.status), cadence=item.ledger.cadence, item_id=item.code,  # type: ignore[arg-type]  # a Cadence choice
+        )  # fmt: skip
         found += [e for e in entries if e.state == "missing"]
     return found
 

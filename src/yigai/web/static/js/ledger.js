@@ -34,6 +34,28 @@
     window.addEventListener("resize", () => chart.resize());
   }
 
+  // The timeline's tooltip as DOM nodes filled with textContent: a title such as <img onerror=…> stays text
+  // (ECharts inserts a returned string as HTML, a returned element as is).
+  function line(box, text, bold) {
+    const div = document.createElement("div");
+    div.textContent = text;
+    if (bold) div.style.fontWeight = "bold";
+    box.appendChild(div);
+  }
+
+  function tooltip(p, el) {
+    const r = p.data && p.data.row;
+    if (!r) return "";
+    const box = document.createElement("div");
+    line(box, r.code + " " + r.title, true);
+    line(box, r.unit);
+    line(box, r.start + " → " + r.end);
+    line(box, r.status + " · " + r.warning + (r.reason ? "：" + r.reason : ""));
+    if (p.seriesName === "m") line(box, (el.dataset.milestone || "") + "：" + p.data.name);
+    if (r.expand) line(box, el.dataset.expand || "");
+    return box;
+  }
+
   // A flag drawn as a path (no emoji font needed): pole plus pennant.
   const FLAG = "path://M0,0 L2,0 L2,30 L0,30 Z M2,0 L22,6 L2,13 Z";
 
@@ -41,7 +63,8 @@
     const d = data("timeline-data");
     if (!d || !d.rows.length) return empty(el);
     const rows = d.rows;
-    const names = rows.map((r) => r.code + " " + r.title);
+    // A split item's parent: "▸red/places" right after its code, where the axis label is never cut off.
+    const names = rows.map((r) => r.code + (r.children_total ? " ▸" + r.children_red + "/" + r.children_total : "") + " " + r.title);
     const visible = Math.min(rows.length, 30);
     el.style.height = Math.max(300, visible * 24 + 120) + "px";
     const t = (s) => new Date(s + "T00:00:00").getTime();
@@ -59,14 +82,7 @@
     const chart = echarts.init(el);
     chart.setOption({
       animation: false,
-      tooltip: {
-        formatter: (p) => {
-          const r = p.data.row;
-          const head = r.code + " " + r.title + "<br>" + r.unit + "<br>" + r.start + " → " + r.end;
-          const extra = p.seriesName === "m" ? "<br>" + (el.dataset.milestone || "") + "：" + p.data.name : "";
-          return head + "<br>" + r.status + " · " + r.warning + (r.reason ? "：" + r.reason : "") + extra;
-        },
-      },
+      tooltip: { formatter: (p) => tooltip(p, el) },
       grid: { left: 10, right: 50, top: 52, bottom: 50, containLabel: true },
       xAxis: { type: "time", min: min, max: max, position: "top", splitLine: { show: true, lineStyle: { color: "#eef0f3" } } },
       yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 260, overflow: "truncate" } },
@@ -97,7 +113,8 @@
         { name: "f", type: "scatter", symbol: FLAG, symbolSize: [14, 18], symbolOffset: [6, -6], data: flags, z: 6 },
       ],
     });
-    chart.on("click", (p) => { if (p.data && p.data.row) window.location.href = p.data.row.url; });
+    // A split item's parent expands to its places' copies; any other bar opens its item.
+    chart.on("click", (p) => { if (p.data && p.data.row) window.location.href = p.data.row.expand || p.data.row.url; });
     window.addEventListener("resize", () => chart.resize());
   }
 
