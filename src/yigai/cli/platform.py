@@ -119,13 +119,13 @@ def _serve(host: str, port: int) -> None:
 def _gunicorn(host: str, port: int) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from yigai.web.serving import gunicorn_options
     from yigai.web.wsgi import application
 
     class Server(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", int(os.environ.get("YIGAI_WORKERS", "3")))
-            self.cfg.set("accesslog", "-")
+            for key, value in gunicorn_options(host, port).items():
+                self.cfg.set(key, value)
 
         def load(self) -> Any:
             return application

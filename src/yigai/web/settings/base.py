@@ -6,6 +6,10 @@
 - ``YIGAI_EVIDENCE_MAX_MB``: largest 佐证材料 file (default 20); kept under ``YIGAI_DATA_DIR/evidence/``.
 - ``YIGAI_SMTP_HOST`` (+ ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``YIGAI_MAIL_FROM``): e-mail reminders.
 - ``YIGAI_REMINDER_WEBHOOK_URL``: a JSON webhook for reminders (企业微信/钉钉 bots); unset = none.
+- ``YIGAI_MAX_REQUEST_MB``: largest request body, refused from its Content-Length before it is read
+  (default 64); ``YIGAI_MAX_UNZIPPED_MB`` (64), ``YIGAI_MAX_ZIP_RATIO`` (100), ``YIGAI_MAX_SHEET_ROWS``
+  (50000), ``YIGAI_MAX_SHEET_CELLS`` (500000), ``YIGAI_MAX_PDF_PAGES`` (1000): limits on heavy input
+  (:mod:`yigai.core.limits`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+
+from yigai.core.limits import Limits
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("YIGAI_DATA_DIR", "var")).resolve()
@@ -49,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yigai.web.limits.RequestSizeMiddleware",  # before anything reads the body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,6 +125,21 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstat
 MAX_UPLOAD_BYTES = int(float(os.environ.get("YIGAI_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+# Request bodies (issue 13, finding 5): refused from Content-Length before anything is read, and every file
+# part stops streaming at the upload limit (yigai.web.limits); nginx enforces the same cap in front.
+MAX_REQUEST_BYTES = int(float(os.environ.get("YIGAI_MAX_REQUEST_MB", "64")) * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "yigai.web.limits.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+INPUT_LIMITS = Limits(
+    max_unzipped_bytes=int(float(os.environ.get("YIGAI_MAX_UNZIPPED_MB", "64")) * 1024 * 1024),
+    max_entry_ratio=int(os.environ.get("YIGAI_MAX_ZIP_RATIO", "100")),
+    max_rows=int(os.environ.get("YIGAI_MAX_SHEET_ROWS", "50000")),
+    max_cells=int(os.environ.get("YIGAI_MAX_SHEET_CELLS", "500000")),
+    max_pdf_pages=int(os.environ.get("YIGAI_MAX_PDF_PAGES", "1000")),
+)
 
 # Ledger: evidence files and reminder channels (in-app always; e-mail / webhook when configured).
 LEDGER_EVIDENCE_DIR = DATA_DIR / "evidence"
