@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -96,18 +95,15 @@ class _Slow(Exception):
     pass
 
 
-def _read_within(stream: Any, sock: socket.socket | None, length: int, deadline: float) -> Any:
-    """The body (a spooled temporary file, rewound) or :class:`_Slow` past the deadline."""
+def _read_within(stream: Any, length: int, deadline: float) -> Any:
+    """The body (a spooled temporary file, rewound) or :class:`_Slow` past the deadline. Under gunicorn
+    each read is bounded by the socket (:mod:`yigai.web.serving`); here between reads."""
     spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115  # handed on as wsgi.input
     left = length
-    before = sock.gettimeout() if sock is not None else None
     try:
         while left > 0:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if time.monotonic() > deadline:
                 raise _Slow
-            if sock is not None:
-                sock.settimeout(remaining)
             try:
                 chunk = stream.read(min(_CHUNK, left))
             except OSError as exc:  # timed out (TimeoutError, gunicorn's NoMoreData) or gone
@@ -119,9 +115,6 @@ def _read_within(stream: Any, sock: socket.socket | None, length: int, deadline:
     except BaseException:
         spool.close()
         raise
-    finally:
-        if sock is not None:
-            sock.settimeout(before)
     spool.seek(0)
     return spool
 
@@ -137,10 +130,9 @@ def buffered_body(app: App, *, timeout: float | None = None) -> App:
             message = TOO_LARGE.format(size=length / 1048576, limit=settings.MAX_REQUEST_BYTES / 1048576)
             return _answer(start_response, "413 Request Entity Too Large", message, api=api)
         if length:
-            sock = environ.get("gunicorn.socket")
             try:
                 environ["wsgi.input"] = _read_within(
-                    environ["wsgi.input"], sock, length, time.monotonic() + seconds
+                    environ["wsgi.input"], length, time.monotonic() + seconds
                 )
             except _Slow:
                 return _answer(
