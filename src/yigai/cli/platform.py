@@ -108,12 +108,38 @@ def _serve(host: str, port: int) -> None:
     # The set-up's database connection must not outlive it: gunicorn forks its workers from this process,
     # and workers sharing one inherited PostgreSQL socket corrupt each other's queries under load.
     connections.close_all()
+    _start_job_worker()
     if os.environ.get("YIGAI_ENV") == "production":
         _gunicorn(host, port)
     else:
         from django.core.management import call_command
 
         call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+def _start_job_worker() -> None:
+    """The embedded background-job worker (ADR 0005), stopped when this process ends; YIGAI_JOBS_EMBEDDED=0
+    when `yigai manage run_huey` runs as its own service."""
+    if os.environ.get("YIGAI_JOBS_EMBEDDED", "1") == "0":
+        return
+    import atexit
+    import subprocess
+    import sys
+
+    owner = os.getpid()
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "from yigai.cli import main; main()", "manage", "run_huey"]
+    )
+
+    def stop() -> None:
+        if os.getpid() == owner:  # not in a forked gunicorn worker that is exiting
+            worker.terminate()
+            try:
+                worker.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    atexit.register(stop)
 
 
 def _gunicorn(host: str, port: int) -> None:

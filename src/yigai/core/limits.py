@@ -147,14 +147,15 @@ def sheet_rows(name: str, ws: Any, limits: Limits, *, min_row: int = 1) -> Itera
     return bounded_rows(name, ws.title, ws.iter_rows(min_row=min_row, values_only=True), limits)
 
 
-def heavy_check(name: str, ext: str, data: bytes, limits: Limits) -> None:
+def heavy_check(name: str, ext: str, data: bytes, limits: Limits, *, stream_sheets: bool = True) -> None:
     """Every limit that applies to a document of extension ``ext`` (.docx, .xlsx, .pdf); a workbook's
-    sheets are streamed once to count their rows and cells."""
+    sheets are streamed once to count their rows and cells unless ``stream_sheets`` is false (the quick
+    checks a web request makes before queuing the parse)."""
     if ext in (".docx", ".xlsx"):
         check_archive(name, data, limits)
     if ext == ".pdf":
         check_pdf(name, data, limits)
-    if ext == ".xlsx":
+    if ext == ".xlsx" and stream_sheets:
         workbook = open_workbook(name, data, limits)
         try:
             for ws in workbook.worksheets:

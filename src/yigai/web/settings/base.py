@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "yigai.apps.dashboard",
     "yigai.apps.throttle",
     "yigai.apps.caching",
+    "yigai.apps.jobs",
+    "huey.contrib.djhuey",  # the job queue's worker command (yigai manage run_huey)
 ]
 
 MIDDLEWARE = [
@@ -153,6 +155,25 @@ EMAIL_HOST_PASSWORD = os.environ.get("YIGAI_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("YIGAI_SMTP_TLS", "0") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("YIGAI_MAIL_FROM", "yigai@localhost")
+
+# Background jobs (ADR 0005): huey with an SQLite file in the data directory — no server to install — or
+# Redis when YIGAI_REDIS_URL is set (production). `yigai serve` / `yigai run` start one worker with them
+# unless YIGAI_JOBS_EMBEDDED=0 (then run `yigai manage run_huey` as its own service). YIGAI_JOBS_IMMEDIATE=1
+# runs jobs inside the request (tests).
+_REDIS_URL = os.environ.get("YIGAI_REDIS_URL", "")
+if not _REDIS_URL:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+HUEY = {
+    "name": "yigai",
+    "immediate": os.environ.get("YIGAI_JOBS_IMMEDIATE", "0") == "1",
+    "results": False,
+    "consumer": {"workers": int(os.environ.get("YIGAI_JOB_WORKERS", "1")), "worker_type": "thread"},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": _REDIS_URL}
+        if _REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")}
+    ),
+}
 
 LOGGING = {
     "version": 1,

@@ -47,15 +47,16 @@ class ImportResult:
     created: bool
 
 
-def document_check(*, name: str, data: bytes) -> str:
+def document_check(*, name: str, data: bytes, quick: bool = False) -> str:
     """Reject what is plainly not a policy document before extraction: empty, too big, a name that is not
     a document's, content that is not what the name says (a renamed program, image or archive), a zip
     bomb — with :func:`yigai.core.uploads.sniff_upload`, the checks every upload goes through. Returns
     the name made safe to store and show (no path, no control characters, lower-case extension). Then
-    the limits on heavy input (:func:`yigai.core.limits.heavy_check`: expansion, PDF pages, cells)."""
+    the limits on heavy input (:func:`yigai.core.limits.heavy_check`: expansion, PDF pages, cells —
+    ``quick``: all but counting a workbook's cells, which the background job does)."""
     try:
         upload = sniff_upload(name, data, allowed=DOCUMENT_EXTENSIONS, max_bytes=settings.MAX_UPLOAD_BYTES)
-        heavy_check(upload.name, upload.ext, data, settings.INPUT_LIMITS)
+        heavy_check(upload.name, upload.ext, data, settings.INPUT_LIMITS, stream_sheets=not quick)
     except UploadRejected as exc:
         logger.info("plan upload refused: %s (%s)", exc.name, exc.code)
         raise ImportRejected(exc.name, _rejection_reason(exc, data)) from exc
