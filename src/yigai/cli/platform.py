@@ -123,13 +123,12 @@ def _start_job_worker() -> None:
     if os.environ.get("YIGAI_JOBS_EMBEDDED", "1") == "0":
         return
     import atexit
-    import subprocess
+    import subprocess  # nosec B404  # our own interpreter and command, no shell
     import sys
 
     owner = os.getpid()
-    worker = subprocess.Popen(
-        [sys.executable, "-c", "from yigai.cli import main; main()", "manage", "run_huey"]
-    )
+    command = [sys.executable, "-c", "from yigai.cli import main; main()", "manage", "run_huey"]
+    worker = subprocess.Popen(command)  # nosec B603  # fixed arguments
 
     def stop() -> None:
         if os.getpid() == owner:  # not in a forked gunicorn worker that is exiting
