@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck unit unit-pg bench clean browser-deps office-deps gettext-deps
+.PHONY: run test setup lint typecheck unit unit-pg bench clean browser-deps office-deps gettext-deps nginx-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: $(STAMP) office-deps
 	$(BIN)/yigai run
 
 ## test: set up, then lint, type-check and run the whole suite exactly as CI does
-test: $(STAMP) browser-deps office-deps gettext-deps lint typecheck unit unit-pg
+test: $(STAMP) browser-deps office-deps gettext-deps nginx-deps lint typecheck unit unit-pg
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -74,6 +74,15 @@ office-deps:
 	    libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-microhei >/dev/null) \
 	    || echo "warning: could not install LibreOffice/Tesseract; .doc/.wps/.rtf and scanned PDFs will be refused"; \
 	else echo "warning: LibreOffice/Tesseract not installed and not root; .doc/.wps/.rtf and scanned PDFs will be refused"; fi
+
+# The front-server test (tests/deploy) runs the shipped deploy/nginx/yigai.conf with Debian's nginx.
+nginx-deps:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian nginx-light for the front-server test"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light openssl >/dev/null) \
+	      || echo "warning: could not install nginx; the front-server test will be skipped (fails under CI=true)"; \
+	  else echo "warning: nginx not installed and not root; the front-server test will be skipped (fails under CI=true)"; fi; }
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -16,6 +16,15 @@ from yigai.core.plan import Document, Milestone, Target, Task
 os.environ.setdefault("YIGAI_AUDIT_KEY", "yigai-test-audit-key-not-secret-0123456789")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def jobs_run_immediately() -> None:
+    """Background jobs run inside the request in tests (a worker process could not see the test
+    database); tests/apps/test_jobs.py runs the limited child process on its own."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 def make_document(source: str = "fake_plan.txt", **overrides: Any) -> Document:
     """A tiny extracted document: two sections, three tasks (one with a placeholder unit), two targets."""
     s1 = ("一、重点任务", "（一）强化基层")

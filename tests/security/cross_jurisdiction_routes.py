@@ -87,6 +87,8 @@ ROUTES: dict[str, set[str]] = {
     "account/password/": {SELF},
     "account/otp/setup/": {SELF},
     "account/otp/verify/": {SELF},
+    "jobs/<int:pk>/": {SELF},  # the caller's own job; others get 404 (tests/apps/test_jobs.py)
+    "jobs/<int:pk>/status/": {SELF},
     "audit/": {ROLE},  # 审计管理员 only (province-wide by design)
     "audit/verify/": {ROLE},
     "api/": {PUBLIC},  # the API root (no handler of its own)

@@ -108,6 +108,7 @@ def _serve(host: str, port: int) -> None:
     # The set-up's database connection must not outlive it: gunicorn forks its workers from this process,
     # and workers sharing one inherited PostgreSQL socket corrupt each other's queries under load.
     connections.close_all()
+    _start_job_worker()
     if os.environ.get("YIGAI_ENV") == "production":
         _gunicorn(host, port)
     else:
@@ -116,16 +117,40 @@ def _serve(host: str, port: int) -> None:
         call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
+def _start_job_worker() -> None:
+    """The embedded background-job worker (ADR 0005), stopped when this process ends; YIGAI_JOBS_EMBEDDED=0
+    when `yigai manage run_huey` runs as its own service."""
+    if os.environ.get("YIGAI_JOBS_EMBEDDED", "1") == "0":
+        return
+    import atexit
+    import subprocess  # nosec B404  # our own interpreter and command, no shell
+    import sys
+
+    owner = os.getpid()
+    command = [sys.executable, "-c", "from yigai.cli import main; main()", "manage", "run_huey"]
+    worker = subprocess.Popen(command)  # nosec B603  # fixed arguments
+
+    def stop() -> None:
+        if os.getpid() == owner:  # not in a forked gunicorn worker that is exiting
+            worker.terminate()
+            try:
+                worker.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    atexit.register(stop)
+
+
 def _gunicorn(host: str, port: int) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from yigai.web.serving import gunicorn_options
     from yigai.web.wsgi import application
 
     class Server(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", int(os.environ.get("YIGAI_WORKERS", "3")))
-            self.cfg.set("accesslog", "-")
+            for key, value in gunicorn_options(host, port).items():
+                self.cfg.set(key, value)
 
         def load(self) -> Any:
             return application

@@ -21,6 +21,7 @@ urlpatterns = [
     path("dashboard/", include("yigai.apps.dashboard.urls")),
     path("account/", include("yigai.apps.accounts.urls")),
     path("audit/", include("yigai.apps.audit.urls")),
+    path("jobs/", include("yigai.apps.jobs.urls")),
     path("api/", api.urls),
 ]
 

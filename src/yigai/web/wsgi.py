@@ -8,4 +8,7 @@ os.environ.setdefault("YIGAI_AUDIT_HEAD_LOG", "INFO")
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yigai.web.settings")
-application = get_wsgi_application()
+from yigai.web.limits import buffered_body  # after the settings module is chosen
+
+# Bodies are read whole, within the size cap and a deadline, before Django sees them (issue 13, finding 1).
+application = buffered_body(get_wsgi_application())

@@ -19,9 +19,12 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from yigai.core.indicators import Period, PeriodError
+from yigai.core.limits import open_workbook, sheet_rows
+from yigai.core.uploads import UploadRejected
 
 LONG_HEADERS: dict[str, tuple[str, ...]] = {
     "org_unit": ("org_unit", "机构", "行政区划", "地区", "代码", "行政区划代码", "adcode", "单位"),
@@ -85,10 +88,14 @@ def text(value: Any) -> str:
 def read_sheets(file_name: str, data: bytes) -> list[Sheet]:
     """Every non-empty sheet of a workbook, or the one table of a CSV (UTF-8 or GB18030)."""
     if file_name.lower().endswith((".xlsx", ".xlsm")):
-        import openpyxl
-
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheets = [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
+        limits = settings.INPUT_LIMITS
+        try:
+            wb = open_workbook(file_name, data, limits)
+            sheets = [
+                (ws.title, [list(r) for r in sheet_rows(file_name, ws, limits)]) for ws in wb.worksheets
+            ]
+        except UploadRejected as exc:
+            raise ValueError(exc.message) from exc
         sheets = [(n, rows) for n, rows in sheets if any(any(text(c) for c in r) for r in rows)]
         many = len(sheets) > 1
         return [Sheet(f"{file_name}[{n}]" if many else file_name, n, rows) for n, rows in sheets]

@@ -265,7 +265,10 @@ def preview(*, user: User, file_name: str, data: bytes) -> Preview:
     if isinstance(opened, str):
         p.errors.append(opened)
         return p
-    rows = sheet_rows(*opened)
+    rows = sheet_rows(file_name, *opened)
+    if isinstance(rows, str):
+        p.errors.append(rows)
+        return p
     p.rows_read = len(rows)
     codes = {r.code for r in rows if r.code}
     items = {i.code: i for i in LedgerItem.objects.filter(code__in=codes)}

@@ -5,15 +5,13 @@ cell values (dates as offices type them, percents). No database: :mod:`excel_imp
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import load_workbook
+from django.conf import settings
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
 from yigai.apps.ledger.excel_layout import (
     CHECK,
@@ -26,20 +24,32 @@ from yigai.apps.ledger.excel_layout import (
     VERSION,
     cell_text,
 )
+from yigai.core.limits import bounded_rows, open_workbook
+from yigai.core.limits import sheet_rows as limited
+from yigai.core.uploads import UploadRejected
 
 REQUIRED = (CODE, VERSION, CHECK, *TRACKED)
+_NOT_EXCEL = "{file_name}：不是有效的 Excel（.xlsx）文件，请上传从本系统导出的工作台账"
 
 
-def open_sheet(file_name: str, data: bytes) -> tuple[Worksheet, int, dict[str, int]] | str:
-    """(sheet, header row, header → column index) or the file-level error."""
+def open_sheet(file_name: str, data: bytes) -> tuple[Any, int, dict[str, int]] | str:
+    """(read-only sheet, header row, header → column index) or the file-level error. The workbook is
+    streamed (openpyxl read-only) after the size and expansion checks of :mod:`yigai.core.limits`."""
+    limits = settings.INPUT_LIMITS
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        size, cap = len(data) / 1048576, settings.MAX_UPLOAD_BYTES / 1048576
+        return f"{file_name}：文件过大（{size:.1f} MB），上限为 {cap:.0f} MB"
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
+        wb = open_workbook(file_name, data, limits)
+    except UploadRejected as exc:
+        return str(exc) if exc.code == "limit" else _NOT_EXCEL.format(file_name=file_name)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        return f"{file_name}：不是有效的 Excel（.xlsx）文件，请上传从本系统导出的工作台账"
+        return _NOT_EXCEL.format(file_name=file_name)
     sheets = ([wb[SHEET]] if SHEET in wb.sheetnames else []) + [w for w in wb.worksheets if w.title != SHEET]
     for ws in sheets:
-        for r in range(1, min(ws.max_row, 10) + 1):
-            headers = [cell_text(c.value) for c in ws[r]]
+        top = ws.iter_rows(min_row=1, max_row=10, values_only=True)
+        for r, cells in enumerate(bounded_rows(file_name, ws.title, top, limits), start=1):
+            headers = [cell_text(c) for c in cells]
             if CODE in headers:
                 cols = {h: i for i, h in enumerate(headers) if h}
                 missing = [h for h in REQUIRED if h not in cols]
@@ -84,9 +94,18 @@ class Row:
     values: dict[str, Any]
 
 
-def sheet_rows(ws: Worksheet, header: int, cols: dict[str, int]) -> list[Row]:
+def sheet_rows(file_name: str, ws: Any, header: int, cols: dict[str, int]) -> list[Row] | str:
+    """The rows that hold anything, or the refusal when the sheet passes the row or cell limit."""
+    try:
+        return _rows(file_name, ws, header, cols)
+    except UploadRejected as exc:
+        return str(exc)
+
+
+def _rows(file_name: str, ws: Any, header: int, cols: dict[str, int]) -> list[Row]:
     found = []
-    for n, cells in enumerate(ws.iter_rows(min_row=header + 1, values_only=True), start=header + 1):
+    rows = limited(file_name, ws, settings.INPUT_LIMITS, min_row=header + 1)
+    for n, cells in enumerate(rows, start=header + 1):
         values = {h: cells[i] if i < len(cells) else None for h, i in cols.items()}
         if all(cell_text(values[h]) == "" for h in (CODE, TEXT, PERCENT, STATUS)):
             continue

@@ -7,8 +7,12 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+
+from yigai.core.limits import open_workbook, sheet_rows
+from yigai.core.uploads import UploadRejected
 
 HEADERS = {
     "code": ("代码", "行政区划代码", "code", "adcode"),
@@ -28,10 +32,12 @@ class PopulationRow:
 
 def _table(file_name: str, data: bytes) -> list[list[Any]]:
     if file_name.lower().endswith(".xlsx"):
-        import openpyxl
-
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        limits = settings.INPUT_LIMITS
+        try:
+            wb = open_workbook(file_name, data, limits)
+            return [list(r) for r in sheet_rows(file_name, wb.worksheets[0], limits)]
+        except UploadRejected as exc:
+            raise ValueError(exc.message) from exc
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return list(csv.reader(io.StringIO(data.decode(enc))))

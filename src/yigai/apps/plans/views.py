@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from yigai.apps import publishing
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.caching.services import Snapshot, fragment, snapshot
+from yigai.apps.jobs.services import job_create
 from yigai.apps.orgunits.selectors import orgunit_list
 from yigai.apps.plans import selectors, services
 from yigai.apps.plans.forms import (
@@ -49,24 +50,23 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, places=places)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            result = services.plan_import(
-                name=upload.name,
-                data=upload.read(),
-                org_unit=request.user.org_unit,
-                user=request.user,
-                region=form.cleaned_data.get("region"),
-            )
+        data = upload.read()
+        try:  # the quick checks answer at once; the parse runs as a background job (ADR 0005)
+            name = services.document_check(name=upload.name, data=data, quick=True)
         except services.ImportRejected as exc:
             form.add_error("file", exc.message)
         else:
-            note = (
-                _("已导入：%(plan)s")
-                if result.created
-                else _("该文件此前已导入（内容相同），未重复保存：%(plan)s")
-            )
-            messages.success(request, note % {"plan": result.plan})
-            return redirect("plans:detail", ref=result.plan.pk)
+            region = form.cleaned_data.get("region")
+            job = job_create(kind="plan_import", user=request.user, file_name=name, data=data,
+                             params={"region": region.pk if region else None})  # fmt: skip
+            job.refresh_from_db()
+            if job.state == job.State.DONE:  # the queue ran it already (immediate mode)
+                messages.success(request, job.message)
+                return redirect(job.result_url)
+            if job.state == job.State.FAILED:
+                form.add_error("file", job.message)
+            else:
+                return redirect("jobs:detail", pk=job.pk)
     return render(request, "plans/import.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -10,6 +10,10 @@
 - ``YIGAI_EVIDENCE_MAX_MB``: largest 佐证材料 file (default 20); kept under ``YIGAI_DATA_DIR/evidence/``.
 - ``YIGAI_SMTP_HOST`` (+ ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``YIGAI_MAIL_FROM``): e-mail reminders.
 - ``YIGAI_REMINDER_WEBHOOK_URL``: a JSON webhook for reminders (企业微信/钉钉 bots); unset = none.
+- ``YIGAI_MAX_REQUEST_MB``: largest request body, refused from its Content-Length before it is read
+  (default 64); ``YIGAI_MAX_UNZIPPED_MB`` (64), ``YIGAI_MAX_ZIP_RATIO`` (100), ``YIGAI_MAX_SHEET_ROWS``
+  (50000), ``YIGAI_MAX_SHEET_CELLS`` (500000), ``YIGAI_MAX_PDF_PAGES`` (1000): limits on heavy input
+  (:mod:`yigai.core.limits`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+
+from yigai.core.limits import Limits
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("YIGAI_DATA_DIR", "var")).resolve()
@@ -50,9 +56,12 @@ INSTALLED_APPS = [
     "yigai.apps.dashboard",
     "yigai.apps.throttle",
     "yigai.apps.caching",
+    "yigai.apps.jobs",
+    "huey.contrib.djhuey",  # the job queue's worker command (yigai manage run_huey)
 ]
 
 MIDDLEWARE = [
+    "yigai.web.limits.RequestSizeMiddleware",  # before anything reads the body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,6 +144,21 @@ API_DOCS_REQUIRE_LOGIN = os.environ.get("YIGAI_API_DOCS_LOGIN", "1") != "0"
 MAX_UPLOAD_BYTES = int(float(os.environ.get("YIGAI_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+# Request bodies (issue 13, finding 5): refused from Content-Length before anything is read, and every file
+# part stops streaming at the upload limit (yigai.web.limits); nginx enforces the same cap in front.
+MAX_REQUEST_BYTES = int(float(os.environ.get("YIGAI_MAX_REQUEST_MB", "64")) * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "yigai.web.limits.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+INPUT_LIMITS = Limits(
+    max_unzipped_bytes=int(float(os.environ.get("YIGAI_MAX_UNZIPPED_MB", "64")) * 1024 * 1024),
+    max_entry_ratio=int(os.environ.get("YIGAI_MAX_ZIP_RATIO", "100")),
+    max_rows=int(os.environ.get("YIGAI_MAX_SHEET_ROWS", "50000")),
+    max_cells=int(os.environ.get("YIGAI_MAX_SHEET_CELLS", "500000")),
+    max_pdf_pages=int(os.environ.get("YIGAI_MAX_PDF_PAGES", "1000")),
+)
 
 # Ledger: evidence files and reminder channels (in-app always; e-mail / webhook when configured).
 # A parent's indicator value is final (used for target status, projections, the map, scorecards and the
@@ -152,6 +176,25 @@ EMAIL_HOST_PASSWORD = os.environ.get("YIGAI_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("YIGAI_SMTP_TLS", "0") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("YIGAI_MAIL_FROM", "yigai@localhost")
+
+# Background jobs (ADR 0005): huey with an SQLite file in the data directory — no server to install — or
+# Redis when YIGAI_REDIS_URL is set (production). `yigai serve` / `yigai run` start one worker with them
+# unless YIGAI_JOBS_EMBEDDED=0 (then run `yigai manage run_huey` as its own service). YIGAI_JOBS_IMMEDIATE=1
+# runs jobs inside the request (tests).
+_REDIS_URL = os.environ.get("YIGAI_REDIS_URL", "")
+if not _REDIS_URL:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+HUEY = {
+    "name": "yigai",
+    "immediate": os.environ.get("YIGAI_JOBS_IMMEDIATE", "0") == "1",
+    "results": False,
+    "consumer": {"workers": int(os.environ.get("YIGAI_JOB_WORKERS", "1")), "worker_type": "thread"},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": _REDIS_URL}
+        if _REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")}
+    ),
+}
 
 LOGGING = {
     "version": 1,

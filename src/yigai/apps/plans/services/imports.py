@@ -19,6 +19,7 @@ from yigai.apps.orgunits.selectors import orgunit_find_in_text, orgunit_guess_fr
 from yigai.apps.plans import adapters
 from yigai.apps.plans.models import Plan, Section, Target, Task, TaskUnit
 from yigai.apps.units.services import unit_ensure
+from yigai.core.limits import heavy_check
 from yigai.core.parse import extractor_fingerprint
 from yigai.core.parse.blocks import ReadError
 from yigai.core.parse.extract import extract_bytes
@@ -48,16 +49,20 @@ class ImportResult:
     created: bool
 
 
-def document_check(*, name: str, data: bytes) -> str:
+def document_check(*, name: str, data: bytes, quick: bool = False) -> str:
     """Reject what is plainly not a policy document before extraction: empty, too big, a name that is not
     a document's, content that is not what the name says (a renamed program, image or archive), a zip
     bomb — with :func:`yigai.core.uploads.sniff_upload`, the checks every upload goes through. Returns
-    the name made safe to store and show (no path, no control characters, lower-case extension)."""
+    the name made safe to store and show (no path, no control characters, lower-case extension). Then
+    the limits on heavy input (:func:`yigai.core.limits.heavy_check`: expansion, PDF pages, cells —
+    ``quick``: all but counting a workbook's cells, which the background job does)."""
     try:
-        return sniff_upload(name, data, allowed=DOCUMENT_EXTENSIONS, max_bytes=settings.MAX_UPLOAD_BYTES).name
+        upload = sniff_upload(name, data, allowed=DOCUMENT_EXTENSIONS, max_bytes=settings.MAX_UPLOAD_BYTES)
+        heavy_check(upload.name, upload.ext, data, settings.INPUT_LIMITS, stream_sheets=not quick)
     except UploadRejected as exc:
         logger.info("plan upload refused: %s (%s)", exc.name, exc.code)
         raise ImportRejected(exc.name, _rejection_reason(exc, data)) from exc
+    return upload.name
 
 
 def _rejection_reason(exc: UploadRejected, data: bytes) -> str:
@@ -70,6 +75,8 @@ def _rejection_reason(exc: UploadRejected, data: bytes) -> str:
             "size": len(data) / 1048576,
             "limit": limit / 1048576,
         }
+    if exc.code == "limit":  # what was found and the limit, named by yigai.core.limits (Chinese)
+        return exc.message
     ext = PurePath(exc.name).suffix.lower()
     if exc.code == "extension":
         allowed = pgettext("list separator", "、").join(DOCUMENT_EXTENSIONS)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JobsConfig(AppConfig):
+    name = "yigai.apps.jobs"
+    label = "jobs"
+    verbose_name = _("后台任务")
+
+    def ready(self) -> None:
+        from yigai.apps.jobs import tasks  # noqa: F401  # registers the huey task

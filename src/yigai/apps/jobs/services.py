@@ -1,0 +1,56 @@
+"""Creating, running and reporting jobs. A job's input file lives under ``DATA_DIR/jobs/`` until it ends."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from yigai.apps.accounts.models import User
+from yigai.apps.jobs.models import Job
+
+logger = logging.getLogger(__name__)
+
+
+def job_file(job: Job) -> Path:
+    return Path(settings.DATA_DIR) / "jobs" / f"{job.pk}.bin"
+
+
+def job_create(*, kind: str, user: User | None, file_name: str, data: bytes, params: dict[str, Any]) -> Job:
+    """Store the input and queue the job (after the transaction commits, so the worker finds it; at once
+    when the queue runs jobs immediately)."""
+    from huey.contrib.djhuey import HUEY
+
+    from yigai.apps.jobs.tasks import job_task
+
+    job = Job.objects.create(kind=kind, user=user, file_name=file_name, params=params)
+    path = job_file(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    if HUEY.immediate:
+        job_task(job.pk)
+    else:
+        transaction.on_commit(lambda: job_task(job.pk))
+    return job
+
+
+def job_progress(*, job: Job, progress: int, message: str = "") -> None:
+    job.progress, job.message = max(0, min(progress, 100)), message or job.message
+    job.state = Job.State.RUNNING
+    job.save(update_fields=["progress", "message", "state", "updated_at"])
+
+
+def job_finish(*, job: Job, message: str, result_url: str = "") -> None:
+    job.state, job.progress, job.message, job.result_url = Job.State.DONE, 100, message, result_url
+    job.save(update_fields=["state", "progress", "message", "result_url", "updated_at"])
+    job_file(job).unlink(missing_ok=True)
+
+
+def job_fail(*, job: Job, message: str) -> None:
+    job.state, job.message = Job.State.FAILED, message
+    job.save(update_fields=["state", "message", "updated_at"])
+    job_file(job).unlink(missing_ok=True)
+    logger.info("job %s (%s) failed: %s", job.pk, job.kind, message)
