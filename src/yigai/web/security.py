@@ -151,10 +151,10 @@ class RateLimitMiddleware:
             )
         else:
             limited = None
-        if limited is not None:
-            response = JsonResponse({"detail": _("请求过于频繁，请稍后再试")}, status=429)
-            response["Retry-After"] = str(limited)
-            return response
+        if limited is not None:  # JSON under /api/, the Chinese page elsewhere
+            from yigai.web.errors import error_response
+
+            return error_response(request, 429, retry_after=limited)
         return self.get_response(request)
 
     @staticmethod

@@ -21,3 +21,9 @@ urlpatterns = [
     path("audit/", include("yigai.apps.audit.urls")),
     path("api/", api.urls),
 ]
+
+# Chinese error answers (HTML for pages, JSON under /api/): yigai.web.errors
+handler400 = "yigai.web.errors.bad_request"
+handler403 = "yigai.web.errors.permission_denied"
+handler404 = "yigai.web.errors.page_not_found"
+handler500 = "yigai.web.errors.server_error"
