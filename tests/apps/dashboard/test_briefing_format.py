@@ -11,7 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from yigai.apps.dashboard import docx_style
+from yigai.apps.dashboard import docx_style, pdf
 from yigai.apps.dashboard.briefing import briefing_docx
 from yigai.apps.dashboard.inputs import access_scope, collect
 
@@ -40,7 +40,7 @@ def test_title_and_body_type_sizes_and_faces(doc) -> None:
     assert title.font.name == docx_style.TITLE.open  # an open face for Latin text and as fallback
     normal = doc.styles["Normal"]
     assert normal.font.size == Pt(16) and _east_asia(normal) == "仿宋_GB2312"
-    body = [p for p in doc.paragraphs if p.text.startswith("纳入工作台账的任务共")][0].runs[0]
+    body = next(p for p in doc.paragraphs if p.text.startswith("纳入工作台账的任务共")).runs[0]
     assert body.font.size == Pt(16) and _east_asia(body) == "仿宋_GB2312"
     assert doc.styles["Heading 1"].font.size == Pt(16) and _east_asia(doc.styles["Heading 1"]) == "黑体"
 
@@ -58,3 +58,17 @@ def test_page_number_field_in_gbt9704_style(doc) -> None:
     assert "PAGE" in xml and "— " in footer.paragraphs[0].text and " —" in footer.paragraphs[0].text
     assert doc.settings.element.find(qn("w:evenAndOddHeaders")) is not None  # 单页码居右、双页码居左
     assert "PAGE" in doc.sections[0].even_page_footer._element.xml
+
+
+def test_no_libreoffice_skips_the_pdf_with_a_clear_message(monkeypatch) -> None:
+    monkeypatch.setattr(pdf, "soffice", lambda: None)
+    assert pdf.docx_to_pdf(b"PK") == (None, pdf.docx_to_pdf(b"PK")[1])
+    assert "未找到 LibreOffice（soffice），未生成 PDF" in pdf.docx_to_pdf(b"PK")[1]
+
+
+@pytest.mark.skipif(pdf.soffice() is None, reason="LibreOffice (soffice) not installed")
+def test_pdf_beside_the_docx_is_a4(leaders) -> None:
+    data = briefing_docx(collect(user=None, scope=access_scope(user=None, code="131000"))).data
+    made, why = pdf.docx_to_pdf(data)
+    assert made is not None and made.startswith(b"%PDF"), why
+    assert b"/MediaBox[0 0 595.3" in made  # A4: 595.3 x 841.9 pt

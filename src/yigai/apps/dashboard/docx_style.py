@@ -87,7 +87,7 @@ def setup(doc: DocumentType) -> None:
 
 
 def page_numbers(doc: DocumentType) -> None:
-    """"— n —" (4号宋体) in the footer: 单页码居右空一字, 双页码居左空一字."""
+    """ "— n —" (4号宋体) in the footer: 单页码居右空一字, 双页码居左空一字."""
     settings = doc.settings.element
     if settings.find(qn("w:evenAndOddHeaders")) is None:
         settings.append(OxmlElement("w:evenAndOddHeaders"))
@@ -143,19 +143,20 @@ def para(doc: DocumentType, text: str, *, bold: bool = False, colour: RGBColor |
 
 
 def table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    t = doc.add_table(rows=1, cols=len(header))
+    t = doc.add_table(rows=1 + len(rows), cols=len(header))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(t.rows[0].cells, header, strict=True):
-        _cell(cell, str(text), HEADING)
-    for row in rows:
-        for cell, value in zip(t.add_row().cells, row, strict=True):
-            _cell(cell, "" if value is None else str(value), BODY)
+    cells = t._cells  # the grid once: row.cells re-reads the whole table on every call (quadratic)
+    width = len(header)
+    for j, text in enumerate(header):
+        _cell(cells[j], str(text), HEADING)
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row):
+            _cell(cells[i * width + j], "" if value is None else str(value), BODY)
     doc.add_paragraph()
 
 
 def _cell(cell: Any, text: str, face: Face) -> None:
-    cell.text = ""
-    p = cell.paragraphs[0]
+    p = cell.paragraphs[0]  # a new cell holds one empty paragraph
     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # table rows: not the 28.9 pt body line
     set_font(p.add_run(text), face, SIZE_TABLE)
