@@ -24,7 +24,7 @@ ledger_app.add_typer(robot_app, name="robot")
     "add", help="添加群机器人：--kind wecom|dingtalk，--url Webhook 地址，--unit 单位 或 --plan 方案编号。"
 )
 @user_errors
-def add(
+def add(  # nosec B107  # the empty default means "no 钉钉 加签 secret", not a password
     kind: Annotated[str, typer.Option("--kind", help="wecom（企业微信）或 dingtalk（钉钉）")],
     url: Annotated[str, typer.Option("--url", help="机器人的 Webhook 地址（含 key= 或 access_token=）")],
     name: Annotated[str, typer.Option("--name", help="名称，如“市卫健委医改群”")] = "",
