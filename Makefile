@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck unit unit-pg bench clean browser-deps office-deps gettext-deps nginx-deps
+.PHONY: run test setup lint typecheck unit unit-pg bench clean browser-deps office-deps gettext-deps nginx-deps office-fonts
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +16,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 ## run: set up, load the demo (reference data, the five sample plans, demo users) and serve it
-run: $(STAMP) office-deps
+run: $(STAMP) office-deps office-fonts
 	$(BIN)/yigai run
 
 ## test: set up, then lint, type-check and run the whole suite exactly as CI does
-test: $(STAMP) browser-deps office-deps gettext-deps nginx-deps lint typecheck unit unit-pg
+test: $(STAMP) browser-deps office-deps gettext-deps nginx-deps office-fonts lint typecheck unit unit-pg
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -83,6 +83,15 @@ nginx-deps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light openssl >/dev/null) \
 	      || echo "warning: could not install nginx; the front-server test will be skipped (fails under CI=true)"; \
 	  else echo "warning: nginx not installed and not root; the front-server test will be skipped (fails under CI=true)"; fi; }
+
+# Open CJK fonts for the 公文-format briefing's PDF (LibreOffice draws 仿宋_GB2312/小标宋 with Noto CJK).
+office-fonts:
+	@fc-list 2>/dev/null | grep -q "Noto Serif CJK" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian fonts-noto-cjk for the briefing PDF"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null) \
+	      || echo "warning: could not install fonts-noto-cjk; the briefing PDF uses another CJK font"; \
+	  else echo "warning: fonts-noto-cjk not installed and not root; the briefing PDF uses another CJK font"; fi; }
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

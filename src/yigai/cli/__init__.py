@@ -20,6 +20,7 @@ from yigai.cli import ledger_excel as _ledger_excel  # noqa: E402,F401
 from yigai.cli import platform as _platform  # noqa: E402,F401
 from yigai.cli import records as _records  # noqa: E402,F401
 from yigai.cli import report as _report  # noqa: E402,F401
+from yigai.cli import robots as _robots  # noqa: E402,F401
 from yigai.cli import security as _security  # noqa: E402,F401
 from yigai.cli import standards as _standards  # noqa: E402,F401
 

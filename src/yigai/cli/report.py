@@ -19,13 +19,19 @@ report_app = typer.Typer(help="报告：工作简报（Word）。", no_args_is_h
 app.add_typer(report_app, name="report")
 
 
-@report_app.command("briefing", help="生成工作简报（Word .docx）：总体进展、预警、督办、指标监测、下步工作。")
+@report_app.command(
+    "briefing",
+    help="生成工作简报（公文格式 Word .docx，有 LibreOffice 时同时生成 PDF）：总体进展、预警、督办、指标监测、下步工作。",
+)
 @user_errors
 def briefing(
     out: Annotated[Path, typer.Option("--out", help="输出文件（.docx）")],
     plan: Annotated[str | None, typer.Option("--plan", help="方案编号或文件名（默认全部）")] = None,
     org: Annotated[str | None, typer.Option("--org", help="行政区划代码，如 131000（默认全省）")] = None,
     on: Annotated[str | None, typer.Option("--on", help="统计日期 YYYY-MM-DD（默认今天）")] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf/--no-pdf", help="同时生成 PDF（需 LibreOffice；没有时提示并跳过）")
+    ] = True,
 ) -> None:
     if out.suffix.lower() != ".docx":
         _fail(f"--out 须为 .docx 文件，现为 {out.name}", code=2)
@@ -57,5 +63,22 @@ def briefing(
         f"已生成工作简报：{out}（{scope.name}，任务 {t.total} 项，逾期 {t.overdue} 项，"
         f"红灯 {t.colours['red']} 项，目标 {sum(t.targets.values())} 项，图表 {result.charts} 幅）"
     )
+    if pdf:
+        _write_pdf(out, result.data)
     if result.note:
         typer.echo(f"注意：{result.note}", err=True)
+
+
+def _write_pdf(out: Path, data: bytes) -> None:
+    from yigai.apps.dashboard.pdf import docx_to_pdf
+
+    pdf, why = docx_to_pdf(data, name=out.stem)
+    if pdf is None:
+        typer.echo(f"提示：{why}")
+        return
+    target = out.with_suffix(".pdf")
+    try:
+        target.write_bytes(pdf)
+    except OSError as exc:
+        _fail(f"无法写入 {target}：{exc.strerror or exc}")
+    typer.echo(f"已生成 PDF：{target}")

@@ -1,9 +1,7 @@
 """Top-level URLs: the UI apps, login, the API (OpenAPI docs at /api/docs) and i18n switching."""
 
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
-from django.views import defaults
 
 from yigai.apps.accounts import views as account_views
 from yigai.apps.dashboard.views import home
@@ -25,12 +23,8 @@ urlpatterns = [
     path("api/", api.urls),
 ]
 
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    """A 500 outside the API's own handlers (a middleware failing on an /api/ path) is JSON there too."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "服务器内部错误，请稍后重试；如持续出现请联系管理员"}, status=500)
-    return defaults.server_error(request)
-
-
-handler500 = server_error
+# Chinese error answers (HTML for pages, JSON under /api/): yigai.web.errors
+handler400 = "yigai.web.errors.bad_request"
+handler403 = "yigai.web.errors.permission_denied"
+handler404 = "yigai.web.errors.page_not_found"
+handler500 = "yigai.web.errors.server_error"

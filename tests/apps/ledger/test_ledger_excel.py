@@ -55,6 +55,16 @@ def export(plan, user) -> Sheet:
     return Sheet(data)
 
 
+def test_responsible_unit_column_is_never_empty_for_an_item_with_a_unit(plan, users) -> None:
+    """A task naming one unit has it as 责任单位 too (the column was empty for most demo rows)."""
+    from yigai.apps.ledger.models import LedgerItem
+
+    sheet = export(plan, users["owner"])
+    for item in LedgerItem.objects.filter(ledger__plan=plan, co_units__isnull=True, lead_unit__isnull=False):
+        r = sheet.row_of(item.code)
+        assert sheet.ws.cell(r, COL["责任单位"]).value == sheet.ws.cell(r, COL["牵头单位"]).value != ""
+
+
 def test_export_layout(plan, users, t1) -> None:
     sheet = export(plan, users["owner"])
     ws = sheet.ws

@@ -49,9 +49,7 @@ def pct(x: float | None) -> str:
 def briefing_docx(inputs: Inputs, *, plan_title: str = "") -> Briefing:
     s = summarise(inputs)
     doc = Document()
-    docx_style.setup(doc)
-    for section in doc.sections:
-        section.left_margin = section.right_margin = Cm(2.6)
+    docx_style.setup(doc)  # 公文 format: A4, GB/T 9704 margins, type sizes, page numbers
     demo = inputs.is_demo
     sub = f"{s.scope.name} · {cn_date(inputs.today)}" + (f" · {plan_title}" if plan_title else "")
     docx_style.title(doc, f"{s.scope.name}医改工作进展简报", sub + ("（示例数据）" if demo else ""))
@@ -153,7 +151,7 @@ def _indicators(doc: DocumentType, s: Summary) -> tuple[int, str]:
     )  # fmt: skip
     for image in (png, png_targets):
         if image:
-            doc.add_picture(io.BytesIO(image), width=Cm(15.5))
+            doc.add_picture(io.BytesIO(image), width=Cm(15.5))  # inside the 156 mm 版心
             images += 1
     if note:
         docx_style.para(doc, f"（图表未生成：{note}。）", colour=RED)

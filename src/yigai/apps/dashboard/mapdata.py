@@ -46,6 +46,15 @@ def target_choices(*, user: User | None) -> list[IndicatorTarget]:
     return sorted(target_list(user=user), key=lambda t: (t.org_unit.path.count("/"), t.plan_id, t.due, t.pk))
 
 
+def target_menu(*, user: User | None) -> list[dict[str, Any]]:
+    """The map's target dropdown: one entry per name (a plan stating the same target twice, e.g. in two
+    tasks, gives two rows with one map; listing both looked like a duplicate)."""
+    menu: dict[str, dict[str, Any]] = {}
+    for t in target_choices(user=user):
+        menu.setdefault(target_name(t), {"id": t.pk, "name": target_name(t)})
+    return list(menu.values())
+
+
 def target_name(t: IndicatorTarget) -> str:
     """``家庭医生签约服务覆盖率 提高1个百分点 · 河北省 · 2025``."""
     goal = target_text(t.comparator, t.value, value_max=t.value_max, unit=t.indicator.unit,

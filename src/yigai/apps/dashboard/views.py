@@ -74,9 +74,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     def choices() -> dict[str, Any]:
         return {
             "indicators": [{"code": i.code, "name": i.name} for i in mapdata.indicator_choices()],
-            "targets": [
-                {"id": t.pk, "name": mapdata.target_name(t)} for t in mapdata.target_choices(user=user)
-            ],
+            "targets": mapdata.target_menu(user=user),
         }
 
     def build() -> str:

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 if TYPE_CHECKING:
     from yigai.apps.accounts.models import User
+    from yigai.apps.ledger.models import LedgerItem
     from yigai.apps.ledger.selectors import ItemLight
     from yigai.apps.plans.models import Plan
 
@@ -236,6 +237,12 @@ def _groups(path: Sequence[str], fallback: str) -> tuple[str, str]:
     return (parts[0], "") if parts else (fallback, "")
 
 
+def _responsible(item: LedgerItem, lead: str) -> str:
+    """责任单位: the co-responsible units; a task naming one unit only has that unit (never an empty cell)."""
+    co = "、".join(u.name for u in item.co_units.all())
+    return co or (lead if item.lead_unit_id else "")
+
+
 def rows_from_lights(lights: Sequence[ItemLight]) -> list[ExportRow]:
     """Sheet rows for items already scoped to the reader (their lights computed by the selectors)."""
     from yigai.apps.ledger.adapters import place_unit
@@ -262,7 +269,7 @@ def rows_from_lights(lights: Sequence[ItemLight]) -> list[ExportRow]:
         group, subgroup = _groups(path, item.title)
         rows.append(ExportRow(
             number=number, group=group, subgroup=subgroup, text=item.text or item.title,
-            lead=place_unit(item), units="、".join(u.name for u in item.co_units.all()),
+            lead=place_unit(item), units=_responsible(item, place_unit(item)),
             deadline=item.deadline, progress_text=item.progress_text, percent=item.progress,
             status=item.get_status_display(), colour=w.colour,
             warning=f"{w.label}：{w.reason}" if w.reason else w.label, code=item.code, version=item.version,

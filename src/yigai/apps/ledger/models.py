@@ -286,3 +286,7 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ("-created_at", "pk")
+
+
+from yigai.apps.ledger.robot_models import GroupRobot as GroupRobot  # noqa: E402  # 企业微信/钉钉 群机器人
+from yigai.apps.ledger.robot_models import RobotKind as RobotKind  # noqa: E402

@@ -1,6 +1,7 @@
 """Settings for every environment; everything variable comes from environment variables.
 
 - ``DATABASE_URL``: any dj-database-url URL; default a SQLite file ``yigai.sqlite3`` in the data directory.
+- ``YIGAI_DEBUG``: ``1`` turns on Django's debug pages (developers only; default off, even for ``yigai run``).
 - ``YIGAI_DATA_DIR``: where the SQLite file and uploads live (default ``var/`` under the working directory).
 - ``YIGAI_API_DOCS_LOGIN``: ``0`` opens /api/docs and /api/openapi.json to anyone (default ``1``: login needed).
 - ``YIGAI_AUDIT_KEY`` / ``YIGAI_BACKUP_KEY``: the audit chain and backup signing keys (else 0600 files under
@@ -29,7 +30,10 @@ WEB_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("YIGAI_DATA_DIR", "var")).resolve()
 
 SECRET_KEY = os.environ.get("YIGAI_SECRET_KEY", "yigai-development-only-not-secret")
-DEBUG = os.environ.get("YIGAI_DEBUG", "1") == "1"
+# Off unless YIGAI_DEBUG=1 (developers only): Django's debug pages list every URL pattern and setting, and
+# under DEBUG they replace the Chinese error pages (yigai.web.errors). Static files are served by whitenoise
+# from the package either way (WHITENOISE_USE_FINDERS), so `yigai run` needs no collectstatic.
+DEBUG = os.environ.get("YIGAI_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [
     h for h in os.environ.get("YIGAI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
@@ -84,6 +88,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "yigai.web.urls"
+CSRF_FAILURE_VIEW = "yigai.web.errors.csrf_failure"
 WSGI_APPLICATION = "yigai.web.wsgi.application"
 
 TEMPLATES = [

@@ -1,4 +1,5 @@
-"""Reminder channels: in-app notifications, e-mail (Django's SMTP backend) and a generic JSON webhook.
+"""Reminder channels: in-app notifications, e-mail (Django's SMTP backend), a generic JSON webhook and
+(in :mod:`.robots`) the 企业微信/钉钉 group robots configured per unit or plan.
 
 The webhook body is the text-message shape WeChat Work (企业微信) and DingTalk (钉钉) group bots accept,
 plus a ``yigai`` object for other receivers::
@@ -54,9 +55,14 @@ def webhook_payload(reminder: Reminder) -> dict[str, object]:
 
 
 def send_webhook(*, url: str, reminder: Reminder, timeout: float = 10) -> None:
+    post_json(url, webhook_payload(reminder), timeout=timeout)
+
+
+def post_json(url: str, payload: dict[str, object], *, timeout: float = 10, label: str = "Webhook") -> None:
+    """POST ``payload`` as JSON; raise :class:`SendError` unless the answer is 2xx without an ``errcode``."""
     if not url.startswith(("http://", "https://")):
-        raise SendError(f"Webhook 地址须以 http:// 或 https:// 开头：{url}")
-    body = json.dumps(webhook_payload(reminder), ensure_ascii=False).encode("utf-8")
+        raise SendError(f"{label} 地址须以 http:// 或 https:// 开头：{url}")
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
     )
@@ -64,15 +70,16 @@ def send_webhook(*, url: str, reminder: Reminder, timeout: float = 10) -> None:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # admin-configured URL
             answer = response.read(65536)
     except urllib.error.HTTPError as exc:
-        raise SendError(f"Webhook 返回 HTTP {exc.code}") from exc
+        raise SendError(f"{label} 返回 HTTP {exc.code}") from exc
     except (urllib.error.URLError, OSError) as exc:
-        raise SendError(f"Webhook 无法连接：{getattr(exc, 'reason', exc)}") from exc
-    try:  # bots answer 200 with {"errcode": n} when they refuse
-        code = json.loads(answer or b"{}").get("errcode", 0)
+        raise SendError(f"{label} 无法连接：{getattr(exc, 'reason', exc)}") from exc
+    try:  # bots answer 200 with {"errcode": n, "errmsg": …} when they refuse
+        data = json.loads(answer or b"{}")
+        code, why = data.get("errcode", 0), data.get("errmsg", "")
     except (ValueError, AttributeError):
-        code = 0
+        code, why = 0, ""
     if code:
-        raise SendError(f"Webhook 拒绝：errcode={code}")
+        raise SendError(f"{label} 拒绝：errcode={code} {why}".rstrip())
 
 
 def webhook_url() -> str:

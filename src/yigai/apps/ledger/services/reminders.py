@@ -18,8 +18,15 @@ from django.utils import timezone
 from yigai.apps.accounts.models import Role as UserRole
 from yigai.apps.accounts.models import User
 from yigai.apps.ledger import adapters
-from yigai.apps.ledger.models import Channel, LedgerItem, ReminderSend, SendStatus, SupervisionNotice
-from yigai.apps.ledger.services import channels
+from yigai.apps.ledger.models import (
+    Channel,
+    GroupRobot,
+    LedgerItem,
+    ReminderSend,
+    SendStatus,
+    SupervisionNotice,
+)
+from yigai.apps.ledger.services import channels, robots
 from yigai.apps.ledger.services.notices import notices_escalate
 from yigai.core.ledger import PeriodCompleteness, Reminder, Role, Status, item_completeness, plan_reminders
 
@@ -86,7 +93,9 @@ def due_reminders(*, today: dt.date) -> tuple[list[Reminder], dict[str, LedgerIt
     return found, by_code
 
 
-def _channels(reminder: Reminder, users: list[User]) -> list[tuple[str, str, Callable[[], None] | None]]:
+def _channels(
+    reminder: Reminder, item: LedgerItem, users: list[User]
+) -> list[tuple[str, str, Callable[[], None] | None]]:
     """(channel, recipients as text, sender or None when nobody is reachable on it)."""
     found: list[tuple[str, str, Callable[[], None] | None]] = []
     names = "、".join(u.username for u in users)
@@ -97,7 +106,13 @@ def _channels(reminder: Reminder, users: list[User]) -> list[tuple[str, str, Cal
         found.append((Channel.EMAIL, "、".join(addresses), send))
     if url := channels.webhook_url():
         found.append((Channel.WEBHOOK, url, lambda: channels.send_webhook(url=url, reminder=reminder)))
+    for robot in robots.robots_for(reminder, item):  # 企业微信/钉钉 robots of the unit or the plan
+        found.append((robot.channel, str(robot), _robot_sender(robot, reminder)))
     return found
+
+
+def _robot_sender(robot: GroupRobot, reminder: Reminder) -> Callable[[], None]:
+    return lambda: robots.send_robot(robot=robot, reminder=reminder)
 
 
 def _send_one(reminder: Reminder, item: LedgerItem, channel: str, to: str, send: Callable[[], None] | None, dry_run: bool) -> SendOutcome:  # fmt: skip
@@ -137,7 +152,7 @@ def reminders_run(*, today: dt.date, dry_run: bool = False) -> list[SendOutcome]
     for reminder in found:
         item = by_code[reminder.item_id]
         users = recipients(reminder, item)
-        for channel, to, send in _channels(reminder, users):
+        for channel, to, send in _channels(reminder, item, users):
             if channel == Channel.IN_APP and users:
                 send = _in_app(users, item, reminder)
             try:

@@ -95,6 +95,7 @@
       visualMap: visualMap(d),
       series: [{
         type: "map", map: name, nameProperty: "adcode", roam: false, top: 60, bottom: 20, selectedMode: false,
+        labelLayout: { hideOverlap: true }, // small neighbours (三河/大厂, 定州/辛集/雄安): no label drawn over another
         label: { show: true, fontSize: small ? 9 : 12, color: "#1f2937", formatter: (p) => names[p.name] || p.name },
         itemStyle: { areaColor: "#eef0f3", borderColor: "#ffffff", borderWidth: 1 },
         emphasis: { label: { show: true, fontWeight: "bold" }, itemStyle: { areaColor: "#9cc3ee" } },
