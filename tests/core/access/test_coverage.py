@@ -46,7 +46,11 @@ def result():  # type: ignore[no-untyped-def]
 def test_nearest_minutes_by_hand(result) -> None:  # type: ignore[no-untyped-def]
     by = {p.code: p for p in result.points}
     # P1 → F1: 0.03° = 3.335852 km × 2.8 = 9.3404 min; → H1: 0.17° = 18.903164 km × 2.8 = 52.9289 min
-    assert by["P1"].nearest["基层"] == ("F1", pytest.approx(3.335852, abs=1e-6), pytest.approx(9.3404, abs=1e-4))
+    assert by["P1"].nearest["基层"] == (
+        "F1",
+        pytest.approx(3.335852, abs=1e-6),
+        pytest.approx(9.3404, abs=1e-4),
+    )
     assert by["P1"].nearest["县级"][2] == pytest.approx(52.9289, abs=1e-4)  # type: ignore[index]
     assert by["P1"].nearest["二级及以上"] is None  # no facility of that level
     # P2 → F1 and → H1: 0.10° = 11.119508 km × 2.8 = 31.1346 min (both)

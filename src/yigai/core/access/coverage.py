@@ -169,7 +169,7 @@ def _regions(
             totals[code] += values
             code = parent.get(code)
     return [
-        RegionCoverage(d.code, d.name, d.level, *(int(round(v)) for v in totals[d.code])) for d in divisions
+        RegionCoverage(d.code, d.name, d.level, *(round(float(v)) for v in totals[d.code])) for d in divisions
     ]
 
 

@@ -120,7 +120,9 @@ def _coordinate(value: str, field: str) -> float:
     number = float(value)
     low, high = LON_RANGE if field == "longitude" else LAT_RANGE
     if not low <= number <= high:
-        raise ValueError(f"“{value}”不在中国境内的经纬度范围（{low}–{high}），经纬度是否写反或不是 WGS84 度数")
+        raise ValueError(
+            f"“{value}”不在中国境内的经纬度范围（{low}–{high}），经纬度是否写反或不是 WGS84 度数"
+        )
     return number
 
 
