@@ -38,6 +38,7 @@ from yigai.core.access import (
     StraightLineEstimate,
     TravelParameters,
     compute_access,
+    suggest_sites,
 )
 from yigai.core.access.boundaries import county_shapes, outside_county
 from yigai.core.access.registry import LEVELS
@@ -136,8 +137,6 @@ def part_yigai(points: list[PopulationPoint], facs: list[Facility]) -> dict[str,
         np.array([r.latitude for r in rows]),
     )
     boundary_s = time.perf_counter() - start
-    from yigai.core.access import suggest_sites
-
     start = time.perf_counter()
     worst = suggest_sites(points, engine=engine, minutes=15, count=10)
     worst_s = time.perf_counter() - start

@@ -61,12 +61,15 @@ def access_compute(
         ),
     ],
     minutes: Annotated[
-        float | None, typer.Option("--minutes", help="基层医疗服务圈分钟数（默认 15，见 data/access.yaml）")
+        float | None,
+        typer.Option("--minutes", min=0.1, help="基层医疗服务圈分钟数（默认 15，见 data/access.yaml）"),
     ] = None,
     county_minutes: Annotated[
-        float | None, typer.Option("--county-minutes", help="县级医院服务圈分钟数（默认 30）")
+        float | None, typer.Option("--county-minutes", min=0.1, help="县级医院服务圈分钟数（默认 30）")
     ] = None,
-    sites: Annotated[int | None, typer.Option("--sites", help="列出前几个新设卫生院建议（默认 10）")] = None,
+    sites: Annotated[
+        int | None, typer.Option("--sites", min=0, help="列出前几个新设卫生院建议（默认 10）")
+    ] = None,
     report: Annotated[
         Report,
         typer.Option(

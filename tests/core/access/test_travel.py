@@ -89,3 +89,10 @@ def test_blank_rows_keep_row_numbers(tmp_path: Path) -> None:
     with pytest.raises(AccessInputError) as caught:
         read_facilities(path, counties=["130123"], statuses=["运营"])
     assert str(caught.value) == f"{path}: 第4行 latitude 列：“”不是数字"
+
+
+def test_unknown_area_type_is_refused() -> None:
+    engine = StraightLineEstimate(TravelParameters.load())
+    origins = Origins(np.array([114.0, 114.1]), np.array([38.0, 38.0]), np.array(["城区", "高原"]))
+    with pytest.raises(ValueError, match="高原"):
+        engine.nearest(origins, Destinations(np.array([114.0]), np.array([38.1])))

@@ -140,11 +140,13 @@ class StraightLineEstimate:
         return float(2.0 * np.sin(min(km / self.params.earth_radius_km, np.pi) / 2.0))
 
     def minutes_per_km(self, origins: Origins) -> FloatArray:
-        """Per origin, minutes per straight-line km of its area type."""
-        names = list(self.params.area_types)
-        table = np.array([self.params.area_types[n].minutes_per_km for n in names])
-        codes = np.searchsorted(np.array(names), origins.area_type, sorter=np.argsort(names))
-        result: FloatArray = table[np.argsort(names)][codes]
+        """Per origin, minutes per straight-line km of its area type (ValueError on an unknown type)."""
+        names, inverse = np.unique(origins.area_type, return_inverse=True)
+        unknown = [str(n) for n in names if str(n) not in self.params.area_types]
+        if unknown:
+            raise ValueError(f"未知的地区类型：{'、'.join(unknown)}")
+        table = np.array([self.params.area_types[str(n)].minutes_per_km for n in names], dtype=np.float64)
+        result: FloatArray = table[inverse.reshape(-1)] if len(names) else np.zeros(0)
         return result
 
     def nearest(self, origins: Origins, destinations: Destinations) -> Nearest:
