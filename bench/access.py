@@ -30,7 +30,6 @@ import time
 from typing import Any
 
 import numpy as np
-import shapely
 
 from yigai.core.access import (
     Facility,
@@ -40,78 +39,10 @@ from yigai.core.access import (
     compute_access,
     suggest_sites,
 )
-from yigai.core.access.boundaries import county_shapes, outside_county
+from yigai.core.access.boundaries import outside_county
 from yigai.core.access.registry import LEVELS
+from yigai.core.access.synthetic import make_data
 from yigai.core.divisions import read_divisions
-
-BBOX = (113.45, 36.05, 119.85, 42.62)  # Hebei: west, south, east, north
-AREAS = (("城区", 0.15), ("平原农村", 0.60), ("山区", 0.25))
-
-
-def _inside(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``n`` random (lon, lat, county) inside the packaged county polygons."""
-    shapes = county_shapes()
-    codes = np.array(list(shapes))
-    tree = shapely.STRtree(list(shapes.values()))
-    lon, lat, county = [], [], []
-    have = 0
-    while have < n:
-        x = rng.uniform(BBOX[0], BBOX[2], 2 * n)
-        y = rng.uniform(BBOX[1], BBOX[3], 2 * n)
-        point_i, shape_i = tree.query(shapely.points(x, y), predicate="within")
-        point_i, first = np.unique(point_i, return_index=True)  # a point on a shared (buffered) edge: once
-        lon.append(x[point_i])
-        lat.append(y[point_i])
-        county.append(codes[shape_i[first]])
-        have += len(point_i)
-    return np.concatenate(lon)[:n], np.concatenate(lat)[:n], np.concatenate(county)[:n]
-
-
-def make_data(villages: int, facilities: int, seed: int) -> tuple[list[PopulationPoint], list[Facility]]:
-    rng = np.random.default_rng(seed)
-    lon, lat, county = _inside(rng, villages)
-    area = rng.choice([a for a, _ in AREAS], size=villages, p=[p for _, p in AREAS])
-    population = rng.lognormal(6.6, 0.7, villages).astype(np.int64)  # median ≈ 735 people
-    points = [
-        PopulationPoint(
-            f"V{i:06d}",
-            f"示例村{i}",
-            str(county[i]),
-            float(lon[i]),
-            float(lat[i]),
-            int(population[i]),
-            str(area[i]),
-        )
-        for i in range(villages)
-    ]
-    n_basic = int(facilities * 0.975)
-    n_clinic = int(n_basic * 0.6)
-    at = rng.integers(0, villages, n_clinic)
-    f_lon = [lon[at] + rng.normal(0, 0.004, n_clinic)]
-    f_lat = [lat[at] + rng.normal(0, 0.004, n_clinic)]
-    f_county = [county[at]]
-    rest_lon, rest_lat, rest_county = _inside(rng, facilities - n_clinic)
-    f_lon.append(rest_lon)
-    f_lat.append(rest_lat)
-    f_county.append(rest_county)
-    flon, flat, fcounty = np.concatenate(f_lon), np.concatenate(f_lat), np.concatenate(f_county)
-    n_county = int(facilities * 0.006)
-    levels = ["基层"] * n_basic + ["县级"] * n_county + ["二级及以上"] * (facilities - n_basic - n_county)
-    order = rng.permutation(facilities)  # the non-基层 levels land on the uniform part and the clinics alike
-    facs = [
-        Facility(
-            f"F{k:06d}",
-            f"示例机构{k}",
-            levels[k],
-            "示例",
-            str(fcounty[j]),
-            float(flon[j]),
-            float(flat[j]),
-            "运营",
-        )
-        for k, j in enumerate(order)
-    ]
-    return points, facs
 
 
 def _rss_mb() -> float:

@@ -123,3 +123,20 @@ def test_help_is_bilingual() -> None:
     res = subprocess.run([YIGAI, "access", "compute", "--help"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0
     assert "直线距离估算" in res.stdout and "road networks" in res.stdout
+
+
+def test_sample_files_compute_cleanly(tmp_path: Path) -> None:
+    made = subprocess.run(
+        [YIGAI, "access", "sample", "--out", str(tmp_path), "--villages", "300", "--facilities", "200"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    args = ["--facilities", str(tmp_path / "facilities.csv"), "--points", str(tmp_path / "points.csv")]
+    res = run(*args, "--format", "json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert len(out["points"]) == 300 and all(p["name"].startswith("示例") for p in out["points"])
+    province = next(r for r in out["regions"] if r["level"] == "province")
+    assert province["population"] == sum(p["population"] for p in out["points"])

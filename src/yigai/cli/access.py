@@ -21,6 +21,8 @@ from yigai.core.access import (
     compute_access,
     load_inputs,
 )
+from yigai.core.access.registry import FACILITY_COLUMNS, POINT_COLUMNS
+from yigai.core.access.synthetic import make_data
 from yigai.core.divisions import read_divisions
 
 access_app = typer.Typer(
@@ -115,6 +117,60 @@ def access_compute(
         _write_table(rows, result)
 
 
+@access_app.command("sample")
+def access_sample(
+    out: Annotated[Path, typer.Option("--out", help="输出目录（写入 facilities.csv 和 points.csv）")],
+    villages: Annotated[int, typer.Option("--villages", min=1, help="示例村数")] = 2000,
+    facilities: Annotated[int, typer.Option("--facilities", min=1, help="示例机构数")] = 1500,
+    seed: Annotated[int, typer.Option("--seed", help="随机数种子（同一种子得到同样的数据）")] = 19,
+) -> None:
+    """生成示例数据（河北省内随机的示例村和示例机构），用于试用 yigai access compute。
+
+    Write synthetic 示例 facilities.csv and points.csv inside the packaged Hebei county boundaries.
+    Never real data: every name starts with 示例.
+    """
+    points, facs = make_data(villages, facilities, seed)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with (out / "facilities.csv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(FACILITY_COLUMNS)
+            for x in facs:
+                writer.writerow(
+                    [
+                        x.code,
+                        x.name,
+                        x.level,
+                        x.type,
+                        x.county,
+                        f"{x.longitude:.5f}",
+                        f"{x.latitude:.5f}",
+                        x.status,
+                    ]
+                )
+        with (out / "points.csv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow((*POINT_COLUMNS, "area_type"))
+            for p in points:
+                writer.writerow(
+                    [
+                        p.code,
+                        p.name,
+                        p.county,
+                        f"{p.longitude:.5f}",
+                        f"{p.latitude:.5f}",
+                        p.population,
+                        p.area_type,
+                    ]
+                )
+    except OSError as exc:
+        print(f"yigai access: 无法写入 {out}（{exc.__class__.__name__}）", file=sys.stderr)
+        raise typer.Exit(1) from None
+    print(
+        f"已写入 {out / 'facilities.csv'}（{len(facs)} 个示例机构）和 {out / 'points.csv'}（{len(points)} 个示例村）"
+    )
+
+
 def _tables(result: AccessResult) -> dict[str, Any]:
     method = result.method
     regions = [
@@ -196,6 +252,38 @@ def _neutral(value: Any) -> Any:
     return value
 
 
+_LABELS = {
+    "code": "编码",
+    "name": "名称",
+    "level": "层级",
+    "points": "人口点数",
+    "population": "人口",
+    "primary_population": "基层圈内人口",
+    "primary_share": "基层圈覆盖率",
+    "county_population": "县级医院圈内人口",
+    "county_share": "县级医院圈覆盖率",
+    "county": "区县",
+    "primary_minutes": "基层圈最近机构分钟",
+    "county_minutes": "县级医院圈最近医院分钟",
+    "primary_covered": "基层圈内",
+    "county_covered": "县级医院圈内",
+    "rank": "名次",
+    "longitude": "经度",
+    "latitude": "纬度",
+    "new_population": "新增覆盖人口",
+    "new_points": "新增覆盖点数",
+    "minutes": "服务圈分钟",
+}
+
+
+def _label(field: str) -> str:
+    for level in LEVELS:
+        for suffix, text in (("_code", "最近{}机构"), ("_km", "到{}公里"), ("_minutes", "到{}分钟")):
+            if field == level + suffix:
+                return text.format(level)
+    return _LABELS.get(field, field)
+
+
 def _write_table(rows: list[dict[str, Any]], result: AccessResult) -> None:
     print(
         f"方法：{result.method}（非路网时间）；基层服务圈 {result.primary_minutes:g} 分钟，"
@@ -205,6 +293,6 @@ def _write_table(rows: list[dict[str, Any]], result: AccessResult) -> None:
         print("（无）")
         return
     fields = [k for k in rows[0] if k != "method"]
-    print("\t".join(fields))
+    print("\t".join(_label(f) for f in fields))
     for row in rows:
         print("\t".join("" if row[k] is None else str(row[k]) for k in fields))
