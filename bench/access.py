@@ -2,9 +2,9 @@
 
     python bench/access.py [--villages 50000] [--facilities 80000] [--sample 200] [--seed 19]
 
-Synthetic 示例 data (deterministic seed) inside Hebei: villages and facilities drawn uniformly in Hebei's
-bounding box and kept when inside a packaged county polygon (which also gives their county code, by a
-bulk STRtree join); area types 城区 15% / 平原农村 60% / 山区 25%; facilities 97.5% 基层 (60% of them
+Synthetic 示例 data (``yigai.core.access.synthetic``, deterministic seed) inside Hebei: villages and
+facilities drawn uniformly in Hebei's bounding box and kept when inside a packaged county polygon (which
+also gives their county code, by a bulk STRtree join); area types 城区 15% / 平原农村 60% / 山区 25%; facilities 97.5% 基层 (60% of them
 within ≈0.5 km of a village, like a 村卫生室; 40% anywhere), 0.6% 县级, 1.9% 二级及以上; all 运营.
 
 * **yigai** — ``compute_access``: nearest open facility of each of the three levels per village
