@@ -114,3 +114,12 @@ def test_minutes_are_configurable() -> None:
     )
     assert [g.code for g in wider.gaps] == ["P2"]
     assert all(p.county_covered for p in wider.points)
+
+
+def test_point_in_unknown_county_is_refused() -> None:
+    params = TravelParameters.load()
+    stray = [PopulationPoint("X", "外省村", "410102", LON, 38.0, 10, "平原农村")]
+    with pytest.raises(ValueError, match="410102"):
+        compute_access(
+            stray, FACILITIES, engine=StraightLineEstimate(params), params=params, divisions=read_divisions()
+        )

@@ -151,6 +151,9 @@ def _regions(
 ) -> list[RegionCoverage]:
     counties = [d.code for d in divisions if d.level == "county"]
     position = {c: i for i, c in enumerate(counties)}
+    unknown = sorted({p.county for p in points} - position.keys())
+    if unknown:
+        raise ValueError(f"人口点的区县代码不在区划表中：{'、'.join(unknown)}")
     where = np.array([position[p.county] for p in points], dtype=np.int64)
     pop = np.array([p.population for p in points], dtype=np.int64)
     size = len(counties)
