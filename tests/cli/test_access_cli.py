@@ -140,3 +140,10 @@ def test_sample_files_compute_cleanly(tmp_path: Path) -> None:
     assert len(out["points"]) == 300 and all(p["name"].startswith("示例") for p in out["points"])
     province = next(r for r in out["regions"] if r["level"] == "province")
     assert province["population"] == sum(p["population"] for p in out["points"])
+
+
+def test_gbk_csv_is_named(tmp_path: Path) -> None:
+    (tmp_path / "f.csv").write_bytes(FACILITIES.encode("gbk"))
+    (tmp_path / "p.csv").write_text(POINTS, "utf-8")
+    res = run("--facilities", str(tmp_path / "f.csv"), "--points", str(tmp_path / "p.csv"))
+    assert res.returncode == 1 and "不是 UTF-8 编码" in res.stderr and "Traceback" not in res.stderr

@@ -83,6 +83,9 @@ def read_table(path: Path) -> tuple[list[str], Rows]:
         if path.suffix.lower() == ".xlsx":
             return _read_xlsx(path)
         text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        reason = "不是 UTF-8 编码（在 Excel 中另存为“CSV UTF-8”，或直接使用 .xlsx 文件）"
+        raise AccessInputError([Problem(name, 0, "", reason)]) from None
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
         raise AccessInputError([Problem(name, 0, "", f"无法读取（{exc.__class__.__name__}）")]) from None
     lines = list(csv.reader(io.StringIO(text)))
