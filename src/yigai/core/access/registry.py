@@ -86,7 +86,7 @@ def read_table(path: Path) -> tuple[list[str], Rows]:
     except UnicodeDecodeError:
         reason = "不是 UTF-8 编码（在 Excel 中另存为“CSV UTF-8”，或直接使用 .xlsx 文件）"
         raise AccessInputError([Problem(name, 0, "", reason)]) from None
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError) as exc:
         raise AccessInputError([Problem(name, 0, "", f"无法读取（{exc.__class__.__name__}）")]) from None
     lines = list(csv.reader(io.StringIO(text)))
     return _rows([[c.strip() for c in line] for line in lines])
