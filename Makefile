@@ -97,6 +97,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/indicators.py
+	$(BIN)/python bench/access.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
