@@ -101,6 +101,6 @@ def test_a_middleware_error_on_an_api_path_is_json(client, settings, monkeypatch
     monkeypatch.setattr(middleware.HtmxMiddleware, "__call__", boom)
     client.raise_request_exception = False
     response = client.get("/api/plans")
-    assert response.status_code == 500 and response.json()["detail"].startswith("服务器内部错误")
+    assert response.status_code == 500 and response.json()["detail"].startswith("服务器")  # yigai.web.errors
     page = client.get("/plans/")
     assert page.status_code == 500 and not page["Content-Type"].startswith("application/json")
