@@ -20,7 +20,8 @@ def test_targets_dropdown_submits_without_csp_violation(
     live_server, guarded, make_user, fake_document
 ) -> None:
     from yigai.apps.indicators.services import catalogue_sync, targets_link_plan
-    from yigai.apps.plans.services import plan_publish, plan_store_document
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.apps.publishing import plan_publish
 
     catalogue_sync()
 

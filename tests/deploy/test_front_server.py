@@ -177,6 +177,12 @@ class Dribbler(threading.Thread):
             self.answer = sock.recv(4096)
         except (TimeoutError, ssl.SSLWantReadError):
             return False
+        try:  # the body may follow the headers in a later segment: read on until close or a quiet second
+            sock.settimeout(1.0)
+            while self.answer and (more := sock.recv(4096)):
+                self.answer += more
+        except (TimeoutError, ssl.SSLWantReadError, OSError):
+            pass
         finally:
             sock.settimeout(30)
         return True
