@@ -23,9 +23,9 @@ TEXT = "到2025年，公立医院床人比不低于1:1.6，医护比不低于1:1
 def _doc(fake_document, **kw):
     tasks = (
         CoreTask(id="T1", number="1", path=S, title="优化人员配置", text=TEXT, lead_units=("各区人民政府",),
-                 hint=Hint("unit_tag", "各区人民政府", 0.9)),
+                 hint=Hint("numbered_item/units", "各区人民政府", 0.9)),
         CoreTask(id="T2", number="2", path=S, title="加强基层", text="加强基层医疗卫生服务。", lead_units=("市卫生健康委",),
-                 hint=Hint("numbered_item", "2.", 0.35)),
+                 hint=Hint("numbered_item/no_units", "2.", 0.35)),
     )  # fmt: skip
     targets = (
         CoreTarget(id="G1", task_id="T1", indicator="公立医院床人比", comparator=">=", value=1.6, unit=RATIO_UNIT,
@@ -79,7 +79,7 @@ def test_ratio_targets_stored_and_shown_as_written(owner, plan) -> None:
 
 def test_hints_stored_and_listed_least_confident_first(owner, plan) -> None:
     t2 = plan.tasks.get(ext_id="T2")
-    assert (t2.hint_rule, t2.hint_span, t2.hint_confidence) == ("numbered_item", "2.", 0.35)
+    assert (t2.hint_rule, t2.hint_span, t2.hint_confidence) == ("numbered_item/no_units", "2.", 0.35)
     html = page(owner, plan)
     hints = html[html.index('id="hints"') :]
     order = [hints.index(x) for x in ("加强基层", "医护比", "公立医院床人比", "优化人员配置")]
@@ -196,5 +196,5 @@ def test_legacy_ratio_unit_stored_as_the_convention(owner, orgunits, fake_docume
 def test_hint_rules_shown_in_chinese(owner, plan) -> None:
     hints = page(owner, plan)
     hints = hints[hints.index('id="hints"') : hints.index('id="targets"')]
-    assert "责任单位标注" in hints and "比值目标" in hints and "编号条目" in hints
-    assert ">unit_tag<" not in hints and ">numbered_item<" not in hints
+    assert "已识别责任单位" in hints and "比值目标" in hints and "编号条目 · 未识别责任单位" in hints
+    assert ">numbered_item" not in hints and ">ratio<" not in hints  # codes only in the title attribute

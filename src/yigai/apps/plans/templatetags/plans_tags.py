@@ -57,27 +57,39 @@ def period_text(start: int | None, end: int | None) -> str:
     return "—"
 
 
-#: The extractor's rule codes (core/parse, :class:`yigai.core.plan.Hint`) as the reader calls them.
+#: The extractor's rule codes (core/parse, :class:`yigai.core.plan.Hint`) as the reader calls them. A task's
+#: code is "<how it was found>/<what its units were>" ("numbered_item/unknown_unit"): each part has a label.
 HINT_RULES = {
-    "unit_tag": gettext_lazy("责任单位标注"),
-    "unit_column": gettext_lazy("表格中的责任单位列"),
+    # tasks: how the item was found, then what its units were
     "numbered_item": gettext_lazy("编号条目"),
     "table_row": gettext_lazy("表格行"),
     "paragraph": gettext_lazy("段落"),
-    "deadline": gettext_lazy("完成时限"),
+    "units": gettext_lazy("已识别责任单位"),
+    "unknown_unit": gettext_lazy("含名录外单位（请核对）"),
+    "no_units": gettext_lazy("未识别责任单位（请指定）"),
+    # targets: which stage of the target grammar decided it
+    "comparator_cue": gettext_lazy("比较词（达到、不低于等）"),
+    "count_verb": gettext_lazy("数量动词（建成、设置等）"),
     "ratio": gettext_lazy("比值目标"),
-    "share": gettext_lazy("比例目标"),
-    "count": gettext_lazy("数量目标"),
-    "target": gettext_lazy("量化目标"),
+    "service_circle": gettext_lazy("服务圈目标"),
     "listed": gettext_lazy("并列目标（沿用前一指标）"),
-    "distributive": gettext_lazy("分别对应的目标"),
-    "baseline": gettext_lazy("基线值"),
-    "cross_reference": gettext_lazy("引用其他条款"),
+    "share_prefix": gettext_lazy("比例目标（百分比在前）"),
+    "noun_first": gettext_lazy("指标名在前"),
+    "inferred_comparator": gettext_lazy("推断的比较关系（请核对）"),
+    "fund_share": gettext_lazy("资金比例区间（请核对）"),
+    "goal_in_baseline_passage": gettext_lazy("现状段落中的目标（请核对）"),
+    "year_list_mismatch": gettext_lazy("年份与数值个数不符（请核对）"),
+    "fenbie_mismatch": gettext_lazy("“分别”对应不上（请核对）"),
+    "place_count": gettext_lazy("地名计数"),
+    "indicator_table": gettext_lazy("指标表格"),
 }
 
 
 @register.filter
 def hint_rule(code: str) -> str:
-    """A hint's rule in the reader's language; a code this version does not know is "其他识别规则"."""
-    label = HINT_RULES.get(code or "")
-    return str(label) if label is not None else _("其他识别规则")
+    """A hint's rule in the reader's language, part by part; a code this version does not know is
+    "其他识别规则"."""
+    parts = [HINT_RULES.get(part) for part in (code or "").split("/")]
+    if not parts or any(p is None for p in parts):
+        return _("其他识别规则")
+    return " · ".join(str(p) for p in parts)
