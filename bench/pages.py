@@ -33,6 +33,8 @@ def setup(database: str) -> None:
         "YIGAI_SECRET_KEY": secrets.token_urlsafe(64), "YIGAI_ALLOWED_HOSTS": "testserver",
         "YIGAI_SSL_REDIRECT": "0", "YIGAI_INSECURE_COOKIES": "1", "YIGAI_API_RATE": "1000000/60",
         "YIGAI_LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "yigai.web.settings",
+        # production never creates integrity keys itself: a throwaway audit key for the logins this bench makes
+        "YIGAI_AUDIT_KEY": os.environ.get("YIGAI_AUDIT_KEY") or secrets.token_urlsafe(48),
     })  # fmt: skip
     import django
 

@@ -206,9 +206,10 @@ class TargetRow:
 
 def plan_targets(*, plan: Plan) -> list[TargetRow]:
     """Every target of the plan in document order, each with its passage for highlighting the quote."""
-    texts = [t.text for t in plan.tasks.order_by("order", "pk").only("text")]
+    # values_list, not only("text"): a related manager re-fetches each deferred row's plan_id (one query a task)
+    texts = list(plan.tasks.order_by("order", "pk").values_list("text", flat=True))
     rows: list[TargetRow] = []
-    for g in plan.targets.select_related("task").order_by("order", "pk"):
+    for g in plan.targets.select_related("task", "indicator_target__indicator").order_by("order", "pk"):
         quote = g.quote.strip()
         own = g.task.text if g.task is not None else ""
         passage = own if quote and quote in own else next((t for t in texts if quote and quote in t), "")
