@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from yigai.core.keys import IntegrityKeyError, KeySpec, load_integrity_key
 
 ENV_VAR = "YIGAI_PSEUDONYM_KEY"
 KEY_FILE = Path("keys") / "pseudonym.key"
@@ -65,34 +64,15 @@ class PseudonymKey:
         return bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
 
 
+#: The pseudonym key follows the integrity keys' rules (:mod:`yigai.core.keys`): env var, 0600 file, created
+#: only outside production.
+PSEUDONYM = KeySpec("pseudonym", ENV_VAR, "假名化密钥")
+
+
 def load_key(*, data_dir: Path, production: bool, environ: Mapping[str, str] | None = None) -> PseudonymKey:
     """The key to pseudonymise with (see the module docstring); raises :class:`PseudonymKeyError`."""
-    env = os.environ if environ is None else environ
-    if value := env.get(ENV_VAR, "").strip():
-        if len(value) < MIN_LENGTH:
-            raise PseudonymKeyError(f"环境变量 {ENV_VAR} 太短：至少 {MIN_LENGTH} 个字符")
-        return PseudonymKey(value.encode(), f"环境变量 {ENV_VAR}")
-    path = data_dir / KEY_FILE
-    if path.exists():
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            raise PseudonymKeyError(f"假名化密钥文件 {path} 权限过宽（{mode:o}），应为 600：chmod 600 {path}")
-        value = path.read_text(encoding="ascii").strip()
-        if len(value) < MIN_LENGTH:
-            raise PseudonymKeyError(f"假名化密钥文件 {path} 内容太短：至少 {MIN_LENGTH} 个字符")
-        return PseudonymKey(value.encode(), str(path))
-    if production:
-        raise PseudonymKeyError(
-            f"生产环境未配置假名化密钥：请设置环境变量 {ENV_VAR}（至少 {MIN_LENGTH} 个字符，来自密钥管理系统），"
-            f"或由安全管理员放置密钥文件 {path}（权限 600）"
-        )
-    return _create(path)
-
-
-def _create(path: Path) -> PseudonymKey:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    value = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # fails if another process won
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(value + "\n")
-    return PseudonymKey(value.encode(), str(path))
+    try:
+        key = load_integrity_key(PSEUDONYM, data_dir=data_dir, production=production, environ=environ)
+    except IntegrityKeyError as exc:
+        raise PseudonymKeyError(str(exc)) from exc
+    return PseudonymKey(key.secret, key.source)
