@@ -74,7 +74,8 @@ def test_a_job_past_its_memory_limit_fails_clearly(monkeypatch, settings, tmp_pa
     monkeypatch.setattr(runner, "child_command", lambda job: [sys.executable, "-c", "b = bytearray(1024**3)"])
     run_limited(job)
     job.refresh_from_db()
-    assert job.state == Job.State.FAILED and "内存超过上限" in job.message
+    assert job.state == Job.State.FAILED and "内存超过上限（300 MB）" in job.message
+    assert job.message.startswith("x.pdf：")  # names the file
 
 
 def test_a_job_past_its_time_limit_is_killed(monkeypatch, settings, tmp_path) -> None:
@@ -85,4 +86,4 @@ def test_a_job_past_its_time_limit_is_killed(monkeypatch, settings, tmp_path) ->
     )
     run_limited(job)
     job.refresh_from_db()
-    assert job.state == Job.State.FAILED and "处理超时（超过 1 秒）" in job.message
+    assert job.state == Job.State.FAILED and job.message.startswith("x.pdf：处理超时（超过 1 秒）")

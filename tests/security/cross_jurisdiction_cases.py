@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from cross_jurisdiction_routes import OUTSIDERS, Req
-from django.conf import settings
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -83,14 +81,20 @@ def upload(data: bytes, name: str = "台账.xlsx") -> Any:
 
 
 def _plant_upload(data: bytes) -> Callable[[Client], None]:
-    """Put a sheet in the caller's session as if its preview had passed (the confirm step re-checks)."""
+    """Give the caller a finished preview job of a sheet, pending in its session, as if its preview had
+    passed (the confirm step's apply job re-checks). Confirming uses the job's file up."""
+    from yigai.apps.jobs.models import Job
+    from yigai.apps.jobs.services import job_file
 
     def plant(c: Client) -> None:
-        folder = Path(settings.DATA_DIR) / "ledger_uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "planted0123456789.xlsx").write_bytes(data)
         session = c.session
-        session["ledger_upload"] = {"token": "planted0123456789", "name": "台账.xlsx"}
+        job = Job.objects.create(
+            kind="ledger_preview", user_id=session["_auth_user_id"], state=Job.State.DONE,
+            file_name="台账.xlsx", result={"confirmable": True, "preview": {"file_name": "台账.xlsx"}},
+        )  # fmt: skip
+        job_file(job).parent.mkdir(parents=True, exist_ok=True)
+        job_file(job).write_bytes(data)
+        session["ledger_upload"] = {"job": job.pk}
         session.save()
 
     return plant

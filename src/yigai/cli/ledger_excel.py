@@ -8,8 +8,10 @@ Exit status: 0 done (or nothing to change), 1 rows refused or conflicts (one lin
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from types import TracebackType
+from typing import Annotated, Any, ClassVar
 
 import typer
 
@@ -61,7 +63,8 @@ def import_(
     if not file.is_file():
         _fail(f"{file}：文件不存在", code=2)
     data = file.read_bytes()
-    preview = excel_import.preview(user=account, file_name=file.name, data=data)
+    with _ProgressBar() as bar:
+        preview = excel_import.preview(user=account, file_name=file.name, data=data, progress=bar)
     for line in excel_import.diff_lines(preview):
         typer.echo(line)
     if preview.errors:
@@ -72,7 +75,8 @@ def import_(
         typer.echo(excel_import.summary(preview, applied=False))
     else:
         try:
-            done = excel_import.apply(user=account, file_name=file.name, data=data)
+            with _ProgressBar() as bar:
+                done = excel_import.apply(user=account, file_name=file.name, data=data, progress=bar)
         except excel_import.ImportRejected as exc:
             for e in exc.errors:
                 typer.echo(f"错误：{e}", err=True)
@@ -80,3 +84,39 @@ def import_(
         typer.echo(excel_import.summary(done, applied=True))
     if preview.conflicts:
         raise typer.Exit(1)
+
+
+class _ProgressBar:
+    """The import's progress on standard error, one bar per stage (读取, 核对, 写入) — the same
+    ``progress`` the web job reports to its page. Hidden when standard error is not a terminal."""
+
+    LABELS: ClassVar[dict[str, str]] = {"read": "读取", "check": "核对", "write": "写入"}
+
+    def __init__(self) -> None:
+        self.stage, self.done, self.bar = "", 0, None
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self._close()
+            bar: Any = typer.progressbar(
+                length=max(total, 1), label=self.LABELS.get(stage, stage), file=sys.stderr
+            )
+            self.stage, self.done, self.bar = stage, 0, bar.__enter__()
+        assert self.bar is not None
+        if total > self.bar.length:  # the sheet's claimed size was short: the bar grows
+            self.bar.length = total
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._close()

@@ -138,6 +138,7 @@ def open_workbook(name: str, data: bytes, limits: Limits) -> Any:
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     for ws in workbook.worksheets:
         if hasattr(ws, "reset_dimensions"):
+            ws.declared_rows = ws.max_row  # what the sheet claims: for a progress bar only, never trusted
             ws.reset_dimensions()
     return workbook
 

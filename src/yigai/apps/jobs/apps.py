@@ -8,4 +8,4 @@ class JobsConfig(AppConfig):
     verbose_name = _("后台任务")
 
     def ready(self) -> None:
-        from yigai.apps.jobs import tasks  # noqa: F401  # registers the huey task
+        from yigai.apps.jobs import handlers, tasks  # noqa: F401  # register the huey task and plan_import

@@ -1,13 +1,14 @@
-"""What each kind of job does, given the job and its input bytes. Each ends the job itself
-(:func:`job_finish` or :func:`job_fail`); an exception that escapes becomes a failure too."""
+"""The jobs app's own kind: parsing a plan document on upload. Other apps register theirs in their
+``ready()`` (:mod:`yigai.apps.jobs.kinds`). Each handler ends the job itself (:func:`job_finish` or
+:func:`job_fail`); an exception that escapes becomes a failure too."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from yigai.apps.jobs.kinds import JobKind, register
 from yigai.apps.jobs.models import Job
 from yigai.apps.jobs.services import job_fail, job_finish, job_progress
 
@@ -40,4 +41,4 @@ def plan_import(job: Job, data: bytes) -> None:
     )
 
 
-HANDLERS: dict[str, Callable[[Job, bytes], None]] = {"plan_import": plan_import}
+register(JobKind("plan_import", plan_import, label=_lazy("方案文件识别")))

@@ -21,6 +21,7 @@ class Job(models.Model):
     file_name = models.CharField(max_length=200, blank=True)
     params = models.JSONField(default=dict)
     result_url = models.CharField(max_length=200, blank=True)
+    result = models.JSONField(default=dict, blank=True)  # what the page shows once the job ends (its kind's)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

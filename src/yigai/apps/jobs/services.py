@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +44,31 @@ def job_progress(*, job: Job, progress: int, message: str = "") -> None:
     job.save(update_fields=["progress", "message", "state", "updated_at"])
 
 
-def job_finish(*, job: Job, message: str, result_url: str = "") -> None:
+class ProgressReporter:
+    """Progress a handler may report as often as it likes (every row): the job row is written at most
+    every ``every`` seconds, and whenever ``force`` is given."""
+
+    def __init__(self, job: Job, *, every: float = 0.5) -> None:
+        self.job, self.every, self.last = job, every, 0.0
+
+    def __call__(self, progress: int, message: str, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self.last >= self.every:
+            self.last = now
+            job_progress(job=self.job, progress=progress, message=message)
+
+
+def job_finish(*, job: Job, message: str, result_url: str = "", keep_file: bool = False) -> None:
+    """End the job as done; its input file is deleted unless ``keep_file`` (a later step reads it)."""
     job.state, job.progress, job.message, job.result_url = Job.State.DONE, 100, message, result_url
-    job.save(update_fields=["state", "progress", "message", "result_url", "updated_at"])
-    job_file(job).unlink(missing_ok=True)
+    job.save(update_fields=["state", "progress", "message", "result_url", "result", "updated_at"])
+    if not keep_file:
+        job_file(job).unlink(missing_ok=True)
 
 
-def job_fail(*, job: Job, message: str) -> None:
+def job_fail(*, job: Job, message: str, keep_file: bool = False) -> None:
     job.state, job.message = Job.State.FAILED, message
-    job.save(update_fields=["state", "message", "updated_at"])
-    job_file(job).unlink(missing_ok=True)
+    job.save(update_fields=["state", "message", "result", "updated_at"])
+    if not keep_file:
+        job_file(job).unlink(missing_ok=True)
     logger.info("job %s (%s) failed: %s", job.pk, job.kind, message)

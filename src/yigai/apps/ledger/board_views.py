@@ -1,17 +1,16 @@
 """Ledger pages for the whole plan: warning board (预警看板), timeline (挂图作战), Excel export and upload.
 
-The upload is two steps: the file is read and its diff shown (nothing written); the user confirms, and
-the same file (kept under ``YIGAI_DATA_DIR/ledger_uploads/``, named in the user's session only) is read
-again and applied. If what would be applied changed in between, the new diff is shown instead.
+The upload is two background jobs (ADR 0005, :mod:`yigai.apps.ledger.excel_jobs`): the file is read and
+its diff shown on the job page (nothing written); the user confirms, and the same file (kept as the
+preview job's input, which only its uploader may confirm) is read again and applied by a second job. If
+what would be applied changed in between, that job shows the new diff to confirm instead. When the queue
+runs jobs at once (tests), the upload and confirm pages show the finished job's result themselves.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -25,8 +24,12 @@ from django.views.decorators.http import require_POST
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
 from yigai.apps.caching.services import fragment, snapshot, visibility_key
-from yigai.apps.ledger import board, excel_import, selectors
+from yigai.apps.jobs.models import Job
+from yigai.apps.jobs.selectors import own_job
+from yigai.apps.jobs.services import job_create, job_file
+from yigai.apps.ledger import board, selectors
 from yigai.apps.ledger.excel_export import ledger_export
+from yigai.apps.ledger.excel_reading import quick_check
 from yigai.apps.ledger.figures import children_rollup
 from yigai.apps.ledger.services import lights_ensure
 from yigai.apps.ledger.views import COLOUR_CHOICES
@@ -110,65 +113,78 @@ def _disposition(name: str) -> str:
     return f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(name)}"
 
 
-def _upload_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "ledger_uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+KINDS = ("ledger_preview", "ledger_apply")
 
 
-def _stored(request: AuthedRequest) -> tuple[str, bytes] | None:
-    saved = request.session.get(SESSION_KEY) or {}
-    token, name = saved.get("token", ""), saved.get("name", "")
-    path = _upload_dir() / f"{token}.xlsx"
-    if not token.isalnum() or not path.is_file():
+def _pending(request: AuthedRequest) -> Job | None:
+    """The user's import job awaiting confirmation: the one the form names, else the session's."""
+    raw = request.POST.get("job") or str((request.session.get(SESSION_KEY) or {}).get("job", ""))
+    if not raw.isdigit():
         return None
-    return name, path.read_bytes()
+    job = own_job(user=request.user, pk=int(raw), kinds=KINDS)  # another user's job: 404
+    result = job.result or {}
+    if not result.get("confirmable") or result.get("confirmed") or not job_file(job).is_file():
+        return None
+    return job
+
+
+def _remember(request: AuthedRequest, job: Job) -> None:
+    """One pending import per session: a new upload drops the file an earlier preview kept."""
+    earlier = _pending(request) if "job" not in request.POST else None
+    if earlier is not None and earlier.pk != job.pk:
+        job_file(earlier).unlink(missing_ok=True)
+    request.session[SESSION_KEY] = {"job": job.pk}
+
+
+def _shown(request: AuthedRequest, job: Job) -> HttpResponse:
+    """The job page, or — when the queue ran the job already (immediate mode) — its result right here."""
+    job.refresh_from_db()
+    if not job.finished:
+        return redirect("jobs:detail", pk=job.pk)
+    status = 200 if job.state == Job.State.DONE else (400 if job.kind == "ledger_preview" else 409)
+    if job.state == Job.State.DONE and (job.result or {}).get("applied"):
+        messages.success(request, job.message)
+    elif job.state == Job.State.FAILED and not (job.result or {}).get("preview"):
+        messages.error(request, job.message)  # failed before any preview: limits, memory, time
+    return render(request, "ledger/upload.html", {"job": job, "mine": True}, status=status)
 
 
 @login_required
 def upload(request: AuthedRequest) -> HttpResponse:
-    """GET: the upload form; POST: read the file and show its diff (nothing is written yet)."""
+    """GET: the upload form; POST: quick checks, then a background job reads the file and shows its diff
+    (nothing is written yet)."""
     if request.method != "POST":
-        return render(request, "ledger/upload.html", {"preview": None})
+        return render(request, "ledger/upload.html", {})
     upload_file = request.FILES.get("file")
     if upload_file is None:
         messages.error(request, _("请选择要上传的 Excel 文件"))
-        return render(request, "ledger/upload.html", {"preview": None}, status=400)
+        return render(request, "ledger/upload.html", {}, status=400)
     name, data = upload_file.name or "upload.xlsx", upload_file.read()
-    preview = excel_import.preview(user=request.user, file_name=name, data=data)
-    if not preview.errors and preview.changes:
-        token = secrets.token_hex(16)
-        (_upload_dir() / f"{token}.xlsx").write_bytes(data)
-        _forget(request)
-        request.session[SESSION_KEY] = {"token": token, "name": name}
-    status = 400 if preview.errors else 200
-    return render(request, "ledger/upload.html", {"preview": preview}, status=status)
-
-
-def _forget(request: AuthedRequest) -> None:
-    saved = request.session.pop(SESSION_KEY, None) or {}
-    token = saved.get("token", "")
-    if token.isalnum():
-        (_upload_dir() / f"{token}.xlsx").unlink(missing_ok=True)
+    refused = quick_check(file_name=name, data=data)
+    if refused:
+        messages.error(request, refused)
+        return render(request, "ledger/upload.html", {}, status=400)
+    job = job_create(kind="ledger_preview", user=request.user, file_name=name, data=data, params={})
+    _remember(request, job)
+    return _shown(request, job)
 
 
 @login_required
 @require_POST
 def confirm(request: AuthedRequest) -> HttpResponse:
-    stored = _stored(request)
-    if stored is None:
+    """Hand the confirmed preview's file to an apply job (the preview is used up: one confirm each)."""
+    preview_job = _pending(request)
+    if preview_job is None:
         messages.error(request, _("没有待确认的上传文件，请重新上传"))
         return redirect("ledger:upload")
-    name, data = stored
-    again = excel_import.preview(user=request.user, file_name=name, data=data)
-    if again.errors or again.digest() != request.POST.get("digest"):
-        messages.error(request, _("预览后台账又有变化，请核对下面最新的改动后再确认"))
-        return render(request, "ledger/upload.html", {"preview": again}, status=409)
-    try:
-        done = excel_import.apply(user=request.user, file_name=name, data=data)
-    except excel_import.ImportRejected as exc:
-        again.errors = exc.errors
-        return render(request, "ledger/upload.html", {"preview": again}, status=409)
-    _forget(request)
-    messages.success(request, excel_import.summary(done, applied=True))
-    return render(request, "ledger/upload.html", {"preview": done, "applied": True})
+    path = job_file(preview_job)
+    data = path.read_bytes()
+    path.unlink()
+    preview_job.result = {**preview_job.result, "confirmed": True}
+    preview_job.save(update_fields=["result", "updated_at"])
+    job = job_create(
+        kind="ledger_apply", user=request.user, file_name=preview_job.file_name, data=data,
+        params={"digest": request.POST.get("digest", ""), "preview": preview_job.pk},
+    )  # fmt: skip
+    request.session[SESSION_KEY] = {"job": job.pk}  # confirmable in its turn if the diff moved
+    return _shown(request, job)

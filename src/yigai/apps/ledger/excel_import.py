@@ -11,8 +11,11 @@ exported) and it differs from what is stored, so uploading the same file again c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -100,6 +103,28 @@ class Preview:
 
         text = repr([(c.code, c.version, c.changes) for c in self.changes])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+#: Told the stage ("read", "check", "write"), how far it is and its total (0: unknown) — for every row:
+#: the callee throttles. The web job writes it to the job page, the command line draws a bar.
+Progress = Callable[[str, int, int], None]
+
+
+def preview_data(p: Preview) -> dict[str, Any]:
+    """The preview as JSON for a job's result (the job page renders it as the upload page did)."""
+    return {
+        "file_name": p.file_name, "rows_read": p.rows_read, "unchanged": p.unchanged, "digest": p.digest(),
+        "changes": [asdict(c) for c in p.changes], "errors": p.errors,
+        "conflicts": [asdict(c) for c in p.conflicts],
+    }  # fmt: skip
+
+
+class PreviewMoved(Exception):
+    """What the file would change now is not what the user confirmed (someone saved in between)."""
+
+    def __init__(self, preview: Preview) -> None:
+        super().__init__(preview.file_name)
+        self.preview = preview
 
 
 class ImportRejected(ValueError):
@@ -258,14 +283,16 @@ class _Checker:
         ))  # fmt: skip
 
 
-def preview(*, user: User, file_name: str, data: bytes) -> Preview:
+def preview(*, user: User, file_name: str, data: bytes, progress: Progress | None = None) -> Preview:
     """What the file would change, and every row that is wrong or in conflict. Writes nothing."""
     p = Preview(file_name)
     opened = open_sheet(file_name, data)
     if isinstance(opened, str):
         p.errors.append(opened)
         return p
-    rows = sheet_rows(file_name, *opened)
+    claimed = min(getattr(opened[0], "declared_rows", 0) or 0, settings.INPUT_LIMITS.max_rows)
+    on_row = (lambda n: progress("read", n, max(claimed, n))) if progress else None
+    rows = sheet_rows(file_name, *opened, on_row=on_row)
     if isinstance(rows, str):
         p.errors.append(rows)
         return p
@@ -274,7 +301,9 @@ def preview(*, user: User, file_name: str, data: bytes) -> Preview:
     items = {i.code: i for i in LedgerItem.objects.filter(code__in=codes)}
     seen: dict[str, int] = {}
     checker = _Checker(user, p)
-    for r in rows:
+    for done, r in enumerate(rows, start=1):
+        if progress:
+            progress("check", done, len(rows))
         if not r.code:
             p.errors.append(_err(r.n, CODE, "编号为空：该行不是导出的事项，或编号被删除"))
         elif r.code in seen:
@@ -289,13 +318,23 @@ def preview(*, user: User, file_name: str, data: bytes) -> Preview:
     return p
 
 
-def apply(*, user: User, file_name: str, data: bytes) -> Preview:
-    """Apply the file in one transaction, or raise :class:`ImportRejected` and apply nothing."""
+def apply(
+    *, user: User, file_name: str, data: bytes, digest: str | None = None, progress: Progress | None = None
+) -> Preview:
+    """Read and check the file again (:func:`preview`), then apply every change in one transaction; or
+    raise :class:`ImportRejected` (a row is wrong, or an item moved while writing) or, when ``digest``
+    (what the user confirmed) is given and no longer what would be applied, :class:`PreviewMoved` — and
+    apply nothing. Each row is written at the version the preview read, so a save by someone else between
+    the reading and the writing is a conflict, not an overwrite."""
+    p = preview(user=user, file_name=file_name, data=data, progress=progress)
+    if p.errors:
+        raise ImportRejected(p.errors)
+    if digest is not None and p.digest() != digest:
+        raise PreviewMoved(p)
     with transaction.atomic():
-        p = preview(user=user, file_name=file_name, data=data)
-        if p.errors:
-            raise ImportRejected(p.errors)
-        for change in p.changes:
+        for done, change in enumerate(p.changes, start=1):
+            if progress:
+                progress("write", done, len(p.changes))
             try:
                 _apply_row(user, change)
             except Conflict:

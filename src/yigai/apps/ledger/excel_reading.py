@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from yigai.apps.ledger.excel_layout import (
     VERSION,
     cell_text,
 )
-from yigai.core.limits import bounded_rows, open_workbook
+from yigai.core.limits import bounded_rows, check_archive, open_workbook
 from yigai.core.limits import sheet_rows as limited
 from yigai.core.uploads import UploadRejected
 
@@ -32,13 +33,26 @@ REQUIRED = (CODE, VERSION, CHECK, *TRACKED)
 _NOT_EXCEL = "{file_name}：不是有效的 Excel（.xlsx）文件，请上传从本系统导出的工作台账"
 
 
+def quick_check(*, file_name: str, data: bytes) -> str | None:
+    """The refusal a web request gives before queuing the reading job (size, and the archive's directory
+    against the expansion limits — nothing is decompressed), or None."""
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        size, cap = len(data) / 1048576, settings.MAX_UPLOAD_BYTES / 1048576
+        return f"{file_name}：文件过大（{size:.1f} MB），上限为 {cap:.0f} MB"
+    try:
+        check_archive(file_name, data, settings.INPUT_LIMITS)
+    except UploadRejected as exc:
+        return str(exc) if exc.code == "limit" else _NOT_EXCEL.format(file_name=file_name)
+    return None
+
+
 def open_sheet(file_name: str, data: bytes) -> tuple[Any, int, dict[str, int]] | str:
     """(read-only sheet, header row, header → column index) or the file-level error. The workbook is
     streamed (openpyxl read-only) after the size and expansion checks of :mod:`yigai.core.limits`."""
     limits = settings.INPUT_LIMITS
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        size, cap = len(data) / 1048576, settings.MAX_UPLOAD_BYTES / 1048576
-        return f"{file_name}：文件过大（{size:.1f} MB），上限为 {cap:.0f} MB"
+    refused = quick_check(file_name=file_name, data=data)
+    if refused:
+        return refused
     try:
         wb = open_workbook(file_name, data, limits)
     except UploadRejected as exc:
@@ -94,18 +108,26 @@ class Row:
     values: dict[str, Any]
 
 
-def sheet_rows(file_name: str, ws: Any, header: int, cols: dict[str, int]) -> list[Row] | str:
+#: Told the rows read so far (called for every row: throttle in the callee).
+RowsRead = Callable[[int], None]
+
+
+def sheet_rows(
+    file_name: str, ws: Any, header: int, cols: dict[str, int], on_row: RowsRead | None = None
+) -> list[Row] | str:
     """The rows that hold anything, or the refusal when the sheet passes the row or cell limit."""
     try:
-        return _rows(file_name, ws, header, cols)
+        return _rows(file_name, ws, header, cols, on_row)
     except UploadRejected as exc:
         return str(exc)
 
 
-def _rows(file_name: str, ws: Any, header: int, cols: dict[str, int]) -> list[Row]:
+def _rows(file_name: str, ws: Any, header: int, cols: dict[str, int], on_row: RowsRead | None) -> list[Row]:
     found = []
     rows = limited(file_name, ws, settings.INPUT_LIMITS, min_row=header + 1)
     for n, cells in enumerate(rows, start=header + 1):
+        if on_row is not None:
+            on_row(n - header)
         values = {h: cells[i] if i < len(cells) else None for h, i in cols.items()}
         if all(cell_text(values[h]) == "" for h in (CODE, TEXT, PERCENT, STATUS)):
             continue
