@@ -219,6 +219,6 @@ def test_heavy_imports_are_jobs_and_another_user_is_served(tmp_path: Path) -> No
     assert all(jobs), answers
     assert set(served) == {(302, 200)}, served  # the bystander logged in and was served every time
     for i, page in enumerate(pages):
-        assert "job-failed" in page and f"台账{i}.xlsx" in page and "超过 50000 行的上限" in page, page[
+        assert "job-failed" in page and f"台账{i}.xlsx" in page and "超过 500000 个单元格（行 × 列）的上限" in page, page[
             -2000:
         ]
