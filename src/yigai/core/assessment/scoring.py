@@ -108,10 +108,13 @@ def result_from_json(data: dict[str, Any]) -> StageResult:
 
 
 def snapshot(scheme: Scheme, stage: Stage, units: Sequence[UnitFacts], result: StageResult) -> dict[str, Any]:
-    """What a frozen stage stores: the scheme's text, the inputs and the results."""
-    return {"schema": SNAPSHOT_SCHEMA, "scheme_text": scheme.text, "stage": {"key": stage.key,
+    """What a frozen stage stores: the scheme's text, the inputs and the results, as JSON values (lists, not
+    tuples), so the stored row equals what was hashed."""
+    data = {"schema": SNAPSHOT_SCHEMA, "scheme_text": scheme.text, "stage": {"key": stage.key,
             "date": stage.day.isoformat(), "label": stage.label}, "inputs": facts_to_json(tuple(units)),
             "result": result_to_json(result)}  # fmt: skip
+    loaded: dict[str, Any] = json.loads(canonical(data))
+    return loaded
 
 
 def canonical(data: dict[str, Any]) -> str:
