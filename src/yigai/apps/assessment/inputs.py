@@ -27,6 +27,7 @@ from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.models import Plan
 from yigai.core.assessment import ItemFact, NoticeFact, Scheme, SchemeContext, Series, UnitFacts
 from yigai.core.assessment.rules import TargetAchievement
+from yigai.core.indicators import default_catalogue
 from yigai.core.ledger import WarningScheme
 
 FIRST_YEAR = 2015
@@ -61,7 +62,8 @@ def context_for(plan: Plan | None, kind: str | None = None) -> SchemeContext:
         units = frozenset(OrgUnit.objects.filter(level=LEVEL_OF_KIND[kind]).values_list("name", flat=True))
     return SchemeContext(
         item_codes=frozenset(items.values_list("code", flat=True)),
-        indicators=frozenset(Indicator.objects.values_list("code", flat=True)),
+        indicators=frozenset(Indicator.objects.values_list("code", flat=True))
+        | set(default_catalogue().indicators),
         units=units,
         plan_start=start,
     )
