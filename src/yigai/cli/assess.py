@@ -56,6 +56,7 @@ def _scheme(name: str) -> tuple[Any, Any]:
             if record is None:
                 keys = "、".join(SchemeRecord.objects.values_list("key", flat=True)) or "无"
                 _fail(f"找不到考核方案 {name!r}：不是 YAML 文件，也不是已保存的方案（已保存：{keys}）")
+                return None, None  # not reached: _fail exits
             text, source = record.text, f"方案 {name}"
         scheme = services.scheme_parse(text, source=source)
     except SchemeError as e:
