@@ -167,7 +167,7 @@ def mark(request: AuthedRequest, key: str, stage: str, unit: str) -> HttpRespons
 
 @login_required
 def export(request: AuthedRequest, key: str, stage: str) -> HttpResponse:
-    _, run = _run(request, key, stage)
+    run = _run(request, key, stage)[1]
     units = selectors.visible_units(user=request.user, result=run.result)
     data = stage_xlsx(title=f"{run.scheme.name} · {run.stage.label}", result=run.result, units=units,
                       frozen=run.frozen is not None)  # fmt: skip
