@@ -84,3 +84,16 @@ def test_unit_may_not_freeze_or_edit_and_editor_names_lines(client, record, user
     page = client.post(reverse("assessment:edit", args=["golden"]), {"text": bad}).content.decode()
     assert "第 10 行" in page and "未知规则类型" in page
     assert "on_time_closure" in services.scheme_parse(record.text).components[0].rule.kind
+
+
+def test_dashboard_card_and_briefing_section_after_a_freeze(client, record, users) -> None:
+    from docx import Document
+
+    client.force_login(users["leader"])
+    assert "assessment-card" not in client.get(reverse("dashboard:index")).content.decode()
+    services.stage_freeze(actor=users["reviewer"], record=record, stage="2024")
+    page = client.get(reverse("dashboard:index")).content.decode()
+    assert "assessment-card" in page and "清苑区" in page
+    docx = client.get(reverse("dashboard:briefing") + "?org=130600")
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "六、考核结果" in text and "已冻结" in text

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yigai.apps.accounts.requests import AuthedRequest
@@ -26,8 +27,9 @@ from yigai.core.assessment import RULE_LABELS, Scheme, SchemeError, compare, exa
 from yigai.core.permissions import Perm, may
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KIND_LABELS = {"item": "台账事项", "reports": "报送", "notice": "督办单", "value": "指标值", "award": "加分",
-               "veto": "否决", "note": "说明"}  # fmt: skip
+KIND_LABELS = {"item": gettext_lazy("台账事项"), "reports": gettext_lazy("报送"), "notice": gettext_lazy("督办单"),
+               "value": gettext_lazy("指标值"), "award": gettext_lazy("加分"), "veto": gettext_lazy("否决"),
+               "note": gettext_lazy("说明")}  # fmt: skip
 
 
 def _scheme(record: SchemeRecord) -> Scheme:

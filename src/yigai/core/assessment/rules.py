@@ -326,7 +326,7 @@ def achievement(points: list[tuple[int, float]], target: TargetSpec) -> tuple[fl
     head = f"{target.indicator}：目标 {goal.comparator} {goal.value:g}（{goal.year}年）"
     if a.status == "no_data" or a.base_value is None or a.latest_value is None or a.target_value is None:
         return 0.0, f"{head}，{STATUS_LABELS[a.status]}（{a.reason or '数据不足'}），不得分"
-    seen = f"{a.base_year}年 {a.base_value:g} → {a.latest_year}年 {a.latest_value:g}"
+    seen = f"{a.base_year}年 {a.base_value:.4g} → {a.latest_year}年 {a.latest_value:.4g}"
     if a.status == "achieved":
         return 1.0, f"{head}，{seen}，{STATUS_LABELS['achieved']}，满分"
     span = a.target_value - a.base_value
