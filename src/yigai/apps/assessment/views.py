@@ -106,12 +106,19 @@ def freeze(request: AuthedRequest, key: str, stage: str) -> HttpResponse:
     return redirect(reverse("assessment:results", args=[key, stage]))
 
 
+def _own_run(
+    request: AuthedRequest, key: str, stage: str, unit: str, refusal: str
+) -> tuple[SchemeRecord, services.StageRun]:
+    """The stage, for a unit acting on its own scores only (自评, 申诉)."""
+    if unit not in selectors.own_unit_keys(request.user):
+        raise PermissionDenied(refusal)
+    return _run(request, key, stage)
+
+
 @require_POST
 @login_required
 def self_assess(request: AuthedRequest, key: str, stage: str, unit: str) -> HttpResponse:
-    record, run = _run(request, key, stage)
-    if unit not in selectors.own_unit_keys(request.user):
-        raise PermissionDenied(_("只有被考核单位本身可以自评"))
+    record, run = _own_run(request, key, stage, unit, _("只有被考核单位本身可以自评"))
     try:
         score = float(request.POST.get("score", ""))
         services.self_assessment_submit(actor=request.user, record=record, stage=run.stage.key, unit_key=unit,
@@ -127,9 +134,7 @@ def self_assess(request: AuthedRequest, key: str, stage: str, unit: str) -> Http
 @require_POST
 @login_required
 def objection(request: AuthedRequest, key: str, stage: str, unit: str) -> HttpResponse:
-    record, run = _run(request, key, stage)
-    if unit not in selectors.own_unit_keys(request.user):
-        raise PermissionDenied(_("只有被考核单位本身可以申诉"))
+    record, run = _own_run(request, key, stage, unit, _("只有被考核单位本身可以申诉"))
     try:
         services.objection_submit(actor=request.user, record=record, stage=run.stage.key, unit_key=unit,
                                   text=request.POST.get("text", ""), component=request.POST.get("component", ""),

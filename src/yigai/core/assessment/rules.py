@@ -130,58 +130,64 @@ class OnTimeClosure(ItemRule):
         return Outcome(round(weight * met / len(due), 2), tuple(reasons))
 
 
+#: An offence a deduction rule counts: (reason kind, reference, text, how many times).
+Offence = tuple[str, str, str, int]
+
+
 @dataclass(frozen=True)
-class OverdueWorkdays(ItemRule):
+class Deduction(ItemRule):
+    """``per`` points off per offence (the parameter is named ``per_name`` in the scheme), the deduction
+    capped at ``cap`` (default: the whole weight); without an offence the reason says ``clean``."""
+
+    per_name: ClassVar[str]
+    per_default: ClassVar[float]
+    clean: ClassVar[str]
+    per: float = 1.0
+    cap: float | None = None
+
+    @classmethod
+    def build(cls, params: Mapping[str, Any]) -> Deduction:
+        cap = _number(params, "cap") if "cap" in params else None
+        return cls(_codes(params), _number(params, cls.per_name, cls.per_default), cap)
+
+    def offences(self, unit: UnitFacts, as_of: dt.date) -> list[Offence]:
+        raise NotImplementedError
+
+    def score(self, unit: UnitFacts, *, weight: float, as_of: dt.date) -> Outcome:
+        found = self.offences(unit, as_of)
+        reasons = tuple(Reason(kind, ref, text, -n * self.per) for kind, ref, text, n in found)
+        lost = sum(n for *_, n in found) * self.per
+        return Outcome(_capped(weight, self.cap, lost), reasons or (Reason("note", "", self.clean),))
+
+
+@dataclass(frozen=True)
+class OverdueWorkdays(Deduction):
     """``per_day`` points off per overdue workday of an open item on the stage day, at most ``cap``."""
 
     kind: ClassVar[str] = "overdue_workdays"
     label: ClassVar[str] = "逾期扣分"
-    per_day: float = 0.5
-    cap: float | None = None
+    per_name: ClassVar[str] = "per_day"
+    per_default: ClassVar[float] = 0.5
+    clean: ClassVar[str] = "无逾期事项"
 
-    @classmethod
-    def build(cls, params: Mapping[str, Any]) -> OverdueWorkdays:
-        cap = _number(params, "cap") if "cap" in params else None
-        return cls(_codes(params), _number(params, "per_day", 0.5), cap)
-
-    def score(self, unit: UnitFacts, *, weight: float, as_of: dt.date) -> Outcome:
-        late = [i for i in self.selected(unit) if i.overdue_workdays > 0]
-        reasons = tuple(
-            Reason(
-                "item",
-                i.code,
-                f"{i.title}：逾期 {i.overdue_workdays} 个工作日",
-                -i.overdue_workdays * self.per_day,
-            )
-            for i in late
-        )
-        lost = sum(i.overdue_workdays for i in late) * self.per_day
-        return Outcome(_capped(weight, self.cap, lost), reasons or (Reason("note", "", "无逾期事项"),))
+    def offences(self, unit: UnitFacts, as_of: dt.date) -> list[Offence]:
+        return [("item", i.code, f"{i.title}：逾期 {i.overdue_workdays} 个工作日", i.overdue_workdays)
+                for i in self.selected(unit) if i.overdue_workdays > 0]  # fmt: skip
 
 
 @dataclass(frozen=True)
-class MissedReports(ItemRule):
+class MissedReports(Deduction):
     """``per_report`` points off per 漏报 (an expected report never sent by its due day), at most ``cap``."""
 
     kind: ClassVar[str] = "missed_reports"
     label: ClassVar[str] = "漏报扣分"
-    per_report: float = 1.0
-    cap: float | None = None
+    per_name: ClassVar[str] = "per_report"
+    per_default: ClassVar[float] = 1.0
+    clean: ClassVar[str] = "无漏报"
 
-    @classmethod
-    def build(cls, params: Mapping[str, Any]) -> MissedReports:
-        cap = _number(params, "cap") if "cap" in params else None
-        return cls(_codes(params), _number(params, "per_report", 1.0), cap)
-
-    def score(self, unit: UnitFacts, *, weight: float, as_of: dt.date) -> Outcome:
-        missed = [i for i in self.selected(unit) if i.missing > 0]
-        reasons = tuple(
-            Reason("reports", i.code, f"{i.title}：应报 {i.on_time + i.late + i.missing} 次，按时 {i.on_time}，"
-                   f"迟报 {i.late}，漏报 {i.missing}", -i.missing * self.per_report)
-            for i in missed
-        )  # fmt: skip
-        lost = sum(i.missing for i in missed) * self.per_report
-        return Outcome(_capped(weight, self.cap, lost), reasons or (Reason("note", "", "无漏报"),))
+    def offences(self, unit: UnitFacts, as_of: dt.date) -> list[Offence]:
+        return [("reports", i.code, f"{i.title}：应报 {i.on_time + i.late + i.missing} 次，按时 {i.on_time}，"
+                 f"迟报 {i.late}，漏报 {i.missing}", i.missing) for i in self.selected(unit) if i.missing > 0]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -217,23 +223,19 @@ class EvidenceQuality(ItemRule):
 
 
 @dataclass(frozen=True)
-class SupervisionUnanswered(ItemRule):
+class SupervisionUnanswered(Deduction):
     """``per_notice`` points off per 督办单 whose reply day passed by the stage day without an answer by
     then (answered late counts too), at most ``cap``."""
 
     kind: ClassVar[str] = "supervision_unanswered"
     label: ClassVar[str] = "督办未按时回复"
-    per_notice: float = 2.0
-    cap: float | None = None
+    per_name: ClassVar[str] = "per_notice"
+    per_default: ClassVar[float] = 2.0
+    clean: ClassVar[str] = "督办单均按时回复"
 
-    @classmethod
-    def build(cls, params: Mapping[str, Any]) -> SupervisionUnanswered:
-        cap = _number(params, "cap") if "cap" in params else None
-        return cls(_codes(params), _number(params, "per_notice", 2.0), cap)
-
-    def score(self, unit: UnitFacts, *, weight: float, as_of: dt.date) -> Outcome:
+    def offences(self, unit: UnitFacts, as_of: dt.date) -> list[Offence]:
         codes = {i.code for i in self.selected(unit)}
-        reasons = []
+        found: list[Offence] = []
         for n in unit.notices:
             if n.item_code not in codes or n.reply_by >= as_of:
                 continue
@@ -242,11 +244,8 @@ class SupervisionUnanswered(ItemRule):
                 continue
             when = f"{answered.isoformat()}才回复" if answered else "未回复"
             text = f"督办单 {n.id}（事项 {n.item_code}）：{n.issued_on.isoformat()}下发，限 {n.reply_by.isoformat()} 回复，{when}"
-            reasons.append(Reason("notice", n.id, text, -self.per_notice))
-        lost = len(reasons) * self.per_notice
-        return Outcome(
-            _capped(weight, self.cap, lost), tuple(reasons) or (Reason("note", "", "督办单均按时回复"),)
-        )
+            found.append(("notice", n.id, text, 1))
+        return found
 
 
 @dataclass(frozen=True)
