@@ -97,3 +97,21 @@ def test_dashboard_card_and_briefing_section_after_a_freeze(client, record, user
     docx = client.get(reverse("dashboard:briefing") + "?org=130600")
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "六、考核结果" in text and "已冻结" in text
+
+
+def test_only_an_assessor_marks_evidence_and_the_mark_counts(client, record, users, history) -> None:
+    from yigai.apps.assessment.models import EvidenceMark
+
+    c = history["c"]  # 莲池区: unmarked, so evidence is full marks
+    today = services.today().isoformat()  # a mark given today counts from today's stage on
+    args = ["golden", today, c.org_unit.code]
+    client.force_login(users["county"])
+    client.post(reverse("assessment:mark", args=args), {"item": c.code, "mark": "poor"})
+    assert not EvidenceMark.objects.filter(item=c).exists()
+    client.force_login(users["reviewer"])
+    client.post(reverse("assessment:mark", args=args), {"item": c.code, "mark": "poor"})
+    scheme = services.scheme_parse(SCHEME)
+    run = services.stage_run(scheme=scheme, stage=today, record=record)
+    assert run.result.unit(c.org_unit.code).component("evidence").points == 0
+    before = services.stage_run(scheme=scheme, stage="2025", record=record)  # given after 2025: not counted
+    assert before.result.unit(c.org_unit.code).component("evidence").points == 10
