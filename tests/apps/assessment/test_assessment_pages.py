@@ -115,3 +115,17 @@ def test_only_an_assessor_marks_evidence_and_the_mark_counts(client, record, use
     assert run.result.unit(c.org_unit.code).component("evidence").points == 0
     before = services.stage_run(scheme=scheme, stage="2025", record=record)  # given after 2025: not counted
     assert before.result.unit(c.org_unit.code).component("evidence").points == 10
+
+
+def test_an_altered_snapshot_is_shown_as_altered(client, record, users) -> None:
+    frozen = services.stage_freeze(actor=users["reviewer"], record=record, stage="2024")
+    client.force_login(users["reviewer"])
+    assert (
+        "snapshot-altered"
+        not in client.get(reverse("assessment:results", args=["golden", "2024"])).content.decode()
+    )
+    data = frozen.snapshot
+    data["result"]["units"][0]["total"] = 120.0  # someone edits the row behind the application's back
+    FrozenStage.objects.filter(pk=frozen.pk).update(snapshot=data)
+    page = client.get(reverse("assessment:results", args=["golden", "2024"])).content.decode()
+    assert "snapshot-altered" in page

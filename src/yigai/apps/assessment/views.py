@@ -69,7 +69,8 @@ def results(request: AuthedRequest, key: str, stage: str) -> HttpResponse:
     units = selectors.visible_units(user=request.user, result=run.result)
     context = {"record": record, "run": run, "units": units, "components": run.scheme.components,
                "may_freeze": may(request.user, Perm.ASSESS) and run.frozen is None,
-               "stages": run.scheme.stages, "sees_all": selectors.sees_jurisdiction(request.user)}  # fmt: skip
+               "stages": run.scheme.stages, "sees_all": selectors.sees_jurisdiction(request.user),
+               "intact": run.frozen is None or services.frozen_intact(run.frozen)}  # fmt: skip
     return render(request, "assessment/results.html", context)
 
 
