@@ -14,6 +14,7 @@ app = typer.Typer(
 
 # Sub-modules register their commands on `app` when imported.
 from yigai.cli import access as _access  # noqa: E402,F401
+from yigai.cli import assess as _assess  # noqa: E402,F401
 from yigai.cli import extract as _extract  # noqa: E402,F401
 from yigai.cli import indicators as _indicators  # noqa: E402,F401
 from yigai.cli import ledger as _ledger  # noqa: E402,F401

@@ -15,6 +15,7 @@ from docx import Document
 from docx.document import Document as DocumentType
 from docx.shared import Cm, RGBColor
 
+from yigai.apps.assessment.briefing import assessment_section
 from yigai.apps.dashboard import charts, docx_style
 from yigai.apps.dashboard.inputs import Inputs
 from yigai.apps.dashboard.mapdata import STATUS_HEX
@@ -60,6 +61,7 @@ def briefing_docx(inputs: Inputs, *, plan_title: str = "") -> Briefing:
     _notices(doc, s)
     images, note = _indicators(doc, s)
     _ahead(doc, s)
+    assessment_section(doc, inputs.scope)  # 六、考核结果, when a stage is frozen
     if demo:
         docx_style.para(doc, "（本简报数据为示例数据，仅供演示。）", colour=RED)
     out = io.BytesIO()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from yigai.apps.accounts.models import Role
 from yigai.apps.accounts.requests import AuthedRequest
+from yigai.apps.assessment.selectors import latest_frozen
 from yigai.apps.audit.services import audit_record
 from yigai.apps.caching.services import cached, fragment, snapshot, visibility_key
 from yigai.apps.dashboard import geo, mapdata, scorecards
@@ -95,7 +96,10 @@ def index(request: AuthedRequest) -> HttpResponse:
         return render_to_string("dashboard/_content.html", context, request=request)
 
     content = fragment("dashboard", (seen, scope.pk, plan, today, final), at, build)
-    return render(request, "dashboard/index.html", {"content": content, "scope": scope})
+    assessment = latest_frozen(user=user)  # outside the cached body: a freeze is not one of its data
+    return render(
+        request, "dashboard/index.html", {"content": content, "scope": scope, "assessment": assessment}
+    )
 
 
 @login_required

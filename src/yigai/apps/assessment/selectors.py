@@ -1,0 +1,103 @@
+"""Reads of the assessment app, and the one place that decides who sees which unit's scores.
+
+A unit sees its own scores and explanations; an assessor (``Perm.ASSESS``) and a leader see every unit in
+their jurisdiction (their org unit's subtree). Objects reach a view only through the ``access_*`` helpers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from yigai.apps.accounts.models import User
+from yigai.apps.assessment.models import FrozenStage, Objection, SchemeRecord, SelfAssessment
+from yigai.apps.ledger.adapters import place_unit_name
+from yigai.apps.orgunits.models import OrgUnit
+from yigai.core.assessment import StageResult, UnitScore
+from yigai.core.permissions import Perm, Role, may, role_of
+
+
+def scheme_list() -> list[SchemeRecord]:
+    return list(SchemeRecord.objects.order_by("key"))
+
+
+def access_scheme(*, user: User, key: str) -> SchemeRecord:
+    """Every signed-in user may open a scheme (what is scored is public to those assessed); which units'
+    results they see is :func:`visible_units`."""
+    record = SchemeRecord.objects.filter(key=key).first()
+    if record is None or not may(user, Perm.VIEW):
+        raise Http404("找不到该考核方案")
+    return record
+
+
+def frozen_stages(record: SchemeRecord) -> dict[str, FrozenStage]:
+    return {f.stage: f for f in FrozenStage.objects.filter(scheme=record)}
+
+
+def sees_jurisdiction(user: User) -> bool:
+    return may(user, Perm.ASSESS) or role_of(user) in (Role.LEADER, Role.ADMIN)
+
+
+def own_unit_keys(user: User) -> set[str]:
+    """The keys a unit's own account answers for: its org unit's code, and its unit named in its place."""
+    keys = set()
+    if user.org_unit_id:
+        org = user.org_unit
+        keys.add(org.code)  # type: ignore[union-attr]  # checked by id
+        if user.unit_id:
+            keys.add(place_unit_name(user.unit.name, org.name, org.level))  # type: ignore[union-attr]
+    return keys
+
+
+def visible_units(*, user: User, result: StageResult) -> list[UnitScore]:
+    """The units of ``result`` the user may see (ranks stay those of the whole stage)."""
+    if not user.org_unit_id:
+        return list(result.units) if role_of(user) is Role.ADMIN else []
+    own = own_unit_keys(user)
+    if not sees_jurisdiction(user):
+        return [u for u in result.units if u.key in own]
+    prefix = user.org_unit.path  # type: ignore[union-attr]  # checked by id
+    inside = set(OrgUnit.objects.filter(path__startswith=prefix).values_list("code", flat=True))
+    name = user.org_unit.name  # type: ignore[union-attr]
+    level = user.org_unit.level  # type: ignore[union-attr]
+    return [u for u in result.units
+            if u.key in inside or u.key in own or (u.kind == "department" and (level == "province" or u.name.startswith(name)))]  # fmt: skip
+
+
+def access_unit(*, user: User, result: StageResult, key: str) -> UnitScore:
+    found = next((u for u in visible_units(user=user, result=result) if u.key == key), None)
+    if found is None:
+        raise Http404("找不到该被考核单位，或无权查看")
+    return found
+
+
+@dataclass(frozen=True)
+class UnitExtras:
+    self_assessment: SelfAssessment | None
+    objections: list[Objection]
+
+
+def unit_extras(*, record: SchemeRecord, stage: str, key: str) -> UnitExtras:
+    mine = SelfAssessment.objects.filter(scheme=record, stage=stage, unit_key=key).first()
+    objections = list(
+        Objection.objects.filter(scheme=record, stage=stage, unit_key=key).order_by("submitted_at", "pk")
+    )
+    return UnitExtras(mine, objections)
+
+
+def access_objection(*, user: User, pk: int) -> Objection:
+    row = Objection.objects.filter(pk=pk).select_related("scheme").first()
+    if row is None or not (may(user, Perm.ASSESS) or row.unit_key in own_unit_keys(user)):
+        raise Http404("找不到该申诉")
+    return row
+
+
+def latest_frozen(*, user: User) -> tuple[FrozenStage, list[UnitScore]] | None:
+    """The most recently frozen stage and the units of it the user may see (dashboard card, briefing)."""
+    from yigai.core.assessment import result_from_json
+
+    frozen = FrozenStage.objects.select_related("scheme").order_by("-frozen_at", "-pk").first()
+    if frozen is None:
+        return None
+    return frozen, visible_units(user=user, result=result_from_json(frozen.snapshot["result"]))

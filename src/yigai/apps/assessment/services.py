@@ -1,0 +1,190 @@
+"""Writes of the assessment app (CONVENTIONS.md §3): save a scheme, freeze a stage, mark evidence, submit
+自评 and 申诉, reply to 申诉. Each is atomic and audited. Nothing here ever updates a frozen stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from yigai.apps.accounts.models import User
+from yigai.apps.assessment import inputs
+from yigai.apps.assessment.models import EvidenceMark, FrozenStage, Objection, SchemeRecord, SelfAssessment
+from yigai.apps.audit.services import audit_record
+from yigai.apps.ledger.models import LedgerItem
+from yigai.core.assessment import (
+    Scheme,
+    SchemeError,
+    Stage,
+    StageResult,
+    UnitFacts,
+    digest,
+    facts_from_json,
+    load_scheme,
+    result_from_json,
+    score_stage,
+    snapshot,
+)
+from yigai.core.permissions import Perm, may
+
+
+class AssessmentError(ValueError):
+    """A refusal users read (Chinese)."""
+
+
+def scheme_parse(text: str, *, source: str = "scheme.yaml") -> Scheme:
+    """The scheme checked against the database (item codes, indicators, unit names, the plan's start);
+    :class:`~yigai.core.assessment.SchemeError` names the line of every problem."""
+    first = load_scheme(text, source=source)
+    plan = inputs.plan_of(first)
+    if first.plan is not None and plan is None:
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("plan:")), 1)
+        raise SchemeError(source, [(line, f"找不到方案 {first.plan!r}（按文件名、文号或标题查找）")])
+    return load_scheme(text, source=source, context=inputs.context_for(plan, first.kind))
+
+
+@transaction.atomic
+def scheme_save(*, actor: User | None, text: str, request: HttpRequest | None = None) -> SchemeRecord:
+    """Store (create or replace by key) a valid scheme; an invalid one stores nothing."""
+    if actor is not None and not may(actor, Perm.EDIT_PLANS):
+        raise AssessmentError("只有方案管理员可以修改考核方案")
+    scheme = scheme_parse(text)
+    row, created = SchemeRecord.objects.get_or_create(
+        key=scheme.key, defaults={"name": scheme.name, "text": text}
+    )
+    row.name, row.text, row.plan, row.updated_by = scheme.name, text, inputs.plan_of(scheme), actor
+    row.save()
+    audit_record(actor=actor, action="assessment.scheme_save", obj=row, request=request,
+                 details={"key": scheme.key, "digest": scheme.digest, "created": created})  # fmt: skip
+    return row
+
+
+@dataclass(frozen=True)
+class StageRun:
+    """A stage's results: from the frozen snapshot when frozen (never recomputed), else computed now."""
+
+    scheme: Scheme
+    stage: Stage
+    result: StageResult
+    facts: tuple[UnitFacts, ...]
+    frozen: FrozenStage | None
+
+
+def stage_compute(scheme: Scheme, stage: Stage) -> tuple[tuple[UnitFacts, ...], StageResult]:
+    facts = tuple(inputs.unit_facts(scheme, stage.day))
+    return facts, score_stage(scheme, stage, facts)
+
+
+def stage_run(*, scheme: Scheme, stage: str, record: SchemeRecord | None = None) -> StageRun:
+    """Scores of ``stage`` (a stage key of the scheme or any date). A frozen stage answers from its
+    snapshot, whatever changed since."""
+    st = scheme.stage(stage)
+    frozen = None if record is None else FrozenStage.objects.filter(scheme=record, stage=st.key).first()
+    if frozen is not None:
+        snap = frozen.snapshot
+        return StageRun(scheme, st, result_from_json(snap["result"]), facts_from_json(snap["inputs"]), frozen)
+    facts, result = stage_compute(scheme, st)
+    return StageRun(scheme, st, result, facts, None)
+
+
+def stage_freeze(
+    *, actor: User | None, record: SchemeRecord, stage: str, request: HttpRequest | None = None
+) -> FrozenStage:
+    """Compute the stage and store inputs + results read-only; the SHA-256 goes into the audit chain.
+    A stage is frozen once: freezing it again is refused."""
+    if actor is not None and not may(actor, Perm.ASSESS):
+        raise AssessmentError("只有考核人员可以冻结阶段")
+    scheme = scheme_parse(record.text)
+    st = scheme.stage(stage)
+    if FrozenStage.objects.filter(scheme=record, stage=st.key).exists():
+        raise AssessmentError(f"阶段 {st.key} 已冻结，不能重新计算或覆盖")
+    facts, result = stage_compute(scheme, st)
+    data = snapshot(scheme, st, facts, result)
+    try:
+        with transaction.atomic():
+            frozen = FrozenStage.objects.create(
+                scheme=record, stage=st.key, as_of=st.day, label=st.label, snapshot=data, digest=digest(data),
+                frozen_by=actor, frozen_at=timezone.now(),
+            )  # fmt: skip
+            audit_record(actor=actor, action="assessment.stage_freeze", obj=frozen, request=request,
+                         details={"scheme": record.key, "stage": st.key, "as_of": st.day.isoformat(),
+                                  "sha256": frozen.digest, "units": len(result.units)})  # fmt: skip
+    except IntegrityError:
+        raise AssessmentError(f"阶段 {st.key} 已冻结，不能重新计算或覆盖") from None
+    return frozen
+
+
+def frozen_intact(frozen: FrozenStage) -> bool:
+    """Whether the stored snapshot still hashes to the digest recorded when it was frozen."""
+    data: dict[str, Any] = frozen.snapshot
+    return digest(data) == frozen.digest
+
+
+@transaction.atomic
+def evidence_mark_set(*, actor: User, item: LedgerItem, mark: str, note: str = "",
+                      request: HttpRequest | None = None) -> EvidenceMark:  # fmt: skip
+    """The reviewer's mark of an item's evidence (a new row each time; the rule reads the latest by the day)."""
+    if not may(actor, Perm.ASSESS):
+        raise AssessmentError("只有审核员或方案管理员可以评定佐证质量")
+    if mark not in dict(EvidenceMark.MARKS):
+        raise AssessmentError(f"评定应为 {', '.join(dict(EvidenceMark.MARKS))} 之一")
+    row = EvidenceMark.objects.create(
+        item=item, mark=mark, note=note[:300], marked_by=actor, marked_at=timezone.now()
+    )
+    audit_record(
+        actor=actor, action="assessment.evidence_mark", obj=item, request=request, details={"mark": mark}
+    )
+    return row
+
+
+@transaction.atomic
+def self_assessment_submit(*, actor: User, record: SchemeRecord, stage: str, unit_key: str, score: float,
+                           text: str, evidence: str = "", request: HttpRequest | None = None) -> SelfAssessment:  # fmt: skip
+    """自评 by the unit itself (replaces its earlier one until the stage is frozen)."""
+    if FrozenStage.objects.filter(scheme=record, stage=stage).exists():
+        raise AssessmentError(f"阶段 {stage} 已冻结，不能再修改自评")
+    if not 0 <= score <= 200:
+        raise AssessmentError("自评得分应在 0 到 200 之间")
+    row, _ = SelfAssessment.objects.update_or_create(
+        scheme=record, stage=stage, unit_key=unit_key,
+        defaults={"score": score, "text": text, "evidence": evidence, "submitted_by": actor,
+                  "submitted_at": timezone.now()},
+    )  # fmt: skip
+    audit_record(actor=actor, action="assessment.self_assess", obj=row, request=request,
+                 details={"stage": stage, "unit": unit_key, "score": score})  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def objection_submit(*, actor: User, record: SchemeRecord, stage: str, unit_key: str, text: str,
+                     component: str = "", request: HttpRequest | None = None) -> Objection:  # fmt: skip
+    if not text.strip():
+        raise AssessmentError("请填写申诉理由")
+    row = Objection.objects.create(scheme=record, stage=stage, unit_key=unit_key, component=component, text=text,
+                                   submitted_by=actor, submitted_at=timezone.now())  # fmt: skip
+    audit_record(actor=actor, action="assessment.objection", obj=row, request=request,
+                 details={"stage": stage, "unit": unit_key, "component": component})  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def objection_reply(
+    *, actor: User, objection: Objection, reply: str, request: HttpRequest | None = None
+) -> Objection:
+    """The assessor's reply; the frozen scores stay as they are (a correction is a new stage)."""
+    if not may(actor, Perm.ASSESS):
+        raise AssessmentError("只有考核人员可以答复申诉")
+    if not reply.strip():
+        raise AssessmentError("请填写答复")
+    objection.reply, objection.replied_by, objection.replied_at = reply, actor, timezone.now()
+    objection.save(update_fields=["reply", "replied_by", "replied_at"])
+    audit_record(actor=actor, action="assessment.objection_reply", obj=objection, request=request)
+    return objection
+
+
+def today() -> dt.date:
+    return timezone.localdate()
