@@ -21,6 +21,7 @@ from yigai.core.access import (
     TravelTimeEngine,
     compute_access,
     load_inputs,
+    suggest_by_region,
 )
 from yigai.core.access.network import NetworkError, RoadNetwork
 from yigai.core.access.registry import FACILITY_COLUMNS, POINT_COLUMNS
@@ -88,6 +89,17 @@ def access_compute(
             help="OpenStreetMap 路网文件（.osm / .osm.pbf，离线读取）：按路网计算出行时间；不给则用直线距离估算",
         ),
     ] = None,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="把结果存入平台：各区县人口覆盖数据值（指标 ACCESS_PRIMARY_SHARE 等）、地图和缺口清单",
+        ),
+    ] = False,
+    year: Annotated[
+        int | None, typer.Option("--year", min=2000, max=2100, help="--store 存入的年度（默认今年）")
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help="--store 记为操作人的用户名")] = None,
 ) -> None:
     """计算医疗服务圈覆盖：每个人口点到最近各级机构的出行时间（给 --network 按路网，否则直线距离估算）。
 
@@ -100,6 +112,15 @@ def access_compute(
     """
     params = TravelParameters.load()
     divisions = read_divisions()
+    if store and (minutes not in (None, params.circles["primary"].minutes) or county_minutes not in (
+        None, params.circles["county"].minutes
+    )):  # fmt: skip
+        print(
+            "yigai access: --store 只保存按 data/access.yaml 服务圈分钟数计算的结果"
+            "（指标名称里的分钟数）；要改分钟数请改该文件",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1)
     try:
         inputs = load_inputs(facilities, points, params=params, divisions=divisions)
     except AccessInputError as exc:
@@ -124,6 +145,8 @@ def access_compute(
         county_minutes=county_minutes,
         suggestions=sites,
     )
+    if store:
+        _store(result, inputs, engine, divisions, facilities, points, network, year, user, sites, params)
     if format is Format.json:
         payload = {
             "warnings": [str(w) for w in inputs.warnings],
@@ -137,6 +160,54 @@ def access_compute(
         _write_csv(rows)
     else:
         _write_table(rows, result, network)
+
+
+def _store(
+    result: AccessResult, inputs: Any, engine: TravelTimeEngine, divisions: Any, facilities: Path,
+    points: Path, network: Path | None, year: int | None, username: str | None, sites: int | None,
+    params: TravelParameters,
+) -> None:  # fmt: skip
+    """Save the run and its indicator values (messages on stderr, so --format json stays parseable)."""
+    import datetime as dt
+
+    from yigai.cli.platform import _ready
+
+    _ready()
+    from yigai.apps.access.services import AccessStoreError, access_store
+    from yigai.apps.accounts.models import User
+    from yigai.apps.indicators.services import ValuesRejected
+    from yigai.core.permissions import Perm, may
+
+    who = None
+    if username is not None:
+        who = User.objects.filter(username=username).first()
+        if who is None or not may(who, Perm.IMPORT_VALUES):
+            print(f"yigai access: 用户不存在或无权导入指标值：{username}", file=sys.stderr)
+            raise typer.Exit(1)
+    count = params.suggestions if sites is None else sites
+    ranked = suggest_by_region(result, inputs.points, engine=engine, divisions=divisions, count=count)
+    try:
+        report = access_store(
+            result=result, points=inputs.points, sites=ranked, year=year or dt.date.today().year,
+            facilities_file=facilities.name, points_file=points.name,
+            network_file=network.name if network else "", user=who,
+        )  # fmt: skip
+    except (AccessStoreError, ValuesRejected) as exc:
+        print(f"yigai access: 未保存：{exc}", file=sys.stderr)
+        raise typer.Exit(1) from None
+    v = report.values
+    print(
+        f"yigai access: 已保存测算 #{report.run.pk}（{report.run.year} 年，{result.method}）；指标数据值"
+        f"{'已导入过（内容相同）' if v.already_imported else f'新增 {v.created}，更新 {v.updated}'}"
+        f"，来源文件名 {v.batch.file_name}",
+        file=sys.stderr,
+    )
+    if report.unreachable:
+        print(
+            f"yigai access: 提示：{'、'.join(report.unreachable)} 有居民到不了任何基层医疗卫生机构，"
+            "未写入最长出行时间",
+            file=sys.stderr,
+        )
 
 
 @access_app.command("sample")

@@ -38,6 +38,8 @@ class RegionCoverage:
     population: int
     primary_population: int
     county_population: int
+    # The longest trip to primary care from a point with people (inf: some cannot reach any; None: no people)
+    primary_max_minutes: float | None = None
 
     @property
     def primary_share(self) -> float | None:
@@ -130,7 +132,7 @@ def compute_access(
         primary_minutes=p_min,
         county_minutes=c_min,
         points=rows,
-        regions=_regions(points, p_time <= p_min, c_time <= c_min, divisions),
+        regions=_regions(points, p_time, p_time <= p_min, c_time <= c_min, divisions),
         gaps=gaps,
         suggestions=suggest_sites(uncovered, engine=engine, minutes=p_min, count=count),
     )
@@ -145,6 +147,7 @@ def _nearest_of(found: Nearest, facilities: Sequence[Facility], i: int) -> tuple
 
 def _regions(
     points: Sequence[PopulationPoint],
+    primary_time: np.ndarray,
     primary_ok: np.ndarray,
     county_ok: np.ndarray,
     divisions: Sequence[Division],
@@ -163,17 +166,60 @@ def _regions(
         "primary": np.bincount(where, weights=pop * primary_ok, minlength=size),
         "county": np.bincount(where, weights=pop * county_ok, minlength=size),
     }
+    longest = np.full(size, -np.inf)
+    peopled = pop > 0
+    np.maximum.at(longest, where[peopled], primary_time[peopled])
     parent = {d.code: d.parent_code for d in divisions}
     totals: dict[str, np.ndarray] = {d.code: np.zeros(4) for d in divisions}
+    worst: dict[str, float] = {d.code: -np.inf for d in divisions}
     for c, i in position.items():
         values = np.array([sums[k][i] for k in ("points", "population", "primary", "county")])
         code: str | None = c
         while code is not None:
             totals[code] += values
+            worst[code] = max(worst[code], float(longest[i]))
             code = parent.get(code)
     return [
-        RegionCoverage(d.code, d.name, d.level, *(round(float(v)) for v in totals[d.code])) for d in divisions
+        RegionCoverage(
+            d.code,
+            d.name,
+            d.level,
+            points=round(float(totals[d.code][0])),
+            population=round(float(totals[d.code][1])),
+            primary_population=round(float(totals[d.code][2])),
+            county_population=round(float(totals[d.code][3])),
+            primary_max_minutes=None if worst[d.code] == -np.inf else worst[d.code],
+        )
+        for d in divisions
     ]
+
+
+def suggest_by_region(
+    result: AccessResult,
+    points: Sequence[PopulationPoint],
+    *,
+    engine: TravelTimeEngine,
+    divisions: Sequence[Division],
+    count: int,
+) -> dict[str, list[SiteSuggestion]]:
+    """The greedy new-site ranking within each county, each city and the province that has uncovered people.
+
+    A city's list ranks its own uncovered points only (people across its border are not counted), so a city
+    or county user sees the sites for their own area, not the province's top ten filtered.
+    """
+    parent = {d.code: d.parent_code for d in divisions}
+    members: dict[str, list[PopulationPoint]] = {}
+    for p, row in zip(points, result.points, strict=True):
+        if row.primary_covered or p.population <= 0:
+            continue
+        code: str | None = p.county
+        while code is not None:
+            members.setdefault(code, []).append(p)
+            code = parent.get(code)
+    return {
+        code: suggest_sites(group, engine=engine, minutes=result.primary_minutes, count=count)
+        for code, group in members.items()
+    }
 
 
 def suggest_sites(
