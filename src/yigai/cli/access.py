@@ -25,7 +25,7 @@ from yigai.core.access import (
 )
 from yigai.core.access.network import NetworkError, RoadNetwork
 from yigai.core.access.registry import FACILITY_COLUMNS, POINT_COLUMNS
-from yigai.core.access.synthetic import make_data
+from yigai.core.access.synthetic import make_data, write_road_grid
 from yigai.core.divisions import read_divisions
 
 access_app = typer.Typer(
@@ -100,6 +100,9 @@ def access_compute(
         int | None, typer.Option("--year", min=2000, max=2100, help="--store 存入的年度（默认今年）")
     ] = None,
     user: Annotated[str | None, typer.Option("--user", help="--store 记为操作人的用户名")] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="--store 时标为示例数据（yigai access sample 生成的数据）")
+    ] = False,
 ) -> None:
     """计算医疗服务圈覆盖：每个人口点到最近各级机构的出行时间（给 --network 按路网，否则直线距离估算）。
 
@@ -146,7 +149,9 @@ def access_compute(
         suggestions=sites,
     )
     if store:
-        _store(result, inputs, engine, divisions, facilities, points, network, year, user, sites, params)
+        _store(
+            result, inputs, engine, divisions, facilities, points, network, year, user, sites, params, demo
+        )
     if format is Format.json:
         payload = {
             "warnings": [str(w) for w in inputs.warnings],
@@ -165,7 +170,7 @@ def access_compute(
 def _store(
     result: AccessResult, inputs: Any, engine: TravelTimeEngine, divisions: Any, facilities: Path,
     points: Path, network: Path | None, year: int | None, username: str | None, sites: int | None,
-    params: TravelParameters,
+    params: TravelParameters, demo: bool,
 ) -> None:  # fmt: skip
     """Save the run and its indicator values (messages on stderr, so --format json stays parseable)."""
     import datetime as dt
@@ -190,7 +195,7 @@ def _store(
         report = access_store(
             result=result, points=inputs.points, sites=ranked, year=year or dt.date.today().year,
             facilities_file=facilities.name, points_file=points.name,
-            network_file=network.name if network else "", user=who,
+            network_file=network.name if network else "", user=who, is_demo=demo,
         )  # fmt: skip
     except (AccessStoreError, ValuesRejected) as exc:
         print(f"yigai access: 未保存：{exc}", file=sys.stderr)
@@ -216,6 +221,12 @@ def access_sample(
     villages: Annotated[int, typer.Option("--villages", min=1, help="示例村数")] = 2000,
     facilities: Annotated[int, typer.Option("--facilities", min=1, help="示例机构数")] = 1500,
     seed: Annotated[int, typer.Option("--seed", help="随机数种子（同一种子得到同样的数据）")] = 19,
+    roads: Annotated[
+        bool,
+        typer.Option(
+            "--roads", help="同时写入示例路网 roads.osm.pbf（覆盖全省的方格路网，约 1 公里一条，仅供试用）"
+        ),
+    ] = False,
 ) -> None:
     """生成示例数据（河北省内随机的示例村和示例机构），用于试用 yigai access compute。
 
@@ -262,6 +273,9 @@ def access_sample(
     print(
         f"已写入 {out / 'facilities.csv'}（{len(facs)} 个示例机构）和 {out / 'points.csv'}（{len(points)} 个示例村）"
     )
+    if roads:
+        nodes, ways = write_road_grid(out / "roads.osm.pbf")
+        print(f"已写入 {out / 'roads.osm.pbf'}（示例方格路网：{nodes} 个节点，{ways} 条道路）")
 
 
 def _tables(result: AccessResult) -> dict[str, Any]:

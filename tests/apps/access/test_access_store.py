@@ -17,7 +17,7 @@ import pytest
 from yigai.core.plan import Target
 
 pytestmark = pytest.mark.django_db
-DATA = Path(__file__).parents[1] / "core" / "access" / "data"
+DATA = Path(__file__).parents[2] / "core" / "access" / "data"
 K = 6371.0088 * math.pi / 180
 P2_MINUTES = (
     2 * 6371.0088 * math.asin(math.cos(math.radians(38.04)) * math.sin(math.radians(0.002) / 2)) / 5 * 60
@@ -26,36 +26,11 @@ P2_MINUTES = (
 )  # walk to M, M-D unclassified, walk to F2
 
 
-def _run(year: int = 2026):
-    from yigai.apps.access.services import access_store
-    from yigai.core.access import (
-        TravelParameters,
-        compute_access,
-        load_inputs,
-        suggest_by_region,
-    )
-    from yigai.core.access.network import RoadNetwork
-    from yigai.core.divisions import read_divisions
-
-    params = TravelParameters.load()
-    divisions = read_divisions()
-    inputs = load_inputs(DATA / "facilities.csv", DATA / "points.csv", params=params, divisions=divisions)
-    engine = RoadNetwork.from_osm(DATA / "roads.osm", params.network, params.earth_radius_km)
-    result = compute_access(
-        inputs.points, inputs.facilities, engine=engine, params=params, divisions=divisions
-    )
-    sites = suggest_by_region(result, inputs.points, engine=engine, divisions=divisions, count=3)
-    return access_store(
-        result=result, points=inputs.points, sites=sites, year=year, facilities_file="facilities.csv",
-        points_file="points.csv", network_file="roads.osm",
-    )  # fmt: skip
-
-
-def test_values_ratio_of_sums_with_provenance(orgunits) -> None:
+def test_values_ratio_of_sums_with_provenance(access_run) -> None:
     from yigai.apps.indicators.computing import indicator_values
     from yigai.apps.indicators.models import DataValue
 
-    report = _run()
+    report = access_run()
     assert report.unreachable == []
     stored = DataValue.objects.filter(data_element__code="ACCESS_PRIMARY_POP", org_unit__code="130183").get()
     assert stored.value == 1300 and stored.period == "2026"
@@ -82,10 +57,10 @@ def test_values_ratio_of_sums_with_provenance(orgunits) -> None:
     assert got[("ACCESS_PRIMARY_MAX_MINUTES", "130128")] == pytest.approx(round(0.01 * K / 15 * 60, 2))
 
 
-def test_run_points_sites_and_audit(orgunits) -> None:
+def test_run_points_sites_and_audit(access_run) -> None:
     from yigai.apps.audit.models import AuditEvent
 
-    report = _run()
+    report = access_run()
     run = report.run
     assert (run.method, run.network_file, run.year) == ("路网出行时间", "roads.osm", 2026)
     gaps = list(run.points.filter(primary_covered=False).values_list("code", "population"))
@@ -99,7 +74,7 @@ def test_run_points_sites_and_audit(orgunits) -> None:
     assert event.details["method"] == "路网出行时间" and event.details["points"] == 4
 
 
-def test_seed_target_gets_a_status(orgunits, fake_document) -> None:
+def test_seed_target_gets_a_status(access_run, fake_document) -> None:
     """到2027年，15分钟医疗服务圈全面建成 (seed 004, G42: 医疗服务圈 ≤ 15 分钟) links to the longest-trip
     indicator, whose province value is P2's 16.8 minutes: not yet achieved."""
     from yigai.apps.indicators.services import target_link
@@ -116,7 +91,7 @@ def test_seed_target_gets_a_status(orgunits, fake_document) -> None:
     best = target_suggest(target=target)[0]
     assert (best.code, best.score) == ("ACCESS_PRIMARY_MAX_MINUTES", 1.0)
     linked = target_link(target=target, indicator=best.code)
-    _run(2026)
+    access_run(2026)
     row = target_status(targets=[linked], today=dt.date(2026, 12, 7))[0]
     assert (row.org_unit, row.latest_period) == ("130000", "2026")
     assert row.latest_value == pytest.approx(round(P2_MINUTES, 1), abs=0.05)
