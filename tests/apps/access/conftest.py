@@ -14,7 +14,7 @@ DATA = Path(__file__).parents[2] / "core" / "access" / "data"
 
 @pytest.fixture
 def access_run(orgunits: None) -> Callable[..., Any]:
-    def run(year: int = 2026) -> Any:
+    def run(year: int = 2026, facilities: Path = DATA / "facilities.csv") -> Any:
         from yigai.apps.access.services import access_store
         from yigai.core.access import (
             TravelParameters,
@@ -27,7 +27,7 @@ def access_run(orgunits: None) -> Callable[..., Any]:
 
         params = TravelParameters.load()
         divisions = read_divisions()
-        inputs = load_inputs(DATA / "facilities.csv", DATA / "points.csv", params=params, divisions=divisions)
+        inputs = load_inputs(facilities, DATA / "points.csv", params=params, divisions=divisions)
         engine = RoadNetwork.from_osm(DATA / "roads.osm", params.network, params.earth_radius_km)
         result = compute_access(
             inputs.points, inputs.facilities, engine=engine, params=params, divisions=divisions

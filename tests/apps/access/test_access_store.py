@@ -98,28 +98,14 @@ def test_seed_target_gets_a_status(access_run, fake_document) -> None:
     assert row.status != "achieved"
 
 
-def test_unreachable_area_gets_no_longest_trip(orgunits, tmp_path: Path) -> None:
+def test_unreachable_area_gets_no_longest_trip(access_run, tmp_path: Path) -> None:
     """Without F3 nobody on the island reaches primary care: 深泽县, 石家庄市 and the province get no
     longest-trip value (it would be infinite), and the report names them."""
     from yigai.apps.indicators.models import DataValue
 
     lines = (DATA / "facilities.csv").read_text("utf-8").splitlines()
     (tmp_path / "f.csv").write_text("\n".join(x for x in lines if not x.startswith("F3")) + "\n", "utf-8")
-    from yigai.apps.access.services import access_store
-    from yigai.core.access import TravelParameters, compute_access, load_inputs
-    from yigai.core.access.network import RoadNetwork
-    from yigai.core.divisions import read_divisions
-
-    params = TravelParameters.load()
-    divisions = read_divisions()
-    inputs = load_inputs(tmp_path / "f.csv", DATA / "points.csv", params=params, divisions=divisions)
-    engine = RoadNetwork.from_osm(DATA / "roads.osm", params.network, params.earth_radius_km)
-    result = compute_access(
-        inputs.points, inputs.facilities, engine=engine, params=params, divisions=divisions
-    )
-    report = access_store(
-        result=result, points=inputs.points, sites={}, year=2026, facilities_file="f.csv", points_file="p.csv"
-    )
+    report = access_run(2026, tmp_path / "f.csv")
     assert sorted(report.unreachable) == ["130000", "130100", "130128"]
     longest = DataValue.objects.filter(data_element__code="ACCESS_PRIMARY_MAX_MINUTES")
     assert list(longest.values_list("org_unit__code", flat=True)) == ["130183"]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from yigai.core.access.registry import LEVELS, Facility, PopulationPoint
 from yigai.core.access.travel import Destinations, Nearest, Origins, TravelParameters, TravelTimeEngine
@@ -205,21 +206,28 @@ def suggest_by_region(
     """The greedy new-site ranking within each county, each city and the province that has uncovered people.
 
     A city's list ranks its own uncovered points only (people across its border are not counted), so a city
-    or county user sees the sites for their own area, not the province's top ten filtered.
+    or county user sees the sites for their own area, not the province's top ten filtered. The reachability
+    matrix is computed once for all uncovered points; each area ranks on its rows and columns of it.
     """
     parent = {d.code: d.parent_code for d in divisions}
-    members: dict[str, list[PopulationPoint]] = {}
-    for p, row in zip(points, result.points, strict=True):
-        if row.primary_covered or p.population <= 0:
-            continue
+    uncovered = [p for p, row in zip(points, result.points, strict=True) if not row.primary_covered]
+    members: dict[str, list[int]] = {}
+    for i, p in enumerate(uncovered):
         code: str | None = p.county
         while code is not None:
-            members.setdefault(code, []).append(p)
+            members.setdefault(code, []).append(i)
             code = parent.get(code)
-    return {
-        code: suggest_sites(group, engine=engine, minutes=result.primary_minutes, count=count)
-        for code, group in members.items()
-    }
+    if not uncovered or count <= 0:
+        return {}
+    origins = _origins(uncovered)
+    reach = engine.within(origins, Destinations(origins.lon, origins.lat), result.primary_minutes).tocsr()
+    ranked: dict[str, list[SiteSuggestion]] = {}
+    for code, rows in members.items():
+        idx = np.array(rows, dtype=np.int64)
+        found = _greedy(reach[idx][:, idx], [uncovered[i] for i in rows], count)
+        if found:
+            ranked[code] = found
+    return ranked
 
 
 def suggest_sites(
@@ -234,16 +242,22 @@ def suggest_sites(
     if not uncovered or count <= 0:
         return []
     origins = _origins(uncovered)
-    reach = engine.within(origins, Destinations(origins.lon, origins.lat), minutes).tocsc().astype(np.int64)
+    reach = engine.within(origins, Destinations(origins.lon, origins.lat), minutes)
+    return _greedy(reach, uncovered, count)
+
+
+def _greedy(reach: csr_matrix, uncovered: Sequence[PopulationPoint], count: int) -> list[SiteSuggestion]:
+    """Greedy max coverage on a boolean points × candidates matrix (candidates = the points themselves)."""
+    matrix = reach.tocsc().astype(np.int64)
     remaining = np.array([p.population for p in uncovered], dtype=np.int64)
     alive = np.ones(len(uncovered), dtype=np.int64)
     out: list[SiteSuggestion] = []
     for rank in range(1, count + 1):
-        gains = reach.T @ remaining
+        gains = matrix.T @ remaining
         best = int(np.argmax(gains))
         if gains[best] <= 0:
             break
-        column = reach[:, best].nonzero()[0]
+        column = matrix[:, best].nonzero()[0]
         p = uncovered[best]
         points_newly = int(alive[column].sum())
         out.append(
