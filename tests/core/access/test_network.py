@@ -118,3 +118,26 @@ def test_unreadable_file_is_named(tmp_path: Path) -> None:
     empty.write_text('<osm version="0.6"><node id="1" lat="38" lon="115"/></osm>', encoding="utf-8")
     with pytest.raises(NetworkError, match="没有可用的道路"):
         RoadNetwork.from_osm(empty, params.network, params.earth_radius_km)
+
+
+def test_within_equals_a_search_over_the_whole_network(tmp_path: Path) -> None:
+    """The tiled, neighbourhood-bounded searches of ``within`` give the same pairs as a bounded search over
+    the whole network from every destination (a 示例 grid 0.5° × 0.4°, 400 random points and sites)."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from yigai.core.access.synthetic import write_road_grid
+
+    params = TravelParameters.load()
+    path = tmp_path / "grid.osm.pbf"
+    write_road_grid(path, 0.01, (115.0, 38.0, 115.5, 38.4))
+    net = RoadNetwork.from_osm(path, params.network, params.earth_radius_km)
+    rng = np.random.default_rng(5)
+    o = Origins(rng.uniform(115.0, 115.5, 400), rng.uniform(38.0, 38.4, 400), np.array(["平原农村"] * 400))
+    d = Destinations(o.lon[:300], o.lat[:300])
+    minutes = 15.0
+    got = net.within(o, d, minutes).toarray()
+    here, there = net.snap(o.lon, o.lat), net.snap(d.lon, d.lat)
+    full = dijkstra(net.graph, directed=True, indices=there.node, limit=minutes)[:, here.node]
+    expected = (full + there.minutes[:, None] + here.minutes[None, :] <= minutes).T
+    assert 500 < expected.sum() < expected.size / 4  # neither vacuous nor everything
+    assert np.array_equal(got, expected)

@@ -39,6 +39,8 @@ from yigai.core.access.travel import (
 
 # Values of the dense blocks of one bounded search (candidates × network nodes) kept in memory at once.
 _BLOCK_VALUES = 4_000_000
+# Destinations of one bounded search share a tile of this many degrees (≈ 11 km) and its neighbourhood.
+_TILE_DEG = 0.1
 
 
 class NetworkError(Exception):
@@ -140,6 +142,7 @@ class RoadNetwork:
         self.edges = len(lo)
         self.nodes = n
         self.graph = self._matrix(np.concatenate((lo, hi)), np.concatenate((hi, lo)), np.tile(minutes, 2), n)
+        self._tree: cKDTree | None = None  # every node, for neighbourhoods (built on first need)
         self._snap_index = np.flatnonzero(snappable).astype(np.int64)
         self._snap_tree = cKDTree(unit_vectors(lon[self._snap_index], lat[self._snap_index]))
 
@@ -219,7 +222,12 @@ class RoadNetwork:
         return Nearest(index, np.where(reached, km, np.inf), minutes)
 
     def within(self, origins: Origins, destinations: Destinations, minutes: float) -> csr_matrix:
-        """Origins × destinations within ``minutes``: one bounded search per distinct destination node."""
+        """Origins × destinations within ``minutes``: one bounded search per distinct destination node.
+
+        Destinations are grouped in tiles of ``_TILE_DEG`` degrees; each tile searches only the part of the
+        network a trip of ``minutes`` can reach at the fastest road speed (a ball around the tile), so a
+        search costs the size of that neighbourhood, not of the whole province's network.
+        """
         shape = (len(origins.lon), len(destinations.lon))
         if 0 in shape:
             return csr_matrix(shape, dtype=bool)
@@ -227,17 +235,49 @@ class RoadNetwork:
         there = self.snap(destinations.lon, destinations.lat)
         starts, which = np.unique(there.node, return_inverse=True)
         which = which.reshape(-1)
-        block = max(1, _BLOCK_VALUES // max(self.nodes, 1))
+        reach_km = max(self.params.speeds_kmh.values()) * minutes / 60.0
+        tiles = np.floor(self.lon[starts] / _TILE_DEG) * 100_000 + np.floor(self.lat[starts] / _TILE_DEG)
+        tile_ids, tile_of = np.unique(tiles, return_inverse=True)
+        order = np.argsort(here.node, kind="stable")
+        origin_nodes = here.node[order]
         rows: list[IntArray] = []
         cols: list[IntArray] = []
-        for s in range(0, len(starts), block):
-            dist = dijkstra(self.graph, directed=True, indices=starts[s : s + block], limit=minutes)
-            # node-to-node minutes for every origin from each start of this block: (block × origins)
-            to_origin = np.asarray(dist, dtype=np.float64)[:, here.node] + here.minutes[None, :]
-            mine = np.flatnonzero((which >= s) & (which < s + block))
-            total = to_origin[which[mine] - s] + there.minutes[mine, None]  # destinations × origins
-            d, o = np.nonzero(total <= minutes)
-            rows.append(o.astype(np.int64))
-            cols.append(mine[d].astype(np.int64))
+        for t in range(len(tile_ids)):
+            mine = np.flatnonzero(tile_of.reshape(-1) == t)  # indices into starts
+            local = self._neighbourhood(starts[mine], reach_km)  # sorted node ids
+            sub = self.graph[local][:, local]
+            # origins whose node lies in the neighbourhood (others are beyond reach)
+            lo = np.searchsorted(origin_nodes, local[0])
+            hi = np.searchsorted(origin_nodes, local[-1], side="right")
+            cand = order[lo:hi]
+            pos = np.searchsorted(local, here.node[cand])
+            inside = (pos < len(local)) & (local[np.minimum(pos, len(local) - 1)] == here.node[cand])
+            cand, pos = cand[inside], pos[inside]
+            start_pos = np.searchsorted(local, starts[mine])
+            block = max(1, _BLOCK_VALUES // max(len(local), 1))
+            for s in range(0, len(mine), block):
+                dist = dijkstra(sub, directed=True, indices=start_pos[s : s + block], limit=minutes)
+                to_origin = np.asarray(dist, dtype=np.float64)[:, pos] + here.minutes[None, cand]
+                chosen = np.flatnonzero(np.isin(which, mine[s : s + block]))  # destinations of these starts
+                row_of = np.searchsorted(mine[s : s + block], which[chosen])
+                total = to_origin[row_of] + there.minutes[chosen, None]  # destinations × origins
+                d, o = np.nonzero(total <= minutes)
+                rows.append(cand[o].astype(np.int64))
+                cols.append(chosen[d].astype(np.int64))
         r, c = np.concatenate(rows), np.concatenate(cols)
         return coo_matrix((np.ones(len(r), dtype=bool), (r, c)), shape=shape).tocsr()
+
+    def _neighbourhood(self, nodes: IntArray, reach_km: float) -> IntArray:
+        """Sorted ids of every node within ``reach_km`` (straight line) of any of ``nodes``."""
+        if self._tree is None:
+            self._tree = cKDTree(unit_vectors(self.lon, self.lat))
+        centre_lon, centre_lat = float(self.lon[nodes].mean()), float(self.lat[nodes].mean())
+        spread = great_circle_km(
+            np.full(len(nodes), centre_lon), np.full(len(nodes), centre_lat), self.lon[nodes], self.lat[nodes],
+            self.radius_km,
+        )  # fmt: skip
+        km = reach_km + float(spread.max()) + 0.001
+        chord = 2.0 * np.sin(min(km / self.radius_km, np.pi) / 2.0)
+        centre = unit_vectors(np.array([centre_lon]), np.array([centre_lat]))[0]
+        found = np.array(self._tree.query_ball_point(centre, chord), dtype=np.int64)
+        return np.union1d(np.sort(found), nodes)
