@@ -39,8 +39,8 @@ from yigai.core.access.travel import (
 
 # Values of the dense blocks of one bounded search (candidates × network nodes) kept in memory at once.
 _BLOCK_VALUES = 4_000_000
-# Destinations of one bounded search share a tile of this many degrees (≈ 11 km) and its neighbourhood.
-_TILE_DEG = 0.1
+# Destinations of one bounded search share a tile of this many degrees (≈ 25 km) and its neighbourhood.
+_TILE_DEG = 0.25
 
 
 class NetworkError(Exception):
@@ -143,6 +143,7 @@ class RoadNetwork:
         self.nodes = n
         self.graph = self._matrix(np.concatenate((lo, hi)), np.concatenate((hi, lo)), np.tile(minutes, 2), n)
         self._tree: cKDTree | None = None  # every node, for neighbourhoods (built on first need)
+        self._position: IntArray | None = None  # node id -> position in the current neighbourhood, else -1
         self._snap_index = np.flatnonzero(snappable).astype(np.int64)
         self._snap_tree = cKDTree(unit_vectors(lon[self._snap_index], lat[self._snap_index]))
 
@@ -245,7 +246,7 @@ class RoadNetwork:
         for t in range(len(tile_ids)):
             mine = np.flatnonzero(tile_of.reshape(-1) == t)  # indices into starts
             local = self._neighbourhood(starts[mine], reach_km)  # sorted node ids
-            sub = self.graph[local][:, local]
+            sub = self._subgraph(local)
             # origins whose node lies in the neighbourhood (others are beyond reach)
             lo = np.searchsorted(origin_nodes, local[0])
             hi = np.searchsorted(origin_nodes, local[-1], side="right")
@@ -279,5 +280,19 @@ class RoadNetwork:
         km = reach_km + float(spread.max()) + 0.001
         chord = 2.0 * np.sin(min(km / self.radius_km, np.pi) / 2.0)
         centre = unit_vectors(np.array([centre_lon]), np.array([centre_lat]))[0]
-        found = np.array(self._tree.query_ball_point(centre, chord), dtype=np.int64)
-        return np.union1d(np.sort(found), nodes)
+        found = np.sort(np.array(self._tree.query_ball_point(centre, chord), dtype=np.int64))
+        pos = np.minimum(np.searchsorted(found, nodes), len(found) - 1)
+        return found if bool((found[pos] == nodes).all()) else np.union1d(found, nodes)
+
+    def _subgraph(self, local: IntArray) -> csr_matrix:
+        """The edges among ``local`` (sorted node ids), renumbered 0…len-1; costs its own edges, not the
+        whole network's (a column selection would walk every node)."""
+        if self._position is None:
+            self._position = np.full(self.nodes, -1, dtype=np.int64)
+        self._position[local] = np.arange(len(local))
+        rows = self.graph[local].tocoo()
+        cols = self._position[rows.col]
+        keep = cols >= 0
+        self._position[local] = -1
+        n = len(local)
+        return self._matrix(rows.row[keep].astype(np.int64), cols[keep], rows.data[keep], n)
