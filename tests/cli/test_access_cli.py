@@ -122,7 +122,7 @@ def test_xlsx_input(tmp_path: Path) -> None:
 def test_help_is_bilingual() -> None:
     res = subprocess.run([YIGAI, "access", "compute", "--help"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0
-    assert "直线距离估算" in res.stdout and "road networks" in res.stdout
+    assert "直线距离估算" in res.stdout and "OpenStreetMap" in res.stdout and "--network" in res.stdout
 
 
 def test_sample_files_compute_cleanly(tmp_path: Path) -> None:
@@ -147,3 +147,36 @@ def test_gbk_csv_is_named(tmp_path: Path) -> None:
     (tmp_path / "p.csv").write_text(POINTS, "utf-8")
     res = run("--facilities", str(tmp_path / "f.csv"), "--points", str(tmp_path / "p.csv"))
     assert res.returncode == 1 and "不是 UTF-8 编码" in res.stderr and "Traceback" not in res.stderr
+
+
+NETWORK = Path(__file__).parents[1] / "core" / "access" / "data"
+
+
+def test_network_result(tmp_path: Path) -> None:
+    """The hand-made roads of tests/core/access/data (times worked out in test_network.py): P1 11.1 min to F1,
+    P2 16.8 to F2 (outside 15), P3 4.4 on its island (no road to the county hospital), P4 8.2; F4 is 在建."""
+    res = run(
+        "--facilities", str(NETWORK / "facilities.csv"), "--points", str(NETWORK / "points.csv"),
+        "--network", str(NETWORK / "roads.osm"), "--format", "json",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["method"] == "路网出行时间" and out["network"].endswith("roads.osm")
+    times = {p["code"]: (p["primary_minutes"], p["county_minutes"]) for p in out["points"]}
+    assert times == {"P1": (11.1, 11.8), "P2": (16.8, 16.8), "P3": (4.4, None), "P4": (8.2, 20.1)}
+    regions = {
+        r["code"]: (r["population"], r["primary_population"], r["county_population"]) for r in out["regions"]
+    }
+    assert regions["130183"] == (1800, 1300, 1800)
+    assert regions["130128"] == (200, 200, 0)
+    assert regions["130100"] == (2000, 1500, 1800)  # sums of the counties, not an average of their shares
+    assert [g["code"] for g in out["gaps"]] == ["P2"]
+    assert [(s["code"], s["new_population"]) for s in out["sites"]] == [("P2", 500)]
+
+
+def test_bad_network_file(tmp_path: Path) -> None:
+    bad = tmp_path / "roads.osm"
+    bad.write_text("<osm", "utf-8")
+    res = run(*files(tmp_path), "--network", str(bad))
+    assert res.returncode == 1
+    assert "roads.osm: 无法读取 OpenStreetMap 路网文件" in res.stderr and "Traceback" not in res.stderr

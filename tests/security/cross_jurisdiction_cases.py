@@ -359,6 +359,14 @@ def html_refusal_cases(w: Any) -> dict[str, list[Req]]:
             ]
             for suffix in ("", "map-data/", "geometry/", "scorecards/", "scorecards/export/", "briefing/")
         },
+        **{
+            f"access/{suffix}": [
+                Req("rep_b", "GET", f"/access/{suffix}", {"org": "130608"}),
+                Req("unit_y", "GET", f"/access/{suffix}", {"org": "130100"}),
+                Req("owner_sjz", "GET", f"/access/{suffix}", {"org": "130600"}),
+            ]
+            for suffix in ("", "points/")
+        },
         "audit/": [Req(who, "GET", "/audit/") for who in ("rep_b", "owner_bd")],
         "audit/verify/": [Req(who, "POST", "/audit/verify/") for who in ("rep_b", "owner_bd")],
     }
@@ -503,6 +511,8 @@ def html_leak_cases(w: Any) -> dict[str, list[LeakCase]]:
         "dashboard/scorecards/": each("/dashboard/scorecards/", ({}, {"by": "unit"})),
         "dashboard/scorecards/export/": each("/dashboard/scorecards/export/"),
         "dashboard/briefing/": each("/dashboard/briefing/", ({}, {"plan": bd})),
+        "access/": each("/access/"),
+        "access/points/": each("/access/points/"),
     }  # fmt: skip
 
 

@@ -81,6 +81,8 @@ ROUTES: dict[str, set[str]] = {
     "dashboard/": {REFUSE, LEAK},
     "dashboard/map-data/": {REFUSE, LEAK},
     "dashboard/geometry/": {REFUSE, LEAK},
+    "access/": {REFUSE, LEAK},  # 医疗服务圈: the scope is a query parameter (access_scope, as the dashboard)
+    "access/points/": {REFUSE, LEAK},
     "dashboard/scorecards/": {REFUSE, LEAK},
     "dashboard/scorecards/export/": {REFUSE, LEAK},
     "dashboard/briefing/": {REFUSE, LEAK},

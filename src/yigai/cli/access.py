@@ -18,15 +18,18 @@ from yigai.core.access import (
     AccessResult,
     StraightLineEstimate,
     TravelParameters,
+    TravelTimeEngine,
     compute_access,
     load_inputs,
+    suggest_by_region,
 )
+from yigai.core.access.network import NetworkError, RoadNetwork
 from yigai.core.access.registry import FACILITY_COLUMNS, POINT_COLUMNS
-from yigai.core.access.synthetic import make_data
+from yigai.core.access.synthetic import make_data, write_road_grid
 from yigai.core.divisions import read_divisions
 
 access_app = typer.Typer(
-    help="医疗服务圈：居民到最近医疗机构的出行时间（直线距离估算）、各区县覆盖率、缺口和新设卫生院建议。"
+    help="医疗服务圈：居民到最近医疗机构的出行时间（路网或直线距离估算）、各区县覆盖率、缺口和新设卫生院建议。"
     " Access to care: travel-time estimate, coverage, gaps.",
     no_args_is_help=True,
 )
@@ -79,42 +82,137 @@ def access_compute(
         ),
     ] = Report.regions,
     format: Annotated[Format, typer.Option("--format", "-f", help="table | json | csv")] = Format.table,
+    network: Annotated[
+        Path | None,
+        typer.Option(
+            "--network",
+            help="OpenStreetMap 路网文件（.osm / .osm.pbf，离线读取）：按路网计算出行时间；不给则用直线距离估算",
+        ),
+    ] = None,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="把结果存入平台：各区县人口覆盖数据值（指标 ACCESS_PRIMARY_SHARE 等）、地图和缺口清单",
+        ),
+    ] = False,
+    year: Annotated[
+        int | None, typer.Option("--year", min=2000, max=2100, help="--store 存入的年度（默认今年）")
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help="--store 记为操作人的用户名")] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="--store 时标为示例数据（yigai access sample 生成的数据）")
+    ] = False,
 ) -> None:
-    """计算医疗服务圈覆盖：每个人口点到最近各级机构的出行时间（直线距离估算，非路网时间）。
+    """计算医疗服务圈覆盖：每个人口点到最近各级机构的出行时间（给 --network 按路网，否则直线距离估算）。
 
-    Travel time = great-circle distance × detour factor ÷ speed by area type (src/yigai/data/access.yaml),
-    labelled 直线距离估算 in every output; road networks (OpenStreetMap) are not read yet. Prints coverage
-    per county/city/province, the points outside the circle (largest population first) and a ranked list of
-    sites for one new 卫生院. Exit 0 when computed, 1 on bad input (file/row/field named).
+    With --network FILE (an OpenStreetMap extract, read offline with osmium): points and facilities walk to
+    their nearest road node, then the fastest route at the speed of each road class (data/access.yaml
+    network.speeds_kmh), labelled 路网出行时间. Without it: great-circle distance × detour factor ÷ speed by
+    area type, labelled 直线距离估算. Prints coverage per county/city/province, the points outside the
+    circle (largest population first) and a ranked list of sites for one new 卫生院. Exit 0 when computed,
+    1 on bad input (file/row/field named).
     """
     params = TravelParameters.load()
     divisions = read_divisions()
+    if store and (minutes not in (None, params.circles["primary"].minutes) or county_minutes not in (
+        None, params.circles["county"].minutes
+    )):  # fmt: skip
+        print(
+            "yigai access: --store 只保存按 data/access.yaml 服务圈分钟数计算的结果"
+            "（指标名称里的分钟数）；要改分钟数请改该文件",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1)
     try:
         inputs = load_inputs(facilities, points, params=params, divisions=divisions)
     except AccessInputError as exc:
         print(f"yigai access: 输入有误，未计算：\n{exc}", file=sys.stderr)
         raise typer.Exit(1) from None
+    engine: TravelTimeEngine = StraightLineEstimate(params)
+    if network is not None:
+        try:
+            engine = RoadNetwork.from_osm(network, params.network, params.earth_radius_km)
+        except NetworkError as exc:
+            print(f"yigai access: 路网有误，未计算：{exc}", file=sys.stderr)
+            raise typer.Exit(1) from None
     for warning in inputs.warnings:
         print(f"yigai access: 提示：{warning}", file=sys.stderr)
     result = compute_access(
         inputs.points,
         inputs.facilities,
-        engine=StraightLineEstimate(params),
+        engine=engine,
         params=params,
         divisions=divisions,
         primary_minutes=minutes,
         county_minutes=county_minutes,
         suggestions=sites,
     )
+    if store:
+        _store(
+            result, inputs, engine, divisions, facilities, points, network, year, user, sites, params, demo
+        )
     if format is Format.json:
-        payload = {"warnings": [str(w) for w in inputs.warnings], **_tables(result)}
+        payload = {
+            "warnings": [str(w) for w in inputs.warnings],
+            "network": None if network is None else str(network),
+            **_tables(result),
+        }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
         return
     rows = _tables(result)[report.value]
     if format is Format.csv:
         _write_csv(rows)
     else:
-        _write_table(rows, result)
+        _write_table(rows, result, network)
+
+
+def _store(
+    result: AccessResult, inputs: Any, engine: TravelTimeEngine, divisions: Any, facilities: Path,
+    points: Path, network: Path | None, year: int | None, username: str | None, sites: int | None,
+    params: TravelParameters, demo: bool,
+) -> None:  # fmt: skip
+    """Save the run and its indicator values (messages on stderr, so --format json stays parseable)."""
+    import datetime as dt
+
+    from yigai.cli.platform import _ready
+
+    _ready()
+    from yigai.apps.access.services import AccessStoreError, access_store
+    from yigai.apps.accounts.models import User
+    from yigai.apps.indicators.services import ValuesRejected
+    from yigai.core.permissions import Perm, may
+
+    who = None
+    if username is not None:
+        who = User.objects.filter(username=username).first()
+        if who is None or not may(who, Perm.IMPORT_VALUES):
+            print(f"yigai access: 用户不存在或无权导入指标值：{username}", file=sys.stderr)
+            raise typer.Exit(1)
+    count = params.suggestions if sites is None else sites
+    ranked = suggest_by_region(result, inputs.points, engine=engine, divisions=divisions, count=count)
+    try:
+        report = access_store(
+            result=result, points=inputs.points, sites=ranked, year=year or dt.date.today().year,
+            facilities_file=facilities.name, points_file=points.name,
+            network_file=network.name if network else "", user=who, is_demo=demo,
+        )  # fmt: skip
+    except (AccessStoreError, ValuesRejected) as exc:
+        print(f"yigai access: 未保存：{exc}", file=sys.stderr)
+        raise typer.Exit(1) from None
+    v = report.values
+    print(
+        f"yigai access: 已保存测算 #{report.run.pk}（{report.run.year} 年，{result.method}）；指标数据值"
+        f"{'已导入过（内容相同）' if v.already_imported else f'新增 {v.created}，更新 {v.updated}'}"
+        f"，来源文件名 {v.batch.file_name}",
+        file=sys.stderr,
+    )
+    if report.unreachable:
+        print(
+            f"yigai access: 提示：{'、'.join(report.unreachable)} 有居民到不了任何基层医疗卫生机构，"
+            "未写入最长出行时间",
+            file=sys.stderr,
+        )
 
 
 @access_app.command("sample")
@@ -123,6 +221,12 @@ def access_sample(
     villages: Annotated[int, typer.Option("--villages", min=1, help="示例村数")] = 2000,
     facilities: Annotated[int, typer.Option("--facilities", min=1, help="示例机构数")] = 1500,
     seed: Annotated[int, typer.Option("--seed", help="随机数种子（同一种子得到同样的数据）")] = 19,
+    roads: Annotated[
+        bool,
+        typer.Option(
+            "--roads", help="同时写入示例路网 roads.osm.pbf（覆盖全省的方格路网，约 1 公里一条，仅供试用）"
+        ),
+    ] = False,
 ) -> None:
     """生成示例数据（河北省内随机的示例村和示例机构），用于试用 yigai access compute。
 
@@ -169,6 +273,9 @@ def access_sample(
     print(
         f"已写入 {out / 'facilities.csv'}（{len(facs)} 个示例机构）和 {out / 'points.csv'}（{len(points)} 个示例村）"
     )
+    if roads:
+        nodes, ways = write_road_grid(out / "roads.osm.pbf")
+        print(f"已写入 {out / 'roads.osm.pbf'}（示例方格路网：{nodes} 个节点，{ways} 条道路）")
 
 
 def _tables(result: AccessResult) -> dict[str, Any]:
@@ -284,9 +391,10 @@ def _label(field: str) -> str:
     return _LABELS.get(field, field)
 
 
-def _write_table(rows: list[dict[str, Any]], result: AccessResult) -> None:
+def _write_table(rows: list[dict[str, Any]], result: AccessResult, network: Path | None) -> None:
+    how = "（非路网时间）" if network is None else f"（{network.name}；公里为直线距离）"
     print(
-        f"方法：{result.method}（非路网时间）；基层服务圈 {result.primary_minutes:g} 分钟，"
+        f"方法：{result.method}{how}；基层服务圈 {result.primary_minutes:g} 分钟，"
         f"县级医院服务圈 {result.county_minutes:g} 分钟"
     )
     if not rows:

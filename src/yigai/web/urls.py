@@ -21,6 +21,7 @@ urlpatterns = [
     path("audit/", include("yigai.apps.audit.urls")),
     path("jobs/", include("yigai.apps.jobs.urls")),
     path("assessment/", include("yigai.apps.assessment.urls")),
+    path("access/", include("yigai.apps.access.urls")),
     path("api/", api.urls),
 ]
 

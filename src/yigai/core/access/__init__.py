@@ -1,10 +1,10 @@
-"""The medical service circle (15分钟医疗服务圈): who lives how far from care (issue 19, core part).
+"""The medical service circle (15分钟医疗服务圈): who lives how far from care (issue 19).
 
-Read a facility registry and population points (:mod:`.registry`), estimate travel time in bulk
-(:mod:`.travel`: straight-line estimate behind a :class:`TravelTimeEngine` Protocol; no road network is
-read yet), and compute coverage per county, city and province, the gaps and the best new 卫生院 sites
-(:mod:`.coverage`). Framework-free: the CLI and, later, the web app call :func:`load_inputs` and
-:func:`compute_access`.
+Read a facility registry and population points (:mod:`.registry`), time the trips in bulk behind a
+:class:`TravelTimeEngine` Protocol — on a road network read from an OpenStreetMap extract
+(:mod:`.network`) or by the straight-line estimate (:mod:`.travel`) — and compute coverage per county, city
+and province, the gaps and the best new 卫生院 sites (:mod:`.coverage`). Framework-free: the CLI and the
+web app (``yigai.apps.access``) call :func:`load_inputs` and :func:`compute_access`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from yigai.core.access.coverage import (
     RegionCoverage,
     SiteSuggestion,
     compute_access,
+    suggest_by_region,
     suggest_sites,
 )
 from yigai.core.access.registry import (
@@ -53,6 +54,7 @@ __all__ = [
     "TravelTimeEngine",
     "compute_access",
     "load_inputs",
+    "suggest_by_region",
     "suggest_sites",
 ]
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from yigai.core.access.registry import LEVELS, Facility, PopulationPoint
 from yigai.core.access.travel import Destinations, Nearest, Origins, TravelParameters, TravelTimeEngine
@@ -38,6 +39,8 @@ class RegionCoverage:
     population: int
     primary_population: int
     county_population: int
+    # The longest trip to primary care from a point with people (inf: some cannot reach any; None: no people)
+    primary_max_minutes: float | None = None
 
     @property
     def primary_share(self) -> float | None:
@@ -130,7 +133,7 @@ def compute_access(
         primary_minutes=p_min,
         county_minutes=c_min,
         points=rows,
-        regions=_regions(points, p_time <= p_min, c_time <= c_min, divisions),
+        regions=_regions(points, p_time, p_time <= p_min, c_time <= c_min, divisions),
         gaps=gaps,
         suggestions=suggest_sites(uncovered, engine=engine, minutes=p_min, count=count),
     )
@@ -145,6 +148,7 @@ def _nearest_of(found: Nearest, facilities: Sequence[Facility], i: int) -> tuple
 
 def _regions(
     points: Sequence[PopulationPoint],
+    primary_time: np.ndarray,
     primary_ok: np.ndarray,
     county_ok: np.ndarray,
     divisions: Sequence[Division],
@@ -163,17 +167,67 @@ def _regions(
         "primary": np.bincount(where, weights=pop * primary_ok, minlength=size),
         "county": np.bincount(where, weights=pop * county_ok, minlength=size),
     }
+    longest = np.full(size, -np.inf)
+    peopled = pop > 0
+    np.maximum.at(longest, where[peopled], primary_time[peopled])
     parent = {d.code: d.parent_code for d in divisions}
     totals: dict[str, np.ndarray] = {d.code: np.zeros(4) for d in divisions}
+    worst: dict[str, float] = {d.code: -np.inf for d in divisions}
     for c, i in position.items():
         values = np.array([sums[k][i] for k in ("points", "population", "primary", "county")])
         code: str | None = c
         while code is not None:
             totals[code] += values
+            worst[code] = max(worst[code], float(longest[i]))
             code = parent.get(code)
     return [
-        RegionCoverage(d.code, d.name, d.level, *(round(float(v)) for v in totals[d.code])) for d in divisions
+        RegionCoverage(
+            d.code,
+            d.name,
+            d.level,
+            points=round(float(totals[d.code][0])),
+            population=round(float(totals[d.code][1])),
+            primary_population=round(float(totals[d.code][2])),
+            county_population=round(float(totals[d.code][3])),
+            primary_max_minutes=None if worst[d.code] == -np.inf else worst[d.code],
+        )
+        for d in divisions
     ]
+
+
+def suggest_by_region(
+    result: AccessResult,
+    points: Sequence[PopulationPoint],
+    *,
+    engine: TravelTimeEngine,
+    divisions: Sequence[Division],
+    count: int,
+) -> dict[str, list[SiteSuggestion]]:
+    """The greedy new-site ranking within each county, each city and the province that has uncovered people.
+
+    A city's list ranks its own uncovered points only (people across its border are not counted), so a city
+    or county user sees the sites for their own area, not the province's top ten filtered. The reachability
+    matrix is computed once for all uncovered points; each area ranks on its rows and columns of it.
+    """
+    parent = {d.code: d.parent_code for d in divisions}
+    uncovered = [p for p, row in zip(points, result.points, strict=True) if not row.primary_covered]
+    members: dict[str, list[int]] = {}
+    for i, p in enumerate(uncovered):
+        code: str | None = p.county
+        while code is not None:
+            members.setdefault(code, []).append(i)
+            code = parent.get(code)
+    if not uncovered or count <= 0:
+        return {}
+    origins = _origins(uncovered)
+    reach = engine.within(origins, Destinations(origins.lon, origins.lat), result.primary_minutes).tocsr()
+    ranked: dict[str, list[SiteSuggestion]] = {}
+    for code, rows in members.items():
+        idx = np.array(rows, dtype=np.int64)
+        found = _greedy(reach[idx][:, idx], [uncovered[i] for i in rows], count)
+        if found:
+            ranked[code] = found
+    return ranked
 
 
 def suggest_sites(
@@ -188,16 +242,22 @@ def suggest_sites(
     if not uncovered or count <= 0:
         return []
     origins = _origins(uncovered)
-    reach = engine.within(origins, Destinations(origins.lon, origins.lat), minutes).tocsc().astype(np.int64)
+    reach = engine.within(origins, Destinations(origins.lon, origins.lat), minutes)
+    return _greedy(reach, uncovered, count)
+
+
+def _greedy(reach: csr_matrix, uncovered: Sequence[PopulationPoint], count: int) -> list[SiteSuggestion]:
+    """Greedy max coverage on a boolean points × candidates matrix (candidates = the points themselves)."""
+    matrix = reach.tocsc().astype(np.int64)
     remaining = np.array([p.population for p in uncovered], dtype=np.int64)
     alive = np.ones(len(uncovered), dtype=np.int64)
     out: list[SiteSuggestion] = []
     for rank in range(1, count + 1):
-        gains = reach.T @ remaining
+        gains = matrix.T @ remaining
         best = int(np.argmax(gains))
         if gains[best] <= 0:
             break
-        column = reach[:, best].nonzero()[0]
+        column = matrix[:, best].nonzero()[0]
         p = uncovered[best]
         points_newly = int(alive[column].sum())
         out.append(

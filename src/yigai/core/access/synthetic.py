@@ -9,6 +9,7 @@ polygon, which also gives their county code (one bulk STRtree join). Area types 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -90,3 +91,49 @@ def make_data(villages: int, facilities: int, seed: int) -> tuple[list[Populatio
         for k, j in enumerate(order)
     ]
     return points, facs
+
+
+def write_road_grid(path: Path, spacing_deg: float = 0.01, bbox: tuple[float, ...] = BBOX) -> tuple[int, int]:
+    """A 示例 road grid over ``bbox`` written as an OpenStreetMap file (.osm.pbf or .osm by its suffix).
+
+    One way per grid row and column; every 20th line ``secondary`` (50 km/h by default), every 5th
+    ``tertiary``, the rest ``unclassified``. Returns (nodes, ways). Not a real road network: it times the
+    network path at province scale (``bench/access.py``) and gives the demo a network to show.
+    """
+    import osmium  # only this writer and the network reader need it
+
+    xs = np.arange(bbox[0], bbox[2] + spacing_deg / 2, spacing_deg)
+    ys = np.arange(bbox[1], bbox[3] + spacing_deg / 2, spacing_deg)
+    nx, ny = len(xs), len(ys)
+
+    def node_id(i: int, j: int) -> int:
+        return 1 + j * nx + i
+
+    def kind(k: int) -> str:
+        return "secondary" if k % 20 == 0 else "tertiary" if k % 5 == 0 else "unclassified"
+
+    if path.exists():
+        path.unlink()
+    writer = osmium.SimpleWriter(str(path))
+    try:
+        for j, y in enumerate(ys):
+            for i, x in enumerate(xs):
+                writer.add_node(osmium.osm.mutable.Node(id=node_id(i, j), location=(float(x), float(y))))
+        way = 0
+        for j in range(ny):
+            way += 1
+            writer.add_way(
+                osmium.osm.mutable.Way(
+                    id=way, nodes=[node_id(i, j) for i in range(nx)], tags={"highway": kind(j)}
+                )
+            )
+        for i in range(nx):
+            way += 1
+            writer.add_way(
+                osmium.osm.mutable.Way(
+                    id=way, nodes=[node_id(i, j) for j in range(ny)], tags={"highway": kind(i)}
+                )
+            )
+    finally:
+        writer.close()
+    return nx * ny, way

@@ -6,12 +6,11 @@ Every engine answers two bulk questions (never one Python call per pair):
 * :meth:`TravelTimeEngine.within` — every (origin, destination) pair reachable within ``minutes``, as a
   sparse matrix (used to place a new facility).
 
-:class:`StraightLineEstimate` is the only engine so far (method name "直线距离估算", written into every
-result): great-circle distance × detour factor ÷ speed, both by the origin's area type (data/access.yaml).
+:class:`StraightLineEstimate` (method name "直线距离估算", written into every result): great-circle distance × detour factor ÷ speed, both by the origin's area type (data/access.yaml).
 Points are mapped to unit vectors in 3-D so a ``scipy.spatial.cKDTree`` on them finds the nearest by chord
 length, which orders exactly like great-circle distance (no map projection, no distortion at any
-latitude). A road-network engine (an OpenStreetMap extract read offline) would implement the same
-Protocol; none reads road networks yet.
+latitude). The road-network engine (an OpenStreetMap extract read offline, method "路网出行时间") is
+:class:`yigai.core.access.network.RoadNetwork`, behind the same Protocol.
 
 >>> params = TravelParameters.load()
 >>> params.method, params.area_types["平原农村"]
@@ -51,6 +50,16 @@ class Circle:
 
 
 @dataclass(frozen=True)
+class NetworkParameters:
+    """How a road network is read and timed (data/access.yaml ``network``)."""
+
+    method: str
+    snap_speed_kmh: float  # the straight walk from a point or facility to its nearest network node
+    snap_exclude: tuple[str, ...]  # highway classes whose nodes are never snapped to (motorways)
+    speeds_kmh: dict[str, float]  # highway class -> speed; classes not listed are not read
+
+
+@dataclass(frozen=True)
 class TravelParameters:
     method: str
     earth_radius_km: float
@@ -60,6 +69,7 @@ class TravelParameters:
     open_statuses: tuple[str, ...]
     statuses: tuple[str, ...]
     suggestions: int
+    network: NetworkParameters
 
     @classmethod
     def load(cls, text: str | None = None) -> TravelParameters:
@@ -82,6 +92,12 @@ class TravelParameters:
             open_statuses=tuple(data["open_statuses"]),
             statuses=tuple(data["statuses"]),
             suggestions=int(data["suggestions"]),
+            network=NetworkParameters(
+                method=str(data["network"]["method"]),
+                snap_speed_kmh=float(data["network"]["snap_speed_kmh"]),
+                snap_exclude=tuple(str(c) for c in data["network"]["snap_exclude"]),
+                speeds_kmh={str(k): float(v) for k, v in data["network"]["speeds_kmh"].items()},
+            ),
         )
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "yigai.apps.caching",
     "yigai.apps.jobs",
     "yigai.apps.assessment",
+    "yigai.apps.access",
     "huey.contrib.djhuey",  # the job queue's worker command (yigai manage run_huey)
 ]
 
