@@ -490,5 +490,6 @@ def find_targets(
         if governing:
             carried = (governing[-1].year, governing[-1].date)
         carried_years = year_list_before_semicolon(sent.text, bool(sent.dates), context.carried_years)
-        context = replace(context, carried_years=carried_years)
+        if carried_years != context.carried_years:
+            context = replace(context, carried_years=carried_years)
     return out
