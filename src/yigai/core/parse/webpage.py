@@ -17,7 +17,7 @@ module recognises such a page, returns its text without the furniture, and the t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from yigai.core.parse.blocks import Block, RawDocument
 
@@ -172,13 +172,7 @@ def clean_page(raw: RawDocument) -> tuple[RawDocument, WebPage]:
         return raw, WebPage()
     title = page_title(raw.title_hint, page.info.get("标题"))
     return (
-        RawDocument(
-            source=raw.source,
-            format=raw.format,
-            blocks=tuple(blocks),
-            title_hint=title,
-            warnings=raw.warnings,
-        ),
+        replace(raw, blocks=tuple(blocks), title_hint=title),
         page,
     )
 
