@@ -125,13 +125,19 @@ def _wrap_width(lines: list[str]) -> int | None:
     return None
 
 
+# A short line ending in a genre word is a title of its own ("…2025年重点工作实施方案"), not a sentence
+# the page broke: the paragraph after it is not joined to it.
+_TITLE_END = re.compile(r"(?:方案|规划|意见|通知|清单|办法|计划|要点)(?:[（(][^（()）]{4,16}[)）])?$")
+
+
 def join_wrapped(lines: list[str]) -> list[str]:
     """Join lines broken inside sentences (PDF hard wraps); keep real paragraph breaks.
 
     Blank lines are dropped in wrapped text (PDF page and line spacing), kept as ``""``
     otherwise. A line is continued when it reaches the wrap width and the next line does not
     open a heading, or when it ends without punctuation and the next line starts with
-    closing material (a unit, a digit glued to a classifier: "12\\n\\n个").
+    closing material (a unit, a digit glued to a classifier: "12\\n\\n个"), or when it is long and ends
+    without punctuation (unless it ends like a title).
     """
     wrap = _wrap_width(lines)
     if wrap is None:
@@ -147,7 +153,9 @@ def join_wrapped(lines: list[str]) -> list[str]:
         else:
             out.append(stripped)
         printed = width(stripped)
-        joining = printed >= wrap - 3 or (printed >= 0.6 * wrap and not stripped.endswith(_TERMINAL))
+        joining = printed >= wrap - 3 or (
+            printed >= 0.6 * wrap and not stripped.endswith(_TERMINAL) and not _TITLE_END.search(stripped)
+        )
     return out
 
 
