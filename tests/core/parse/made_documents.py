@@ -65,14 +65,19 @@ def need(tool: str, what: str) -> str:
     return path
 
 
-def make_docx(*, broken_relationship: bool = False) -> bytes:
+def docx_of(paragraphs: list[str]) -> bytes:
+    """A .docx with one paragraph a line and no core title (the title is read from the text)."""
     document = docx.Document()
     document.core_properties.title = ""
-    for line in [TITLE, DOC_NUMBER, *LETTER, *PLAN]:
+    for line in paragraphs:
         document.add_paragraph(line)
     buf = io.BytesIO()
     document.save(buf)
-    data = buf.getvalue()
+    return buf.getvalue()
+
+
+def make_docx(*, broken_relationship: bool = False) -> bytes:
+    data = docx_of([TITLE, DOC_NUMBER, *LETTER, *PLAN])
     return break_relationship(data) if broken_relationship else data
 
 

@@ -11,9 +11,8 @@ The golden in ``test_other_place.py`` is read from the text below by hand.
 from __future__ import annotations
 
 import html
-import io
 
-import docx
+from made_documents import docx_of
 
 TITLE = "遵义市人民政府办公室关于印发遵义市深化医药卫生体制改革2025年重点工作实施方案的通知"
 DOC_NUMBER = "遵府办发〔2025〕15号"
@@ -58,13 +57,7 @@ PLAN = [
 
 
 def make_docx() -> bytes:
-    document = docx.Document()
-    document.core_properties.title = ""
-    for line in [TITLE, DOC_NUMBER, *LETTER, *PLAN]:
-        document.add_paragraph(line)
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
+    return docx_of([TITLE, DOC_NUMBER, *LETTER, *PLAN])
 
 
 INFO_TABLE = f"""
