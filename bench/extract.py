@@ -43,9 +43,17 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=10.0, help="size of the concatenated document (MB)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--formats-only", action="store_true", help="only the PDF/.docx figures (issue 16)")
+    ap.add_argument(
+        "--large-only",
+        action="store_true",
+        help="only the large .txt and .docx, each best of --repeat (to compare two versions of the engine)",
+    )
     args = ap.parse_args()
 
     texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))}
+    if args.large_only:
+        extract_formats.large_only(texts, args.mb, args.repeat)
+        sys.exit(0)
     if args.formats_only:
         extract_formats.run(texts, args.repeat)
         sys.exit(0)

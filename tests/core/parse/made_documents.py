@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import os
+import random
 import shutil
 import subprocess
 import zipfile
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 TITLE = "山东省卫生健康委员会关于印发基层卫生健康服务能力提升行动方案的通知"
 DOC_NUMBER = "鲁卫基层〔2025〕12号"
@@ -64,14 +65,19 @@ def need(tool: str, what: str) -> str:
     return path
 
 
-def make_docx(*, broken_relationship: bool = False) -> bytes:
+def docx_of(paragraphs: list[str]) -> bytes:
+    """A .docx with one paragraph a line and no core title (the title is read from the text)."""
     document = docx.Document()
     document.core_properties.title = ""
-    for line in [TITLE, DOC_NUMBER, *LETTER, *PLAN]:
+    for line in paragraphs:
         document.add_paragraph(line)
     buf = io.BytesIO()
     document.save(buf)
-    data = buf.getvalue()
+    return buf.getvalue()
+
+
+def make_docx(*, broken_relationship: bool = False) -> bytes:
+    data = docx_of([TITLE, DOC_NUMBER, *LETTER, *PLAN])
     return break_relationship(data) if broken_relationship else data
 
 
@@ -136,29 +142,48 @@ def print_to_pdf(page: str, tmp: Path) -> bytes:
     return out.read_bytes()
 
 
-def make_scan() -> bytes:
-    """The .docx's text drawn into A4 page images at 300 dpi and saved as an image-only PDF."""
+def make_scan(degraded: str | None = None) -> bytes:
+    """The .docx's text drawn into A4 page images at 300 dpi and saved as an image-only PDF.
+
+    ``degraded``: a paragraph whose lines after its first are blurred and sprinkled with specks, as a
+    worn copy scans, so that Tesseract reads them with low confidence (its first line, with the item
+    number, stays clean so that the task is still found)."""
     font = ImageFont.truetype(FONT, 67)  # 三号 (16 pt) at 300 dpi, the size of a 公文's body
     width, height, margin, leading = 2480, 3508, 240, 114
     pages: list[Image.Image] = []
     page, y = Image.new("L", (width, height), 255), margin
     draw = ImageDraw.Draw(page)
     for paragraph in [TITLE, DOC_NUMBER, *LETTER, *PLAN]:
-        line = ""
+        line, first = "", True
         for char in paragraph:
             if draw.textlength(line + char, font=font) > width - 2 * margin:
                 y = _draw_line(draw, line, y, font, margin, leading)
-                line = ""
+                if paragraph == degraded and not first:
+                    _wear(page, y - leading, leading)
+                line, first = "", False
             line += char
             if y > height - margin - leading:
                 pages.append(page)
                 page, y = Image.new("L", (width, height), 255), margin
                 draw = ImageDraw.Draw(page)
         y = _draw_line(draw, line, y, font, margin, leading)
+        if paragraph == degraded and not first:
+            _wear(page, y - leading, leading)
     pages.append(page)
     buf = io.BytesIO()
     pages[0].save(buf, format="PDF", resolution=300, save_all=True, append_images=pages[1:])
     return buf.getvalue()
+
+
+def _wear(page: Image.Image, top: int, height: int) -> None:
+    """Blur one line's strip of the page and sprinkle black and white specks on it (fixed seed)."""
+    box = (0, top, page.width, top + height)
+    strip = page.crop(box).filter(ImageFilter.GaussianBlur(4.5))
+    pixels, rnd = strip.load(), random.Random(top)
+    assert pixels is not None
+    for _ in range(40000):
+        pixels[rnd.randrange(strip.width), rnd.randrange(strip.height)] = rnd.choice((0, 255))
+    page.paste(strip, box)
 
 
 def _draw_line(

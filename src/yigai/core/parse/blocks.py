@@ -26,6 +26,8 @@ class RawDocument:
     blocks: tuple[Block, ...]
     title_hint: str | None = None  # e.g. the ``title:`` of an HTML/Markdown front matter, a docx core title
     warnings: tuple[str, ...] = ()  # what the reader wants the user to know (OCR confidence, a conversion)
+    # Lines read by OCR, in reading order, with Tesseract's mean word confidence (0–100): review hints.
+    ocr_lines: tuple[tuple[str, float], ...] = ()
 
 
 class ReadError(Exception):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from yigai.core.parse import metadata, plan_check, webpage
+from yigai.core.parse import metadata, ocr_hints, plan_check, webpage
 from yigai.core.parse.blocks import RawDocument
 from yigai.core.parse.flat_tables import split_flat_tables
 from yigai.core.parse.normalise import clean_line, clean_text_lines
@@ -91,6 +91,8 @@ def extract_raw(raw: RawDocument) -> Document:
         tasks, targets = [], []
     elif not tasks:
         warnings.append("未识别出任务条目（no recognisable tasks）：仅提取了文件信息和目标")
+    if raw.ocr_lines:
+        tasks, targets = ocr_hints.mark_low_confidence(tasks, targets, raw.ocr_lines)
     return Document(
         source=Path(raw.source).name,
         title=title,

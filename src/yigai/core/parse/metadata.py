@@ -143,10 +143,22 @@ def _is_skippable(line: str) -> bool:
     )
 
 
+_PRINTED = re.compile(r"关于印发[《“]?(.{4,60}?)[》”]?的通知$")
+
+
 def title(lines: list[str], hint: str | None = None) -> str | None:
-    """The title: the first run of short heading-like lines naming a genre (方案, 任务, 规划 …)."""
+    """The title: the first run of short heading-like lines naming a genre (方案, 任务, 规划 …).
+
+    A hint that is the 通知 wrapping the plan (a web page's 标题/名称 row, "X关于印发Y的通知") gives way to
+    the plan's own title Y when the text has Y as a line of its own, as the .docx of the same document reads.
+
+    >>> title(["各县（市、区）：", "遵义市医改2025年重点工作实施方案"], "遵义市人民政府办公室关于印发遵义市医改2025年重点工作实施方案的通知")
+    '遵义市医改2025年重点工作实施方案'
+    """
     if hint:
-        return squeeze(hint)
+        wrapped = _PRINTED.search(squeeze(hint))
+        own = squeeze(wrapped.group(1)) if wrapped else None
+        return own if own and any(squeeze(line) == own for line in lines[:80]) else squeeze(hint)
     run: list[str] = []
     for line in lines[:40]:
         text = squeeze(line)

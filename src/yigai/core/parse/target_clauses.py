@@ -5,6 +5,8 @@ scope, the indicator text and the object after a count. Used by :mod:`yigai.core
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TypeVar
 
 from yigai.core.parse.dates import DateMention
 from yigai.core.parse.target_lexicon import (
@@ -26,6 +28,7 @@ from yigai.core.parse.target_lexicon import (
     TIME_UNITS,
 )
 
+T = TypeVar("T")
 SENT = re.compile(r"[^。！？；!?\n]+[。！？；!?]?")
 CLAUSE_SEP = "，,：:"
 QUOTED = re.compile(r"“[^”]{0,30}”|\"[^\"]{0,30}\"|「[^」]{0,30}」|《[^》]*》|〔[^〕]*〕")
@@ -53,22 +56,39 @@ def masked(text: str, dates: list[DateMention]) -> list[bool]:
 _VERBS_LONGEST_FIRST = tuple(sorted(CREATE_VERBS, key=len, reverse=True))
 
 
+def _by_length(words: Iterable[tuple[str, T]]) -> tuple[tuple[int, dict[str, T]], ...]:
+    """Words grouped by length, longest first: a suffix test is then one slice and one dict look-up per
+    length instead of one ``endswith`` per word (two words of one length cannot both end a text, so
+    the longest-first order of the old scan is kept exactly)."""
+    groups: dict[int, dict[str, T]] = {}
+    for word, value in words:
+        groups.setdefault(len(word), {}).setdefault(word, value)
+    return tuple(sorted(groups.items(), reverse=True))
+
+
+_VERB_SUFFIXES = _by_length((v, v) for v in _VERBS_LONGEST_FIRST)
+_VERB_SUFFIXES_2 = tuple(g for g in _VERB_SUFFIXES if g[0] > 1)
+_CUE_SUFFIXES = _by_length(CUES)
+
+
+def _suffix(left: str, groups: tuple[tuple[int, dict[str, T]], ...]) -> tuple[str, T] | None:
+    for n, words in groups:
+        if n <= len(left) and (value := words.get(left[-n:])) is not None:
+            return left[-n:], value
+    return None
+
+
 def cue(left: str) -> tuple[str | None, str | None, str]:
     """(comparator, verb, left without them) from the text just before a number."""
     verb = None
-    for v in _VERBS_LONGEST_FIRST:
-        if left.endswith(v):
-            verb, left = v, left[: -len(v)]
-            break
-    for cue, comp in CUES:
-        if left.endswith(cue):
-            left = left[: -len(cue)]
-            if verb is None:
-                for v in _VERBS_LONGEST_FIRST:
-                    if left.endswith(v) and len(v) > 1:
-                        verb, left = v, left[: -len(v)]
-                        break
-            return comp, verb, left
+    if found := _suffix(left, _VERB_SUFFIXES):
+        verb, left = found[0], left[: -len(found[0])]
+    if found := _suffix(left, _CUE_SUFFIXES):
+        cue, comp = found
+        left = left[: -len(cue)]
+        if verb is None and (found := _suffix(left, _VERB_SUFFIXES_2)):
+            verb, left = found[0], left[: -len(found[0])]
+        return comp, verb, left
     return None, verb, left
 
 

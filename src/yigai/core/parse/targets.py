@@ -381,7 +381,7 @@ class _Sentence:
         scope_m = _scope_match(_YEAR_PHRASE.sub("", PER.sub("", left)))
         if scope_m is None and prev is None:
             scope_m = _scope_match(_YEAR_PHRASE.sub("", PER.sub("", text[start : m.start()])))
-        scope = scope_m.group(0) if scope_m else (prev.scope if prev else self._sentence_scope(m.start()))
+        scope = scope_m.group(0) if scope_m else (prev.scope if prev else self._sentence_scope(m.start(), q))
         gov = self.governing(m.start())
         recurring = recurrence(text[start : m.end()]) or (prev.recurring if prev else None)
         q_start = self._quote_start(start)
@@ -460,9 +460,14 @@ class _Sentence:
         pers = [p for p in PER.finditer(self.text, start, end)]
         return pers[-1].group(0) if pers else None
 
-    def _sentence_scope(self, pos: int) -> str | None:
+    def _sentence_scope(self, pos: int, q: Quantity | None = None) -> str | None:
         m = _scope_match(PER.sub("", _YEAR_PHRASE.sub("", self.text[:pos])).lstrip("，"))
-        return m.group(0) if m else None
+        if m is None:
+            return None
+        # "每个乡镇卫生院至少配备2名…，完成20个乡镇卫生院提质升级": a count of the scope's own noun is a
+        # total, not one more figure for each of them.
+        each = _EACH.match(m.group(0))
+        return None if each and q and q.after.startswith(each.group(1)) else m.group(0)
 
     def _quote_start(self, start: int) -> int:
         if start > 0:
@@ -470,6 +475,9 @@ class _Sentence:
             if _YEAR_PHRASE.fullmatch(self.text[prev : start - 1]) and self.text[prev : start - 1]:
                 return prev
         return start
+
+
+_EACH = re.compile(r"^每(?:个|所|家|一个)?(.{2,})$")
 
 
 def find_targets(
@@ -490,5 +498,6 @@ def find_targets(
         if governing:
             carried = (governing[-1].year, governing[-1].date)
         carried_years = year_list_before_semicolon(sent.text, bool(sent.dates), context.carried_years)
-        context = replace(context, carried_years=carried_years)
+        if carried_years != context.carried_years:
+            context = replace(context, carried_years=carried_years)
     return out

@@ -17,7 +17,7 @@ module recognises such a page, returns its text without the furniture, and the t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from yigai.core.parse.blocks import Block, RawDocument
 
@@ -44,10 +44,13 @@ _LABELS = {
     "发布日期": "发布日期",
     "发布时间": "发布日期",
     "公开日期": "发布日期",
+    "生成日期": "发布日期",
     "主题分类": "主题分类",
+    "信息分类": "主题分类",  # 贵州-style pages: 信息分类 / 发布机构 / 生成日期 / 是否有效
     "标题": "标题",
     "名称": "标题",
     "有效性": "有效性",
+    "是否有效": "有效性",
     "公开方式": "公开方式",
     "来源": "来源",
     "生效日期": "生效日期",
@@ -172,13 +175,7 @@ def clean_page(raw: RawDocument) -> tuple[RawDocument, WebPage]:
         return raw, WebPage()
     title = page_title(raw.title_hint, page.info.get("标题"))
     return (
-        RawDocument(
-            source=raw.source,
-            format=raw.format,
-            blocks=tuple(blocks),
-            title_hint=title,
-            warnings=raw.warnings,
-        ),
+        replace(raw, blocks=tuple(blocks), title_hint=title),
         page,
     )
 

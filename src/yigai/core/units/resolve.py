@@ -265,8 +265,13 @@ def _alternation(words: tuple[str, ...], *, prefix: str, suffix: str) -> re.Patt
     return re.compile(f"{prefix}(?:{body}){suffix}")
 
 
+@lru_cache(maxsize=64)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def _strip_words(s: str, words: tuple[str, ...], *, leading: bool) -> str:
-    for w in sorted(words, key=len, reverse=True):
+    for w in _longest_first(words):
         if s == w:
             return s  # never strip a name down to nothing ("按职责分工负责" stays as it is)
         if leading and s.startswith(w) and len(s) > len(w):

@@ -82,6 +82,8 @@ HINT_RULES = {
     "fenbie_mismatch": gettext_lazy("“分别”对应不上（请核对）"),
     "place_count": gettext_lazy("地名计数"),
     "indicator_table": gettext_lazy("指标表格"),
+    # either: read from a scanned line Tesseract was unsure of
+    "ocr_low_confidence": gettext_lazy("扫描件识别置信度低（请对照原件核对）"),
 }
 
 

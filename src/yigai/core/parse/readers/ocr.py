@@ -3,7 +3,9 @@
 Tesseract and ``chi_sim`` come from Debian (``tesseract-ocr``, ``tesseract-ocr-chi-sim``, installed by
 ``make office-deps``): nothing is downloaded at run time (ADR 0006). All pages go to one Tesseract run
 through a list file; its TSV output gives each word a confidence, averaged per line. Lines read with
-low confidence are counted and quoted in a document warning so the owner knows what to check.
+low confidence are counted and quoted in a document warning so the owner knows what to check, and
+every line goes on with its confidence: the tasks and targets read from low lines get a review hint
+(:mod:`yigai.core.parse.ocr_hints`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from yigai.core.parse.blocks import RawDocument, ReadError
 from yigai.core.parse.normalise import clean_line
+from yigai.core.parse.ocr_hints import LOW_CONFIDENCE
 from yigai.core.parse.readers.builder import BlockBuilder, has_text
 
 NO_OCR = (
@@ -38,7 +41,6 @@ _SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})\s*、")
 _NUMERALS = "一二三四五六七八九十"
 # A unit tag whose thin closing bracket OCR lost: "(省卫生健康委、省医保局按职责分工负责" at a line's end.
 _OPEN_TAG = re.compile(r"[（(][^（()）]{2,80}(?:负责|牵头|配合|参与|实施|落实)$")
-LOW_CONFIDENCE = 60.0  # mean word confidence (0–100) below which a line is flagged
 DPI = 150  # measured best of 150/200/300 on 三号 text scanned at 300 dpi (ADR 0006)
 # Words of the genre that Tesseract's chi_sim model misreads, measured on rendered pages (ADR 0006);
 # none of the misreadings is a Chinese word, so the replacement cannot damage a right reading.
@@ -73,7 +75,12 @@ def read_scanned(source: str, pdf: Any, title: str | None) -> RawDocument:
     if not has_text(blocks):
         raise ReadError(source, NOTHING_READ)
     return RawDocument(
-        source=source, format="pdf", blocks=blocks, title_hint=title, warnings=(confidence_warning(lines),)
+        source=source,
+        format="pdf",
+        blocks=blocks,
+        title_hint=title,
+        warnings=(confidence_warning(lines),),
+        ocr_lines=tuple((text, conf) for _, text, conf in lines),
     )
 
 

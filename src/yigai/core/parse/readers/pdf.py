@@ -61,6 +61,7 @@ def read_pdf(source: str, data: bytes) -> RawDocument:
     except pdfium.PdfiumError as error:
         raise ReadError(source, ENCRYPTED if "password" in str(error).lower() else CORRUPT) from None
     warnings: tuple[str, ...] = ()
+    ocr_lines: tuple[tuple[str, float], ...] = ()
     try:
         pages = [_page_lines(pdf, i, data) for i in range(len(pdf))]
         title = _title(pdf.get_metadata_dict())
@@ -71,7 +72,7 @@ def read_pdf(source: str, data: bytes) -> RawDocument:
             return read_scanned(source, pdf, title)
         scanned = [i for i in blank if _has_image(pdf, i)]
         if scanned:
-            warnings = _read_scanned_pages(source, pdf, pages, scanned)
+            warnings, ocr_lines = _read_scanned_pages(source, pdf, pages, scanned)
     finally:
         pdf.close()
     blocks = _assemble([item for page in _drop_running(pages) for item in page])
@@ -80,7 +81,9 @@ def read_pdf(source: str, data: bytes) -> RawDocument:
     text = "".join(b.text for b in blocks)
     if len(_CID.findall(text)) * 6 > len(text) / 2:
         raise ReadError(source, UNDECODABLE)
-    return RawDocument(source=source, format="pdf", blocks=blocks, title_hint=title, warnings=warnings)
+    return RawDocument(
+        source=source, format="pdf", blocks=blocks, title_hint=title, warnings=warnings, ocr_lines=ocr_lines
+    )
 
 
 def _has_image(pdf: Any, index: int) -> bool:
@@ -93,17 +96,19 @@ def _has_image(pdf: Any, index: int) -> bool:
 
 def _read_scanned_pages(
     source: str, pdf: Any, pages: list[list[tuple[str, Any]]], scanned: list[int]
-) -> tuple[str, ...]:
-    """A PDF with typed pages and scanned ones (a stamped signature page, an annex): OCR the scanned ones."""
+) -> tuple[tuple[str, ...], tuple[tuple[str, float], ...]]:
+    """A PDF with typed pages and scanned ones (a stamped signature page, an annex): OCR the scanned ones.
+    Gives the warnings and the OCR lines with their confidence."""
     from yigai.core.parse.readers import ocr
 
     listed = "、".join(str(i + 1) for i in scanned[:10]) + ("等" if len(scanned) > 10 else "")
     if not ocr.ocr_available():
-        return (f"第{listed}页是扫描页（没有文字层），服务器未安装文字识别组件，这些页未读取",)
+        return (f"第{listed}页是扫描页（没有文字层），服务器未安装文字识别组件，这些页未读取",), ()
     lines = ocr.ocr_pages(source, pdf, scanned)
     for i in scanned:
         pages[i] = [("line", text) for number, text, _ in lines if number == i + 1]
-    return (f"第{listed}页为扫描页，" + ocr.confidence_warning(lines),)
+    read = tuple((text, conf) for _, text, conf in lines)
+    return (f"第{listed}页为扫描页，" + ocr.confidence_warning(lines),), read
 
 
 def _is_blank(page: list[tuple[str, Any]]) -> bool:
