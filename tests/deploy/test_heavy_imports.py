@@ -139,7 +139,9 @@ def _accounts(env: dict[str, str], names: list[str]) -> None:
         f"    user_upsert(username=name, password={PASSWORD!r}, role='unit_reporter',\n"
         "                org_unit=OrgUnit.objects.get(code='130600'), unit=unit_ensure(name='市卫生健康委'))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stderr.decode()[-3000:]
 
 
@@ -219,6 +221,8 @@ def test_heavy_imports_are_jobs_and_another_user_is_served(tmp_path: Path) -> No
     assert all(jobs), answers
     assert set(served) == {(302, 200)}, served  # the bystander logged in and was served every time
     for i, page in enumerate(pages):
-        assert "job-failed" in page and f"台账{i}.xlsx" in page and "超过 500000 个单元格（行 × 列）的上限" in page, page[
-            -2000:
-        ]
+        assert (
+            "job-failed" in page
+            and f"台账{i}.xlsx" in page
+            and "超过 500000 个单元格（行 × 列）的上限" in page
+        ), page[-2000:]
