@@ -36,7 +36,7 @@ _WEIGHT = re.compile(r"[0-9]+(\.[0-9]{1,4})?")
 _DRG = re.compile(r"[A-Z0-9]{2,8}")
 
 
-class ReferenceError(ValueError):  # noqa: A001  # the module's own error, never shadows the builtin in use
+class ReferenceError(ValueError):
     """A reference table that cannot be used; the message names file, row, field and reason (Chinese)."""
 
 
@@ -62,7 +62,8 @@ def parse_drg_weights(text: str, source: str, *, is_example: bool = False) -> Dr
     for row_no, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        drg, weight = (row + ["", "", ""])[0].strip(), (row + ["", "", ""])[2].strip()
+        cells = [*row, "", "", ""]
+        drg, weight = cells[0].strip(), cells[2].strip()
         if not _DRG.fullmatch(drg):
             raise ReferenceError(
                 f"{source}：第{row_no}行，列“drg”：DRG 分组代码应为 2–8 位大写字母或数字：{drg}"
