@@ -241,7 +241,7 @@ def _check(entry: Any, keyed: Mapping[str, Column], where: str) -> Check:
         raise _fail(where, f"{kind}: write two column names, e.g. {kind}: [a, b]")
     if any(keyed[k].role != role for k in pair):
         raise _fail(where, f"{kind} compares two {role} columns")
-    return Check(kind, str(pair[0]), str(pair[1]))
+    return Check(_choice(kind, CHECKS, "check", where), str(pair[0]), str(pair[1]))
 
 
 def _conditions(entry: Any, keys: set[str], where: str) -> tuple[Condition, ...]:
