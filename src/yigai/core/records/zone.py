@@ -407,7 +407,8 @@ def _cross(check: Check, first: Column, second: Column, a: str, b: str) -> str:
     else:
         x, y, word = _number(a), _number(b), "大于"
     text = f"'{first.name}{word}{second.name}（' || CAST({x} AS VARCHAR) || ' {'>'} ' || CAST({y} AS VARCHAR) || '）'"
-    return f"(CASE WHEN {x} > {y} THEN {text} END)"
+    valid = "" if check.kind == "not_after" else f" AND {y} >= 0"  # a negative amount is reported on its own
+    return f"(CASE WHEN {x} > {y}{valid} THEN {text} END)"
 
 
 def _reason(column: Column, header: str) -> str:
