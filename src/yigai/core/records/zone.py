@@ -54,6 +54,8 @@ DATA_FILE = "data.parquet"
 META_FILE = "batch.json"
 MAX_LISTED = 100  # problems listed in full; the rest are counted
 _CHUNK = 8 << 20
+MEMORY_ENV = "YIGAI_RECORDS_MEMORY_LIMIT"
+DEFAULT_MEMORY = "2GB"  # DuckDB's working memory for ingest and compute (it spills beyond it)
 FLAG_TRUE = ("是", "1", "Y", "y", "true", "TRUE", "True")
 FLAG_FALSE = ("否", "0", "N", "n", "false", "FALSE", "False")
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y.%m.%d")
@@ -310,6 +312,8 @@ def connect(scratch: Path) -> duckdb.DuckDBPyConnection:
     """A private in-memory DuckDB whose spill files stay inside the zone."""
     con = duckdb.connect(":memory:")
     con.execute(f"SET temp_directory = {literal(str(scratch))}")
+    # bounded memory: large batches spill to the scratch directory instead of growing the process
+    con.execute(f"SET memory_limit = {literal(os.environ.get(MEMORY_ENV, DEFAULT_MEMORY))}")
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = true")  # query_progress() for the caller; nothing printed
     con.execute("SET enable_progress_bar_print = false")
@@ -462,27 +466,43 @@ def _code_rule(column: Column, cell: str) -> str:
     return " ".join(rules)
 
 
+def _stage(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, headers: dict[str, str | None]) -> int:
+    """The one pass over the input: every row normalised, typed and checked into the temporary table
+    ``staged`` (spilling to the zone's scratch directory when large). Returns the number of checks: column
+    ``why_<i>`` holds check i's reason, NULL when the cell passed."""
+    checks = _checks(spec, headers)
+    sex = "(CASE WHEN TRY_CAST(substr(_id, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END)"
+    kept = [f"{_stored(c, headers[c.name])} AS {quote(c.key)}" for c in spec.kept]
+    # the ID cell itself is kept only where its check failed (to show it masked), never otherwise
+    raw_id = f"CASE WHEN ({checks[0][2]}) IS NOT NULL THEN {checks[0][1]} END AS _raw_id"
+    whys = [f"CAST({why} AS VARCHAR) AS why_{i}" for i, (_, _, why) in enumerate(checks)]
+    cols = ", ".join(["_row", "_file", "_id", raw_id, f"{sex} AS sex", f"{_age_band(spec, headers)} AS age_band",
+                      *kept, *whys])  # fmt: skip
+    con.execute(f"""CREATE TEMP TABLE staged AS
+        WITH normalised AS MATERIALIZED (SELECT *, {_norm(spec, headers)} AS _id FROM src)
+        SELECT {cols} FROM normalised""")  # nosec B608  # quoted identifiers and literals only
+    return len(checks)
+
+
 def _problems(
     con: duckdb.DuckDBPyConnection, spec: DatasetSpec, headers: dict[str, str | None], name: str
 ) -> None:
+    """Raise :class:`RecordsRejected` listing the staged rows' failed checks (the costly list of structs
+    is built only for the rows that fail)."""
     checks = _checks(spec, headers)
-    # reasons as plain columns first; the (costly) list of structs is built only for the rows that fail
-    columns = ", ".join(f"{raw} AS raw_{i}, {why} AS why_{i}" for i, (_, raw, why) in enumerate(checks))
-    columns = f"_file, {columns}"
     failing = " OR ".join(f"why_{i} IS NOT NULL" for i in range(len(checks)))
+    row = con.execute(f"SELECT count(*) FROM staged WHERE {failing}").fetchone()  # nosec B608  # generated column names
+    if not row or not row[0]:
+        return
     structs = ", ".join(
-        f"{{'field': {literal(f)}, 'raw': raw_{i}, 'reason': why_{i}}}" for i, (f, _, _) in enumerate(checks)
+        f"{{'field': {literal(f)}, 'raw': {'_raw_id' if i == 0 else 'CAST(NULL AS VARCHAR)'}, 'reason': why_{i}}}"
+        for i, (f, _, _) in enumerate(checks)
     )
     con.execute(f"""CREATE TEMP TABLE problems AS
-        WITH normalised AS MATERIALIZED (SELECT *, {_norm(spec, headers)} AS _id FROM src),
-             checked AS (SELECT _row, {columns} FROM normalised),
-             failed AS (SELECT * FROM checked WHERE {failing})
         SELECT _row, _file, unnest(list_filter([{structs}], p -> p.reason IS NOT NULL), recursive := true)
-        FROM failed""")  # nosec B608  # quoted identifiers and literals only
-    row = con.execute("SELECT count(*) FROM problems").fetchone()
-    total = int(row[0]) if row else 0
-    if not total:
-        return
+        FROM staged WHERE {failing}""")  # nosec B608  # quoted identifiers and literals only
+    counted = con.execute("SELECT count(*) FROM problems").fetchone()
+    total = int(counted[0]) if counted else 0
     listed = con.execute(
         f"SELECT _file, _row, field, raw, reason FROM problems ORDER BY _file, _row, field LIMIT {MAX_LISTED}"  # nosec B608  # quoted identifiers and literals only
     ).fetchall()
@@ -521,17 +541,14 @@ def _stored(column: Column, header: str | None) -> str:
     return _cell(header)
 
 
-def _select(spec: DatasetSpec, headers: dict[str, str | None]) -> str:
-    """The rows to store. The keyed hash runs once per distinct person (``ids``), joined back by the
-    normalised number — on a year of visits that is ~6× fewer HMACs than one per row."""
+def _select(spec: DatasetSpec) -> str:
+    """The rows to store, from ``staged``. The keyed hash runs once per distinct person (``ids``), joined
+    back by the normalised number — on a year of visits that is several times fewer HMACs than rows."""
     pid = "sha256($opad || unhex(sha256($ipad || encode(_id))))"
-    sex = "(CASE WHEN TRY_CAST(substr(_id, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END)"
-    kept = [f"{_stored(c, headers[c.name])} AS {quote(c.key)}" for c in spec.kept]
-    cols = ", ".join(["ids.person_pid", f"{sex} AS sex", f"{_age_band(spec, headers)} AS age_band", *kept])
+    kept = ", ".join(quote(c.key) for c in spec.kept)
     return (
-        f"WITH normalised AS MATERIALIZED (SELECT *, {_norm(spec, headers)} AS _id FROM src), "
-        f"ids AS (SELECT _id, {pid} AS person_pid FROM (SELECT DISTINCT _id FROM normalised)) "
-        f"SELECT {cols} FROM normalised JOIN ids USING (_id)"  # nosec B608  # quoted identifiers and literals only
+        f"WITH ids AS (SELECT _id, {pid} AS person_pid FROM (SELECT DISTINCT _id FROM staged)) "
+        f"SELECT ids.person_pid, sex, age_band, {kept} FROM staged JOIN ids USING (_id)"  # nosec B608  # quoted identifiers and literals only
     )
 
 
@@ -556,10 +573,11 @@ def _write(
                     f"CREATE TEMP TABLE lookup_{table} AS SELECT unnest($keys::VARCHAR[]) AS key",
                     {"keys": sorted(keys)},
                 )
-            _run(con, "检查", progress, lambda: _problems(con, spec, headers, name))
+            _run(con, "读取并检查", progress, lambda: _stage(con, spec, headers))
+            _problems(con, spec, headers, name)
             ipad, opad = key.pads()
             target = tmp / DATA_FILE
-            copy = f"COPY ({_select(spec, headers)}) TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+            copy = f"COPY ({_select(spec)}) TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
             con.execute("SET preserve_insertion_order = false")
             result: list[Any] = []
             _run(

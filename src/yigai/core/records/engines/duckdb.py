@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import tempfile
@@ -12,6 +13,7 @@ import duckdb
 
 from yigai.core.records.engines import ElementCell, EngineError, Inputs, Query, cells_of
 from yigai.core.records.engines.sql import dialect
+from yigai.core.records.zone import DEFAULT_MEMORY, MEMORY_ENV
 
 
 def _lit(text: str) -> str:
@@ -31,6 +33,7 @@ class DuckDBEngine:
         con = duckdb.connect(":memory:")
         try:
             con.execute(f"SET temp_directory = {_lit(str(spill))}")
+            con.execute(f"SET memory_limit = {_lit(os.environ.get(MEMORY_ENV, DEFAULT_MEMORY))}")
             for key, value in inputs.options.items():
                 con.execute(f"SET {key} = {_lit(value)}")
             for dataset in {q.dataset for q in queries}:
