@@ -31,7 +31,7 @@ def _session(master: str) -> tuple[Any, bool]:
     builder = (
         SparkSession.builder.master(master).appName("yigai records compute")
         .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.sql.shuffle.partitions", "8").config("spark.ui.showConsoleProgress", "false")
     )  # fmt: skip
     try:
         return builder.getOrCreate(), True
