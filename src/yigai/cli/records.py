@@ -314,11 +314,6 @@ def list_records(
             typer.echo(f"  {b['hash']}　{b['imported_at']}　{b['rows']} 条　{b['file']}{demo}")
 
 
-COMPUTE_COLUMNS = [
-    "indicator", "org_unit", "period", "value", "numerator", "denominator", "reported", "expected", "final", "note",
-]  # fmt: skip
-
-
 @records_app.command(
     "compute",
     help="由记录计算记录级指标（县域内就诊率、CMI 等，口径见 yigai/data/records_indicators.yaml）：按县、按月计算"
@@ -364,6 +359,7 @@ def compute_records(
     _ready()
     from yigai.apps.indicators.computing import value_record
     from yigai.apps.records.services import RecordsComputeError, records_compute
+    from yigai.cli.indicators import VALUE_COLUMNS, _emit
 
     codes = tuple(c.strip().upper() for c in indicator or ())
     try:
@@ -389,11 +385,7 @@ def compute_records(
             json.dumps({"values": rows, "provenance": provenance}, ensure_ascii=False, indent=1, default=str)
         )
         return
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COMPUTE_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: neutralise("" if r.get(k) is None else r[k]) for k in COMPUTE_COLUMNS} for r in rows)
-    typer.echo(out.getvalue(), nl=False)
+    _emit(rows, VALUE_COLUMNS, "values", "csv")  # the same CSV as `yigai indicators compute`
 
 
 @records_app.command(

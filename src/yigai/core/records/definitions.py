@@ -38,6 +38,7 @@ import yaml
 from yigai.core.indicators.catalogue import Catalogue, default_catalogue
 from yigai.core.indicators.expressions import element_refs
 from yigai.core.records.spec import PID, Condition, DatasetSpec, shipped_specs
+from yigai.core.records.spec import _fields as spec_fields
 
 SCHEMA = "yigai.record_indicators/1"
 FILE = "records_indicators.yaml"
@@ -105,12 +106,7 @@ def _fail(where: str, message: str) -> DefinitionError:
 
 
 def _fields(entry: Any, allowed: tuple[str, ...], where: str) -> Mapping[str, Any]:
-    if not isinstance(entry, Mapping):
-        raise _fail(where, "expected a mapping")
-    unknown = sorted(set(entry) - set(allowed))
-    if unknown:
-        raise _fail(where, f"unknown field {unknown[0]!r}; valid: {', '.join(allowed)}")
-    return entry
+    return spec_fields(entry, allowed, where, _fail)
 
 
 def _one_of(value: Any, valid: tuple[str, ...] | list[str], what: str, where: str) -> str:

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -185,12 +185,16 @@ def _fail(where: str, message: str) -> SpecError:
     return SpecError(f"record spec {where}: {message}")
 
 
-def _fields(entry: Any, allowed: tuple[str, ...], where: str) -> Mapping[str, Any]:
+def _fields(
+    entry: Any, allowed: tuple[str, ...], where: str, fail: Callable[[str, str], ValueError] = _fail
+) -> Mapping[str, Any]:
+    """``entry`` as a mapping with only ``allowed`` keys; else ``fail(where, message)`` is raised (each YAML
+    loader of records passes its own error)."""
     if not isinstance(entry, Mapping):
-        raise _fail(where, "expected a mapping")
+        raise fail(where, "expected a mapping")
     unknown = sorted(set(entry) - set(allowed))
     if unknown:
-        raise _fail(where, f"unknown field {unknown[0]!r}; valid: {', '.join(sorted(allowed))}")
+        raise fail(where, f"unknown field {unknown[0]!r}; valid: {', '.join(sorted(allowed))}")
     return entry
 
 

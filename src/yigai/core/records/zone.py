@@ -328,9 +328,8 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path, kind: str, name: str) ->
         con.execute(f"CREATE VIEW raw AS SELECT * FROM {scan}")  # nosec B608  # quoted identifiers and literals only
         headers = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
         cols = ", ".join(quote(h) for h in headers)
-        con.execute(
-            f"CREATE VIEW src AS SELECT row_number() OVER () + 1 AS _row, {literal(name)} AS _file, {cols} FROM raw"
-        )  # nosec B608  # quoted identifiers and literals only
+        numbered = f"SELECT row_number() OVER () + 1 AS _row, {literal(name)} AS _file, {cols} FROM raw"  # nosec B608  # quoted identifiers and literals only
+        con.execute(f"CREATE VIEW src AS {numbered}")
         return headers
     if kind == "parquet":
         scan = f"read_parquet({literal(str(path))}, file_row_number = true, hive_partitioning = false)"
@@ -466,10 +465,10 @@ def _code_rule(column: Column, cell: str) -> str:
     return " ".join(rules)
 
 
-def _stage(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, headers: dict[str, str | None]) -> int:
+def _stage(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, headers: dict[str, str | None]) -> None:
     """The one pass over the input: every row normalised, typed and checked into the temporary table
-    ``staged`` (spilling to the zone's scratch directory when large). Returns the number of checks: column
-    ``why_<i>`` holds check i's reason, NULL when the cell passed."""
+    ``staged`` (spilling to the zone's scratch directory when large). Column ``why_<i>`` holds the reason
+    of check i of :func:`_checks`, NULL when the cell passed."""
     checks = _checks(spec, headers)
     sex = "(CASE WHEN TRY_CAST(substr(_id, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END)"
     kept = [f"{_stored(c, headers[c.name])} AS {quote(c.key)}" for c in spec.kept]
@@ -481,7 +480,6 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, headers: dict[str,
     con.execute(f"""CREATE TEMP TABLE staged AS
         WITH normalised AS MATERIALIZED (SELECT *, {_norm(spec, headers)} AS _id FROM src)
         SELECT {cols} FROM normalised""")  # nosec B608  # quoted identifiers and literals only
-    return len(checks)
 
 
 def _problems(
