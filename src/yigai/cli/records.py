@@ -370,6 +370,8 @@ def compute_records(
         return
     rows = [value_record(r) for r in done.rows]
     run = done.run
+    if done.elements.skipped:
+        typer.echo(f"未计算（数据集尚未导入）：{'、'.join(done.elements.skipped)}", err=True)
     typer.echo(
         f"{run.engine}：读取 {run.rows_read} 条记录（{len(run.batches)} 个批次），{run.seconds:.2f} 秒，"
         f"得到 {run.cells} 个数据项值"

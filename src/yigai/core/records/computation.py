@@ -53,6 +53,7 @@ class ElementRun:
     weights: str  # the DRG weight table's file name and hash
     started_at: str
     seconds: float
+    skipped: tuple[str, ...] = ()  # indicators of the whole set left out: their dataset has no batch yet
 
 
 def period_bounds(period: str | None) -> tuple[Period | None, dt.date | None, dt.date | None]:
@@ -104,6 +105,13 @@ def compute_elements(
         raise EngineError(
             f"不是记录级指标：{'、'.join(unknown)}（可用：{'、'.join(definitions.indicators)}）"
         )
+    skipped: tuple[str, ...] = ()
+    if not indicators:  # the whole set: what the imported datasets allow (asked for by name: an error)
+        empty = {m.dataset for m in definitions.measures if not batches(data_dir, m.dataset)}
+        skipped = tuple(
+            c for c in codes if {definitions.measure(e).dataset for e in definitions.elements_of(c)} & empty
+        )
+        codes = tuple(c for c in codes if c not in skipped) or codes
     measures = definitions.for_indicators(list(codes))
     _, start, end = period_bounds(period)
     specs = shipped_specs()
@@ -118,6 +126,7 @@ def compute_elements(
         engine=engine_name, master=master or "", indicators=codes, period=period or "",
         cells=tuple(sorted(cells)), batches=found, weights=f"{table.source} {table.content_hash[:12]}",
         started_at=started.isoformat(timespec="seconds"), seconds=round(time.perf_counter() - clock, 3),
+        skipped=skipped,
     )  # fmt: skip
 
 
@@ -135,13 +144,17 @@ def indicator_rows(
     outside = sum(1 for c in cells if c.org_unit not in parents)
     values = [DataValue(c.org_unit, c.element, c.period, c.value) for c in inside]
     extra = list(reported)
-    rows: list[IndicatorValue] = []
+    groups: dict[tuple[str, ...], list[str]] = {}  # indicators with the same periods: one pass of the engine
     for code in codes:
         mine = set(definitions.elements_of(code))
-        periods = [period] if period else sorted({c.period for c in inside if c.element in mine})
-        if not periods:
-            continue
-        foreign = set(definitions.foreign_elements(code))
+        periods = (period,) if period else tuple(sorted({c.period for c in inside if c.element in mine}))
+        if periods:
+            groups.setdefault(periods, []).append(code)
+    rows: list[IndicatorValue] = []
+    for periods, group in groups.items():
+        mine = {e for code in group for e in definitions.elements_of(code)}
+        foreign = {e for code in group for e in definitions.foreign_elements(code)}
         used = [v for v in values if v.data_element in mine] + [v for v in extra if v.data_element in foreign]
-        rows += compute(definitions.catalogue, used, parents, periods, indicators=[code])
+        rows += compute(definitions.catalogue, used, parents, list(periods), indicators=group)
+    rows.sort(key=lambda r: (codes.index(r.indicator), r.org_unit, parse_period(r.period)))
     return rows, outside
