@@ -24,7 +24,7 @@ from yigai.cli.platform import _fail, _ready, user_errors
 from yigai.core.cells import neutralise
 
 records_app = typer.Typer(
-    help="记录级数据（家庭医生签约、门诊住院记录）：假名化导入、汇总为指标数据、查看批次。",
+    help="记录级数据（家庭医生签约、门诊住院记录）：假名化导入、计算记录级指标（compute）、汇总为指标数据、查看批次、载入 DRG 权重表。",
     no_args_is_help=True,
 )
 app.add_typer(records_app, name="records")
