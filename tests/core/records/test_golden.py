@@ -224,3 +224,12 @@ def test_weights_are_exact_decimals() -> None:
     from yigai.core.records.reference import example_drg_weights
 
     assert Decimal(str(example_drg_weights().weights["FM19"])) == Decimal("2.85")
+
+
+def test_cluster_paths_keep_the_zone_layout_under_the_shared_store(zone: Path) -> None:
+    from yigai.core.records.computation import zone_inputs
+
+    inputs, found, table = zone_inputs(zone, ["services"], url="hdfs://nn:8020/yigai/var/")
+    (path,) = inputs.files["services"]
+    assert path == f"hdfs://nn:8020/yigai/var/records/services/{found[0].content_hash}/data.parquet"
+    assert table.is_example and ("FM19", Decimal("2.8500")) in inputs.weights
