@@ -24,7 +24,7 @@ from yigai.cli.platform import _fail, _ready, user_errors
 from yigai.core.cells import neutralise
 
 records_app = typer.Typer(
-    help="记录级数据（家庭医生签约、门诊住院记录）：假名化导入、汇总为指标数据、查看批次。",
+    help="记录级数据（家庭医生签约、门诊住院记录）：假名化导入、计算记录级指标（compute）、汇总为指标数据、查看批次、载入 DRG 权重表。",
     no_args_is_help=True,
 )
 app.add_typer(records_app, name="records")
@@ -93,18 +93,35 @@ def _progress(name: str) -> Any:
 
 
 @records_app.command(
-    "import", help="导入记录文件（CSV 或 Parquet）：身份证号假名化，姓名、电话、住址不入库。"
+    "import",
+    help="导入记录文件（CSV、Parquet，或一个 Parquet 分片目录作为一个批次）：身份证号假名化，姓名、电话、住址不入库；"
+    "任一行有误则整个文件（目录）不导入。用法：yigai records import services a.csv，或 --dataset services DIR。",
 )
 @user_errors
 def import_records(
-    dataset: Annotated[
-        str, typer.Argument(help="数据集：family_doctor（家庭医生签约）、services（门诊住院）")
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="数据集代码（未用 --dataset 时写在最前）和记录文件（.csv、.parquet，或 Parquet 分片目录）"
+        ),
     ],
-    files: Annotated[list[Path], typer.Argument(help="记录文件（.csv、.parquet）")],
+    dataset_opt: Annotated[
+        str | None,
+        typer.Option("--dataset", help="数据集：family_doctor（家庭医生签约）、services（门诊住院）"),
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="yigai 数据目录（默认 YIGAI_DATA_DIR）")
+    ] = None,
     reason: Annotated[str, typer.Option("--reason", help="导入事由（可选，记入审计日志）")] = "",
     quiet: Annotated[bool, typer.Option("--quiet", help="不显示进度")] = False,
 ) -> None:
+    dataset = dataset_opt or (paths[0] if paths else "")
+    files = [Path(p) for p in (paths if dataset_opt else paths[1:])]
+    if not files:
+        _fail("请给出要导入的记录文件或目录", code=2)
     spec = _spec(dataset)
+    if data_dir is not None:
+        os.environ["YIGAI_DATA_DIR"] = str(data_dir.resolve())
     _ready()
     from yigai.apps.orgunits.models import OrgUnit
     from yigai.core.records import RecordsRejected, ZoneError, ingest
@@ -295,3 +312,101 @@ def list_records(
         for b in d["batches"]:
             demo = "（示例数据）" if b["demo"] else ""
             typer.echo(f"  {b['hash']}　{b['imported_at']}　{b['rows']} 条　{b['file']}{demo}")
+
+
+@records_app.command(
+    "compute",
+    help="由记录计算记录级指标（县域内就诊率、CMI 等，口径见 yigai/data/records_indicators.yaml）：按县、按月计算"
+    "分子分母，市、省为所辖县分子分母之和再相除；输出与 yigai indicators compute 相同的行。"
+    "--engine duckdb（默认，单机、可超内存）或 spark（本机 local[*] 或 --master 指定的集群）。",
+)
+@user_errors
+def compute_records(
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="yigai 数据目录（记录区在 DIR/records/；默认 YIGAI_DATA_DIR）"),
+    ] = None,
+    engine: Annotated[str, typer.Option("--engine", help="计算引擎：duckdb 或 spark")] = "duckdb",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master，如 local[4]、spark://host:7077、yarn")
+    ] = None,
+    data_url: Annotated[
+        str | None,
+        typer.Option(
+            "--data-url", help="集群上读取同一数据目录的地址前缀，如 hdfs://nn/yigai/var（仅 spark）"
+        ),
+    ] = None,
+    indicator: Annotated[
+        list[str] | None, typer.Option("--indicator", help="指标代码（可多次；默认全部）")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="只计算该期间：2024、2024Q1 或 202403")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="输出：json 或 csv")] = "json",
+    store: Annotated[
+        bool, typer.Option("--store", help="把按县按月的分子分母存入指标数据（附来源）")
+    ] = False,
+    reason: Annotated[str, typer.Option("--reason", help="读取记录级数据的事由（记入审计日志）")] = "",
+) -> None:
+    if format not in ("json", "csv"):
+        _fail(f"不支持的格式 {format}（可用 json、csv）", code=2)
+    if engine not in ("duckdb", "spark"):
+        _fail(f"未知的计算引擎 {engine}（可用 duckdb、spark）", code=2)
+    if data is not None:
+        if not data.is_dir():
+            _fail(f"数据目录不存在：{data}")
+        os.environ["YIGAI_DATA_DIR"] = str(data.resolve())
+    _ready()
+    from yigai.apps.indicators.computing import value_record
+    from yigai.apps.records.services import RecordsComputeError, records_compute
+    from yigai.cli.indicators import VALUE_COLUMNS, _emit
+
+    codes = tuple(c.strip().upper() for c in indicator or ())
+    try:
+        done = records_compute(user=None, engine=engine, master=master, indicators=codes, period=period,
+                               store=store, url=data_url, reason=reason, zone=data.resolve() if data else None)  # fmt: skip
+    except RecordsComputeError as exc:
+        _fail(str(exc))
+        return
+    rows = [value_record(r) for r in done.rows]
+    run = done.run
+    if done.elements.skipped:
+        typer.echo(f"未计算（数据集尚未导入）：{'、'.join(done.elements.skipped)}", err=True)
+    typer.echo(
+        f"{run.engine}：读取 {run.rows_read} 条记录（{len(run.batches)} 个批次），{run.seconds:.2f} 秒，"
+        f"得到 {run.cells} 个数据项值"
+        + (f"（{run.outside} 个在省外机构所在地，未计入）" if run.outside else "")
+        + ("，已存入指标数据" if run.values_batch else ""),
+        err=True,
+    )
+    if format == "json":
+        provenance = {"run": run.pk, "engine": run.engine, "master": run.master, "started_at": run.started_at.isoformat(),
+                      "seconds": run.seconds, "batches": run.batches, "weights": run.weights,
+                      "rows_read": run.rows_read, "stored_batch": run.values_batch.pk if run.values_batch else None}  # fmt: skip
+        typer.echo(
+            json.dumps({"values": rows, "provenance": provenance}, ensure_ascii=False, indent=1, default=str)
+        )
+        return
+    _emit(rows, VALUE_COLUMNS, "values", "csv")  # the same CSV as `yigai indicators compute`
+
+
+@records_app.command(
+    "weights",
+    help="载入本地的 DRG 权重表（CSV：drg,name,weight），导入和计算 CMI 时使用；不载入时使用内置示例表。",
+)
+@user_errors
+def load_weights(
+    file: Annotated[Path, typer.Argument(help="DRG 权重表 CSV")],
+) -> None:
+    _ready()
+    from yigai.core.records.reference import ReferenceError, store_drg_weights
+
+    if not file.is_file():
+        _fail(f"文件不存在：{file}")
+    try:
+        table = store_drg_weights(_data_dir(), file)
+    except ReferenceError as exc:
+        _fail(str(exc))
+        return
+    _audit("records.weights", file=file.name, groups=len(table.weights), content_hash=table.content_hash)
+    typer.echo(f"已载入 DRG 权重表 {file.name}：{len(table.weights)} 个分组（此后导入的 DRG 分组按此表检查）")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("jobs/", include("yigai.apps.jobs.urls")),
     path("assessment/", include("yigai.apps.assessment.urls")),
     path("access/", include("yigai.apps.access.urls")),
+    path("records/", include("yigai.apps.records.urls")),
     path("api/", api.urls),
 ]
 

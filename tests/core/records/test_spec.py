@@ -42,3 +42,16 @@ def test_mistakes_are_named(extra: str, message: str) -> None:
 def test_exactly_one_person_id() -> None:
     with pytest.raises(SpecError, match="exactly one column must have role person_id"):
         load_spec_text(BASE.replace("role: person_id", "role: drop"))
+
+
+def test_schema_2_roles_need_schema_2_and_checks_name_typed_columns() -> None:
+    with pytest.raises(SpecError, match=r"number and flag columns and checks need schema yigai\.records/2"):
+        load_spec_text(BASE + "  - {name: 费用, role: number, as: cost}\n")
+    v2 = BASE.replace("yigai.records/1", "yigai.records/2")
+    spec = load_spec_text(v2 + "  - {name: 费用, role: number, as: cost}\n  - {name: 付, role: number, as: paid}\n"
+                          "checks: [{not_greater: [paid, cost]}]\n")  # fmt: skip
+    assert [(c.kind, c.first, c.second) for c in spec.checks] == [("not_greater", "paid", "cost")]
+    with pytest.raises(SpecError, match="not_after compares two date columns"):
+        load_spec_text(v2 + "  - {name: 费用, role: number, as: cost}\nchecks: [{not_after: [cost, day]}]\n")
+    with pytest.raises(SpecError, match="outside: 2-digit province prefixes"):
+        load_spec_text(v2.replace("as: county}", "as: county, outside: [北京]}"))

@@ -50,7 +50,16 @@ def test_zone_holds_no_personal_information(
     data = dataset_dir(tmp_path / "var", "family_doctor") / done.batch.content_hash / DATA_FILE
     con = duckdb.connect()
     columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{data}'").fetchall()]
-    assert columns == ["person_pid", "sex", "age_band", "county", "sign_date", "team_code", "key_group"]
+    assert columns == [
+        "person_pid",
+        "sex",
+        "age_band",
+        "county",
+        "sign_date",
+        "team_code",
+        "key_group",
+        "end_date",
+    ]
     assert not {"身份证号", "姓名", "联系电话", "现住址"} & set(columns)
     raw = data.read_bytes() + (data.parent / "batch.json").read_bytes()
     for row in source[:50]:  # no ID number, birth date, name or phone anywhere in the written bytes

@@ -1,7 +1,8 @@
 """Record dataset specs: which columns a record file has, which identify a person, which are dropped.
 
 Rules are data (CONVENTIONS §6): each shipped dataset is a YAML file ``yigai/data/record_<code>.yaml``
-(schema ``yigai.records/1``). A spec says, column by column, what happens on ingest:
+(schema ``yigai.records/2``; ``/1`` specs still load — ``/2`` only adds roles and fields). A spec says,
+column by column, what happens on ingest:
 
 =========== ==================================================================================
 role        on ingest
@@ -13,7 +14,16 @@ org_unit    an administrative-division code (county adcode), checked against the
 date        a date (2024-03-05, 20240305, 2024/3/5), stored as DATE
 code        a short code or category kept as text, optionally limited to listed ``values``
 record_id   a source record number (就诊流水号) kept so the same record loaded twice counts once
+number      an amount (费用, 元): a decimal ≥ 0 stored as DECIMAL(18,2)                           (/2)
+flag        是/否 (also 1/0, Y/N), stored as BOOLEAN                                               (/2)
 =========== ==================================================================================
+
+Column fields added by ``/2``: ``pattern`` (a code's regular expression: ICD-10 ``[A-Z][0-9]{2}(\\.[0-9A-Z]{1,4})?``),
+``lookup`` (a code must be a key of a reference table such as ``drg_weights``), ``outside`` (an org-unit
+column also accepts well-formed 6-digit codes with these 2-digit province prefixes: facilities in
+Beijing ``11`` or Tianjin ``12`` treat Hebei patients). ``required: false`` makes any kept column
+nullable (an empty date is NULL). Spec-level ``checks`` compare two columns of a row:
+``{not_after: [admission_date, service_date]}`` and ``{not_greater: [insurance_paid, total_cost]}``.
 
 Columns of a file that the spec does not name are dropped too (data minimisation: only what is declared
 is kept). ``measures`` turn the records into data-element values (see :mod:`.aggregate`).
@@ -36,14 +46,14 @@ is kept). ``measures`` turn the records into data-element values (see :mod:`.agg
 >>> load_spec_text('schema: yigai.records/1\\ncode: x\\nname: x\\ncolumns: [{name: a, role: secret}]')
 Traceback (most recent call last):
 ...
-yigai.core.records.spec.SpecError: record spec x: columns[0] (a): unknown role 'secret'; valid: code, date, drop, org_unit, person_id, record_id
+yigai.core.records.spec.SpecError: record spec x: columns[0] (a): unknown role 'secret'; valid: code, date, drop, flag, number, org_unit, person_id, record_id
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -51,9 +61,13 @@ from typing import Any, Literal
 
 import yaml
 
-SCHEMA = "yigai.records/1"
-Role = Literal["person_id", "drop", "org_unit", "date", "code", "record_id"]
-ROLES: tuple[Role, ...] = ("person_id", "drop", "org_unit", "date", "code", "record_id")
+SCHEMA = "yigai.records/2"
+SCHEMAS = ("yigai.records/1", SCHEMA)
+Role = Literal["person_id", "drop", "org_unit", "date", "code", "record_id", "number", "flag"]
+ROLES: tuple[Role, ...] = ("person_id", "drop", "org_unit", "date", "code", "record_id", "number", "flag")
+CheckKind = Literal["not_after", "not_greater"]
+CHECKS: tuple[CheckKind, ...] = ("not_after", "not_greater")
+LOOKUPS = ("drg_weights",)  # reference tables a code column may be checked against
 CountKind = Literal["persons", "records"]
 COUNTS: tuple[CountKind, ...] = ("persons", "records")
 PeriodKind = Literal["year", "quarter", "month"]
@@ -77,6 +91,9 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = True  # a kept column's cells may not be empty
     values: tuple[str, ...] = ()  # allowed values of a code column (empty: any)
+    pattern: str = ""  # a regular expression a code must match in full
+    lookup: str = ""  # a reference table whose keys the code must be one of
+    outside: tuple[str, ...] = ()  # org_unit: 2-digit province prefixes also accepted
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -88,6 +105,15 @@ class Condition:
     column: str
     kind: str  # one of CONDITIONS
     values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule between two columns of one row: ``first`` not after / not greater than ``second``."""
+
+    kind: CheckKind
+    first: str
+    second: str
 
 
 @dataclass(frozen=True)
@@ -115,6 +141,10 @@ class DatasetSpec:
     convert_15: bool = True
     age_at: str | None = None  # the date column an age is computed at
     age_bands: tuple[int, ...] = (0, 14, 35, 65)
+    checks: tuple[Check, ...] = ()
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
 
     @property
     def person_id(self) -> Column:
@@ -155,12 +185,16 @@ def _fail(where: str, message: str) -> SpecError:
     return SpecError(f"record spec {where}: {message}")
 
 
-def _fields(entry: Any, allowed: tuple[str, ...], where: str) -> Mapping[str, Any]:
+def _fields(
+    entry: Any, allowed: tuple[str, ...], where: str, fail: Callable[[str, str], ValueError] = _fail
+) -> Mapping[str, Any]:
+    """``entry`` as a mapping with only ``allowed`` keys; else ``fail(where, message)`` is raised (each YAML
+    loader of records passes its own error)."""
     if not isinstance(entry, Mapping):
-        raise _fail(where, "expected a mapping")
+        raise fail(where, "expected a mapping")
     unknown = sorted(set(entry) - set(allowed))
     if unknown:
-        raise _fail(where, f"unknown field {unknown[0]!r}; valid: {', '.join(sorted(allowed))}")
+        raise fail(where, f"unknown field {unknown[0]!r}; valid: {', '.join(sorted(allowed))}")
     return entry
 
 
@@ -171,7 +205,9 @@ def _choice(value: Any, valid: tuple[str, ...], what: str, where: str) -> Any:
 
 
 def _column(entry: Any, where: str) -> Column:
-    e = _fields(entry, ("name", "role", "as", "aliases", "required", "values"), where)
+    e = _fields(
+        entry, ("name", "role", "as", "aliases", "required", "values", "pattern", "lookup", "outside"), where
+    )
     name = str(e.get("name", "")).strip()
     where = f"{where} ({name})"
     role: Role = _choice(e.get("role"), ROLES, "role", where)
@@ -181,8 +217,35 @@ def _column(entry: Any, where: str) -> Column:
     if key in (PID, *DERIVED):
         raise _fail(where, f"'as: {key}' is reserved for a derived column")
     values = tuple(str(v) for v in e.get("values") or ())
+    pattern = str(e.get("pattern") or "")
+    if pattern:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise _fail(where, f"pattern is not a regular expression: {exc}") from None
+    lookup = str(e.get("lookup") or "")
+    if lookup:
+        _choice(lookup, LOOKUPS, "lookup table", where)
+    outside = tuple(str(p) for p in e.get("outside") or ())
+    if outside and (role != "org_unit" or not all(re.fullmatch(r"[1-9][0-9]", p) for p in outside)):
+        raise _fail(where, "outside: 2-digit province prefixes (e.g. [11, 12]) on an org_unit column")
+    if (pattern or lookup or values) and role != "code":
+        raise _fail(where, "values, pattern and lookup apply to code columns only")
     return Column(name, role, key, tuple(str(a) for a in e.get("aliases") or ()),
-                  bool(e.get("required", True)), values)  # fmt: skip
+                  bool(e.get("required", True)), values, pattern, lookup, outside)  # fmt: skip
+
+
+def _check(entry: Any, keyed: Mapping[str, Column], where: str) -> Check:
+    e = _fields(entry, CHECKS, where)
+    if len(e) != 1:
+        raise _fail(where, f"one rule per check; valid: {', '.join(CHECKS)}")
+    kind, pair = next(iter(e.items()))
+    role = "date" if kind == "not_after" else "number"
+    if not isinstance(pair, list) or len(pair) != 2 or any(keyed.get(k, None) is None for k in pair):
+        raise _fail(where, f"{kind}: write two column names, e.g. {kind}: [a, b]")
+    if any(keyed[k].role != role for k in pair):
+        raise _fail(where, f"{kind} compares two {role} columns")
+    return Check(_choice(kind, CHECKS, "check", where), str(pair[0]), str(pair[1]))
 
 
 def _conditions(entry: Any, keys: set[str], where: str) -> tuple[Condition, ...]:
@@ -219,7 +282,7 @@ def _measure(entry: Any, spec_columns: dict[str, Column], where: str) -> Measure
 
 
 SPEC_FIELDS = ("schema", "code", "name", "description", "source", "legal_basis", "retention_years",
-               "convert_15", "age_at", "age_bands", "columns", "measures")  # fmt: skip
+               "convert_15", "age_at", "age_bands", "columns", "measures", "checks")  # fmt: skip
 
 
 def load_spec_text(text: str) -> DatasetSpec:
@@ -227,8 +290,8 @@ def load_spec_text(text: str) -> DatasetSpec:
     raw = yaml.safe_load(text)
     code = str(raw.get("code", "?")) if isinstance(raw, Mapping) else "?"
     doc = _fields(raw, SPEC_FIELDS, code)
-    if doc.get("schema") != SCHEMA:
-        raise _fail(code, f"schema must be {SCHEMA}")
+    if doc.get("schema") not in SCHEMAS:
+        raise _fail(code, f"schema must be {SCHEMA} (or {SCHEMAS[0]})")
     if not _KEY.fullmatch(code):
         raise _fail(code, "code must be lower_case ASCII")
     columns = tuple(_column(c, f"{code}: columns[{i}]") for i, c in enumerate(doc.get("columns") or ()))
@@ -249,8 +312,11 @@ def load_spec_text(text: str) -> DatasetSpec:
     measures = tuple(
         _measure(m, keyed, f"{code}: measures[{i}]") for i, m in enumerate(doc.get("measures") or ())
     )
+    checks = tuple(_check(c, keyed, f"{code}: checks[{i}]") for i, c in enumerate(doc.get("checks") or ()))
+    if doc.get("schema") == SCHEMAS[0] and (checks or any(c.role in ("number", "flag") for c in columns)):
+        raise _fail(code, f"number and flag columns and checks need schema {SCHEMA}")
     return DatasetSpec(
-        code=code, name=str(doc.get("name", code)), columns=columns, measures=measures,
+        checks=checks, code=code, name=str(doc.get("name", code)), columns=columns, measures=measures,
         description=str(doc.get("description", "")), source=str(doc.get("source", "")),
         legal_basis=str(doc.get("legal_basis", "")), retention_years=doc.get("retention_years"),
         convert_15=bool(doc.get("convert_15", True)), age_at=age_at, age_bands=bands,

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "yigai.apps.jobs",
     "yigai.apps.assessment",
     "yigai.apps.access",
+    "yigai.apps.records",
     "huey.contrib.djhuey",  # the job queue's worker command (yigai manage run_huey)
 ]
 
