@@ -211,6 +211,9 @@ def first_request(username: str, name: str) -> None:
     from django.core.cache import cache
     from django.db import connection, reset_queries
 
+    import yigai.web.wsgi  # noqa: F401  # what a server does at its start (the WSGI application, URL patterns)
+
+    connection.force_debug_cursor = True  # count queries with DEBUG off
     path, query, api = endpoints(username)[name]
     client = client_for(username, api)
     cache.clear()
