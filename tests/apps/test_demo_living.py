@@ -6,37 +6,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import override_settings
 
 import yigai
 
 GUIDE = Path(yigai.__file__).parents[2] / "docs" / "guide" / "platform.md"
-
-
-@pytest.fixture(scope="module")
-def demo_db(
-    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[None]:
-    from django.core.management import call_command
-
-    from yigai.web.demo import demo_load
-
-    evidence = tmp_path_factory.mktemp("evidence")
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        override_settings(LEDGER_EVIDENCE_DIR=evidence, PASSWORD_HASHERS=hashers),
-        django_db_blocker.unblock(),
-    ):
-        demo_load()
-        try:
-            yield
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
 
 
 def documented_accounts() -> list[tuple[str, str, str]]:
