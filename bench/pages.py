@@ -2,6 +2,12 @@
 
     .venv/bin/python bench/pages.py                      # every endpoint, each user, 10 times
     .venv/bin/python bench/pages.py --only dashboard --profile   # where one endpoint's time goes
+    .venv/bin/python bench/pages.py --cold --data-dir var --users leader   # first request after start, demo
+
+``--cold``: each endpoint's *first* request in a process of its own (as after a server start: nothing
+imported lazily yet, templates not compiled, the cache empty and cleared), one request per endpoint and
+user; ``--data-dir`` runs on a demo's SQLite data directory (``yigai demo``) with ``make run``'s settings
+instead of the load database.
 
 Runs against the database ``bench/load.py`` builds (``--database``, default ``yigai_load`` on
 127.0.0.1:5432; run the load script once first) with the production settings (DEBUG off), through the
@@ -27,7 +33,17 @@ HOST = "127.0.0.1"
 USERS = ("owner", "owner_bd", "leader", "reviewer_lf", "reporter_lf")
 
 
-def setup(database: str) -> None:
+def setup(database: str, data_dir: str = "") -> None:
+    if data_dir:  # a demo (yigai demo / make run): its SQLite file and make run's settings (DEBUG off)
+        os.environ.update({
+            "YIGAI_DATA_DIR": data_dir, "YIGAI_ALLOWED_HOSTS": "testserver", "YIGAI_API_RATE": "1000000/60",
+            "YIGAI_LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "yigai.web.settings",
+        })  # fmt: skip
+        os.environ.pop("DATABASE_URL", None)
+        import django
+
+        django.setup()
+        return
     os.environ.update({
         "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{database}", "YIGAI_ENV": "production",
         "YIGAI_SECRET_KEY": secrets.token_urlsafe(64), "YIGAI_ALLOWED_HOSTS": "testserver",
@@ -124,22 +140,35 @@ def main() -> None:
     ap.add_argument("--users", default=",".join(USERS))
     ap.add_argument("--profile", action="store_true", help="pyinstrument profile of --only")
     ap.add_argument(
-        "--cold",
+        "--no-cache",
         action="store_true",
         help="no cache at all: every request builds everything it shows, indicator status too",
     )
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="the first request after a server start: one request per endpoint, each in a new process",
+    )
+    ap.add_argument("--data-dir", default="", help="a demo's data directory (SQLite) instead of --database")
+    ap.add_argument("--one", default="", help=argparse.SUPPRESS)  # user/endpoint: a --cold child
     ap.add_argument(
         "--after-write",
         action="store_true",
         help="a ledger write before each request: what the first reader after a progress report pays",
     )
     args = ap.parse_args()
-    setup(args.database)
+    if args.cold and not args.one:
+        cold(args)
+        return
+    setup(args.database, args.data_dir)
     from django.conf import settings
     from django.db import connection
 
     settings.DEBUG = False
-    if args.cold:
+    if args.one:
+        first_request(*args.one.split("/", 1))
+        return
+    if args.no_cache:
         from django.test.utils import override_settings
 
         override_settings(
@@ -173,6 +202,57 @@ def main() -> None:
                 p.print(file=sys.stdout, show_all=False)
     if medians:
         print(f"mean of medians: {statistics.mean(medians):.1f} ms over {len(medians)} endpoint×user pairs")
+
+
+def first_request(username: str, name: str) -> None:
+    """In a fresh process: log in, clear the cache, time the endpoint's first request; one JSON line."""
+    import json
+
+    from django.core.cache import cache
+    from django.db import connection, reset_queries
+
+    import yigai.web.wsgi  # noqa: F401  # what a server does at its start (the WSGI application, URL patterns)
+
+    connection.force_debug_cursor = True  # count queries with DEBUG off
+    path, query, api = endpoints(username)[name]
+    client = client_for(username, api)
+    cache.clear()
+    reset_queries()
+    w, c = time.perf_counter(), time.process_time()
+    response = client.get(path, query)
+    wall, cpu = time.perf_counter() - w, time.process_time() - c
+    print(
+        json.dumps(
+            {"status": response.status_code, "wall": wall, "cpu": cpu, "queries": len(connection.queries)}
+        )
+    )
+
+
+def cold(args: argparse.Namespace) -> None:
+    """One new process per endpoint and user (see ``first_request``); prints the same columns."""
+    import json
+    import subprocess
+
+    setup(args.database, args.data_dir)
+    base = [sys.executable, __file__, "--cold", "--database", args.database, "--data-dir", args.data_dir]
+    print(f"{'endpoint':<18}{'user':<13}{'first ms':>10}{'cpu ms':>9}{'queries':>8}")
+    walls = []
+    for username in args.users.split(","):
+        for name in endpoints(username):
+            if args.only and name != args.only:
+                continue
+            out = subprocess.run(
+                [*base, "--one", f"{username}/{name}"], capture_output=True, text=True, check=True
+            )
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            if r["status"] >= 300:
+                raise SystemExit(f"{name} {username}: status {r['status']}")
+            walls.append(r["wall"] * 1000)
+            print(f"{name:<18}{username:<13}{r['wall'] * 1000:>10.1f}{r['cpu'] * 1000:>9.1f}{r['queries']:>8}", flush=True)  # fmt: skip
+    if walls:
+        print(
+            f"slowest first request: {max(walls):.0f} ms; mean {statistics.mean(walls):.0f} ms over {len(walls)}"
+        )
 
 
 if __name__ == "__main__":

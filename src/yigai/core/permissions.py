@@ -34,6 +34,7 @@ class Role(StrEnum):
     LEADER = "leader"
     SECURITY_ADMIN = "security_admin"
     AUDIT_ADMIN = "audit_admin"
+    ANALYST = "analyst"
 
     @property
     def label(self) -> str:
@@ -48,6 +49,7 @@ ROLE_LABELS: Mapping[Role, str] = {
     Role.LEADER: "领导（只读）",
     Role.SECURITY_ADMIN: "安全管理员",
     Role.AUDIT_ADMIN: "审计管理员",
+    Role.ANALYST: "统计/信息中心",
 }
 
 #: The three administrator roles of 三员分立: each needs a second factor; no account holds two of them.
@@ -123,8 +125,8 @@ TABLE: Mapping[Perm, frozenset[Role]] = {
     Perm.SUPERVISE: frozenset({R.PLAN_OWNER, R.REVIEWER}),
     Perm.EDIT_PLANS: frozenset({R.ADMIN, R.PLAN_OWNER, R.REVIEWER}),
     Perm.PUBLISH_PLANS: frozenset({R.ADMIN, R.PLAN_OWNER}),
-    Perm.IMPORT_VALUES: frozenset({R.ADMIN, R.PLAN_OWNER, R.REVIEWER, R.UNIT_REPORTER}),
-    Perm.APPROVE_VALUES: frozenset({R.ADMIN, R.PLAN_OWNER, R.REVIEWER}),
+    Perm.IMPORT_VALUES: frozenset({R.ADMIN, R.PLAN_OWNER, R.REVIEWER, R.UNIT_REPORTER, R.ANALYST}),
+    Perm.APPROVE_VALUES: frozenset({R.ADMIN, R.PLAN_OWNER, R.REVIEWER, R.ANALYST}),
     Perm.ASSESS: frozenset({R.PLAN_OWNER, R.REVIEWER}),
     Perm.IMPORT_POPULATION: frozenset({R.ADMIN, R.PLAN_OWNER}),
     Perm.MANAGE_ROLES: frozenset({R.SECURITY_ADMIN}),

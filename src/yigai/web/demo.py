@@ -37,6 +37,7 @@ DEMO_USERS = [
     ("reporter_rc", Role.UNIT_REPORTER, "130629", "容城县人民政府", "容城县政府填报员（示例）"),
     ("secadmin", Role.SECURITY_ADMIN, "130000", "省卫生健康委", "安全管理员（示例）"),
     ("auditor", Role.AUDIT_ADMIN, "130000", "省卫生健康委", "审计管理员（示例）"),
+    ("analyst", Role.ANALYST, "130000", "省卫生健康委", "省卫健委统计信息中心（示例）"),
 ]
 # 示例 only: the administrator demo accounts share this TOTP key (RFC 4226's test key "12345678901234567890"),
 # printed by `yigai demo` so the second factor can be tried; real accounts enrol their own at first login.

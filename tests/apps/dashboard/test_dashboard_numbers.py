@@ -17,6 +17,7 @@ from yigai.apps.dashboard.summary import summarise
 from yigai.apps.indicators.selectors import target_list, visible_org_units
 from yigai.apps.indicators.status import target_status
 from yigai.apps.ledger.figures import evaluated_groups
+from yigai.apps.ledger.models import SupervisionNotice
 from yigai.apps.ledger.selectors import ItemFilters, item_list, lights_evaluated, reporting_for, warnings_for
 from yigai.core.ledger import OVERDUE_LABEL
 
@@ -33,7 +34,9 @@ def test_tiles_equal_the_selectors_counts(leaders, client) -> None:
     lights = warnings_for(user=user)
     assert s.total.total == len(lights) >= 400
     assert s.total.closed == sum(x.item.status == "closed" for x in lights) >= 1
-    assert s.total.overdue == sum(x.status_label == OVERDUE_LABEL for x in lights) > 0
+    # overdue counts items awaiting review too (their status reads 待审核销号/待审核延期, not 已逾期)
+    assert s.total.overdue == sum(x.overdue for x in lights) > 0
+    assert sum(x.status_label == OVERDUE_LABEL for x in lights) > 0
     assert s.total.colours == Counter(x.warning.colour for x in lights)
     rates = reporting_for(user=user).values()
     assert (s.total.expected, s.total.on_time, s.total.late, s.total.missing) == (
@@ -45,9 +48,7 @@ def test_tiles_equal_the_selectors_counts(leaders, client) -> None:
     assert sum(a.total for a in s.areas) == s.total.total  # areas (plus 本级) partition the items
     late = s.overdue(10_000)
     assert len(late) == s.total.overdue and len(s.overdue(3)) == 3
-    assert [x.item.deadline for x in late] == sorted(
-        x.item.deadline for x in lights if x.status_label == OVERDUE_LABEL
-    )
+    assert [x.item.deadline for x in late] == sorted(x.item.deadline for x in lights if x.overdue)
     page = client.get("/dashboard/") if client.force_login(user) is None else None
     assert page is not None and page.status_code == 200
     html = page.content.decode()
@@ -154,7 +155,9 @@ def test_briefing_headings_counts_and_chart(leaders) -> None:
         (x for x in inputs.lights if x.warning.colour == "red"), key=lambda x: (x.item.deadline, x.item.code)
     )
     assert first_red.item.code in text and first_red.warning.reason in text
-    assert "共下发督办单1份" in text  # the demo's 督办单 in 廊坊
+    notices = SupervisionNotice.objects.filter(item__org_unit__path__startswith=inputs.scope.path)
+    replied = notices.filter(replied_at__isnull=False).count()
+    assert notices.count() > 1 and f"共下发督办单{notices.count()}份，已回复{replied}份" in text  # the demo's
     assert "廊坊市医改工作进展简报" in text and "示例数据" in text
     # targets read as the plan writes them, never comparator tokens (issue 11)
     assert "不低于0.45人（2025年）" in text and ">=" not in text and "increase_by" not in text

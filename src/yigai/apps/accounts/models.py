@@ -26,6 +26,7 @@ ROLE_CHOICES = [
     (Role.LEADER.value, _("领导（只读）")),
     (Role.SECURITY_ADMIN.value, _("安全管理员")),
     (Role.AUDIT_ADMIN.value, _("审计管理员")),
+    (Role.ANALYST.value, _("统计/信息中心")),
 ]
 __all__ = ["ADMIN_ROLES", "ROLE_CHOICES", "ApiToken", "PasswordHistory", "Role", "User"]
 

@@ -54,7 +54,7 @@ def _hash(key: str) -> str:
 def user_upsert(
     *,
     username: str,
-    password: str,
+    password: str | None,
     role: Role | str,
     org_unit: OrgUnit,
     unit: Unit | None = None,
@@ -71,9 +71,12 @@ def user_upsert(
     before = None if user is None else user.role
     if user is None:
         user = User(username=username, display_name=display_name)
-        if not is_demo:
-            validate_password(password, user)
-        user.set_password(password)
+        if password is None:  # an account that cannot log in until a password is set (示例 history actors)
+            user.set_unusable_password()
+        else:
+            if not is_demo:
+                validate_password(password, user)
+            user.set_password(password)
     else:
         three_roles_check(user=user, role=Role(role))
     _apply_role(user, Role(role))

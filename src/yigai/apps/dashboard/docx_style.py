@@ -12,6 +12,7 @@ PC uses, and an open font (Noto CJK) for Latin text and as the name a machine wi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 
 @dataclass(frozen=True)
@@ -148,15 +150,27 @@ def table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[obje
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     cells = t._cells  # the grid once: row.cells re-reads the whole table on every call (quadratic)
     width = len(header)
+    # One cell paragraph per face built through python-docx, then copied (lxml) into every cell: building
+    # each cell's run and fonts through python-docx took most of the briefing's time (hundreds of cells).
+    heading, body = _cell_prototype(cells[0], HEADING), _cell_prototype(cells[0], BODY)
     for j, text in enumerate(header):
-        _cell(cells[j], str(text), HEADING)
+        _cell(cells[j], str(text), heading)
     for i, row in enumerate(rows, start=1):
         for j, value in enumerate(row):
-            _cell(cells[i * width + j], "" if value is None else str(value), BODY)
+            _cell(cells[i * width + j], "" if value is None else str(value), body)
     doc.add_paragraph()
 
 
-def _cell(cell: Any, text: str, face: Face) -> None:
-    p = cell.paragraphs[0]  # a new cell holds one empty paragraph
-    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # table rows: not the 28.9 pt body line
-    set_font(p.add_run(text), face, SIZE_TABLE)
+def _cell_prototype(cell: Any, face: Face) -> Any:
+    """A table cell's paragraph (single line spacing, not the 28.9 pt body line) with one run in ``face``."""
+    p = deepcopy(cell.paragraphs[0]._p)  # a new cell holds one empty paragraph
+    para = Paragraph(p, cell)
+    para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    set_font(para.add_run(""), face, SIZE_TABLE)
+    return p
+
+
+def _cell(cell: Any, text: str, prototype: Any) -> None:
+    p = deepcopy(prototype)
+    p.r_lst[0].text = text
+    cell._tc.replace(cell._tc.p_lst[0], p)

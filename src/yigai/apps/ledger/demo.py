@@ -1,5 +1,6 @@
-"""Demo state for the ledger, all marked 示例数据: progress reports, a 申请销号 with a generated evidence
-image, a 已销号 item, a 督办单, Langfang reporters, and 2027 元旦/春节 overrides (the official 2027
+"""Demo state for the ledger, all marked 示例数据: the Langfang users, tasks the province assigns to 雄县 and
+容城县, the history of every demo ledger up to today (:mod:`yigai.apps.ledger.demo_history`: reports with
+generated evidence images, closures, extensions, 督办单), and 2027 元旦/春节 overrides (the official 2027
 schedule is not in the chinese-calendar package, so these days are illustrative admin entries).
 
 Idempotent: applied once per demo ledger (a ledger that already has transitions is left alone).
@@ -16,17 +17,12 @@ from django.utils import timezone
 
 from yigai.apps.accounts.models import Role, User
 from yigai.apps.accounts.services import user_upsert
-from yigai.apps.ledger.models import HolidayOverride, Ledger, LedgerItem, Transition
-from yigai.apps.ledger.services import (
-    holiday_set,
-    item_transition,
-    notice_issue,
-    progress_report_submit,
-)
+from yigai.apps.ledger.demo_history import Story, clock, history_play
+from yigai.apps.ledger.models import HolidayOverride, Ledger, Transition
+from yigai.apps.ledger.services import holiday_set, item_add
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.units.services import unit_ensure
 
-LANGFANG_SAMPLE = "003_ee25766b79f023db.txt"
 # username, role, org unit code, unit, display name
 USERS = [
     ("reporter_lf", Role.UNIT_REPORTER, "131000", "市卫生健康委", "廊坊市卫健委填报员（示例）"),
@@ -37,8 +33,6 @@ USERS = [
 HOLIDAYS_2027 = [(dt.date(2027, 1, 1), False, "元旦（示例）")]
 HOLIDAYS_2027 += [(dt.date(2027, 2, 5) + dt.timedelta(days=i), False, "春节（示例）") for i in range(8)]
 HOLIDAYS_2027 += [(dt.date(2027, 2, 20), True, "春节调休上班（示例）")]
-PROGRESS = [(30, "已制定工作方案，正在组织摸底调查。"), (60, "已完成摸底，正在推进重点项目建设。"),
-            (45, "已召开推进会，部分县（市、区）已启动。"), (80, "主体工作基本完成，正在完善配套制度。")]  # fmt: skip
 
 
 def demo_png(text_seed: str = "yigai") -> bytes:
@@ -72,43 +66,47 @@ def _users() -> dict[str, User]:
     return made
 
 
-def _report(
-    item: LedgerItem, user: User, percent: int, text: str, files: tuple[tuple[str, bytes], ...] = ()
-) -> LedgerItem:
-    progress_report_submit(item=item, user=user, text=f"{text}（示例数据）", percent=percent,
-                           expected_version=item.version, files=files, is_demo=True)  # fmt: skip
-    return LedgerItem.objects.get(pk=item.pk)
+#: 雄县 and 容城县 (雄安新区): tasks of the provincial plan the province assigns to the counties by hand
+#: (新增一件、挂账一项) — what reporter_xx and reporter_rc see. (title, text, days from today to the deadline)
+COUNTY_TASKS = [
+    ("推进紧密型县域医共体建设", "完成县域医共体人财物统一管理，牵头医院托管乡镇卫生院。", 200),
+    ("提升乡镇卫生院服务能力", "每个乡镇卫生院至少建成1个特色科室，开展常见病多发病诊疗。", 7),
+    ("做实家庭医生签约服务", "重点人群签约服务覆盖率达到75%以上，签约居民满意度持续提升。", 380),
+    ("推进健康县区建设", "对照健康县区建设标准，完成健康社区、健康单位、健康家庭创建。", 120),
+    ("完善基层医疗卫生机构标准化建设", "完成村卫生室标准化改造，实现医保结算全覆盖。", -30),
+]
+COUNTIES = [("130638", "雄县人民政府"), ("130629", "容城县人民政府")]
+PROVINCE_SAMPLE = "004_1b0c466c5f0781b2.txt"
 
 
-def _activity(ledger: Ledger, users: dict[str, User]) -> None:
-    reporter, reviewer = users["reporter_lf"], users["reviewer_lf"]
-    own = list(
-        ledger.items.filter(lead_unit=reporter.unit, org_unit=reporter.org_unit).order_by("order", "pk")[:7]
-    )
-    owner = User.objects.filter(username="owner").first()
-    if owner is not None:  # 2025 deadlines, extended as offices do (延期)
-        for i, item in enumerate(own[:5]):
-            new = dt.date(2027, 6, 30) if i % 2 else dt.date(2026, 12, 31)
-            item = item_transition(item=item, action="request_extension", user=reporter, expected_version=item.version,
-                                   reason="受项目审批进度影响，申请延期（示例数据）", new_deadline=new)  # fmt: skip
-            own[i] = item_transition(item=item, action="approve_extension", user=owner, expected_version=item.version)  # fmt: skip
-    for item, (percent, text) in zip(own[:4], PROGRESS, strict=False):
-        _report(item, reporter, percent, text)
-    evidence = (("验收材料（示例）.png", demo_png()),)
-    for item in own[4:6]:
-        item = _report(item, reporter, 100, "任务已完成，附验收材料。", evidence)
-        item = item_transition(
-            item=item, action="request_close", user=reporter, expected_version=item.version
-        )
-    closed = LedgerItem.objects.get(pk=own[5].pk)
-    item_transition(item=closed, action="approve_close", user=reviewer, expected_version=closed.version)
-    if len(own) > 6:
-        reply_by = timezone.localdate() + dt.timedelta(days=7)
-        notice_issue(item=own[6], user=reviewer, content="该事项已逾期且未报送进展，请于期限内说明原因并报送整改措施。（示例数据）",
-                     reply_by=reply_by, is_demo=True)  # fmt: skip
-    county = ledger.items.filter(org_unit=users["reporter_ga"].org_unit).order_by("order", "pk").first()
-    if county is not None:
-        _report(county, users["reporter_ga"], 50, "县医共体牵头医院已确定，正在推进人财物统一管理。")
+def _county_items(ledger: Ledger, owner: User, today: dt.date) -> None:
+    """The province's owner assigns tasks to 雄县 and 容城县 (on a day in the past, as it would have)."""
+    section = ledger.items.filter(org_unit__code="133100").order_by("order", "pk").first()
+    for code, unit_name in COUNTIES:
+        place, unit = OrgUnit.objects.get(code=code), unit_ensure(name=unit_name)
+        if ledger.items.filter(org_unit=place).exists():
+            continue
+        for k, (title, text, days) in enumerate(COUNTY_TASKS):
+            start = today - dt.timedelta(days=300 - 20 * k)
+            with clock(timezone.make_aware(dt.datetime.combine(start, dt.time(9, 30)))):
+                item_add(ledger=ledger, user=owner, title=f"{place.name}：{title}", text=f"{text}（示例数据）",
+                         lead_unit=unit, org_unit=place, start=start, deadline=today + dt.timedelta(days=days),
+                         section=section.section if section else None)  # fmt: skip
+
+
+def _activity(ledgers: list[Ledger], users: dict[str, User]) -> Story | None:
+    """The history of the demo ledgers (see :mod:`yigai.apps.ledger.demo_history`)."""
+    demo = {u.username: u for u in User.objects.filter(username__in=["owner", "owner_bd", "reviewer"])}
+    if len(demo) < 3:  # the ledger's own demo (tests) without the platform's users: nothing to play
+        return None
+    today = timezone.localdate()
+    province = next((x for x in ledgers if x.plan.source == PROVINCE_SAMPLE), None)
+    if province is not None:
+        _county_items(province, demo["owner"], today)
+    path = {c: OrgUnit.objects.get(code=c).path for c in ("131000", "130600", "130000")}
+    reviewers = {path["131000"]: users["reviewer_lf"], path["130000"]: demo["reviewer"]}
+    owners = {path["130600"]: demo["owner_bd"], path["130000"]: demo["owner"]}
+    return history_play(ledgers=ledgers, reviewers=reviewers, owners=owners, evidence=demo_png())
 
 
 @transaction.atomic
@@ -120,9 +118,12 @@ def ledger_demo_load() -> list[tuple[str, str, str, bool]]:
         ):  # never over an admin's
             holiday_set(date=day, is_workday=is_workday, name=name, is_demo=True)
     users = _users()
-    ledger = Ledger.objects.filter(plan__source=LANGFANG_SAMPLE, plan__is_demo=True).first()
-    if ledger is not None and not Transition.objects.filter(item__ledger=ledger).exists():
-        _activity(ledger, users)
+    fresh = [
+        x for x in Ledger.objects.filter(plan__is_demo=True).select_related("plan").order_by("pk")
+        if not Transition.objects.filter(item__ledger=x).exists()
+    ]  # fmt: skip
+    if fresh:
+        _activity(fresh, users)
     return [
         (u.username, str(Role(u.role).label), u.org_unit.name if u.org_unit else "", False)
         for u in users.values()

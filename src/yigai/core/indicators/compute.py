@@ -170,6 +170,7 @@ def _element_table(
     buckets: dict[tuple[str, str, str | None, Period], list[tuple[Period, float]]] = defaultdict(list)
     seen: set[tuple[str, str, str | None, str]] = set()
     cache: dict[str, Period] = {}
+    inside: dict[Period, list[Period]] = {}  # the target periods containing a value's period, once each
     for row in values:
         if row.data_element not in elements:
             continue
@@ -180,11 +181,13 @@ def _element_table(
         if key in seen:
             raise ComputeError(f"重复的数据值（duplicate value）: {key}")
         seen.add(key)
-        for target in periods:
-            if target.contains(period):
-                buckets[(row.org_unit, row.data_element, row.disaggregation, target)].append(
-                    (period, float(row.value))
-                )
+        targets = inside.get(period)
+        if targets is None:
+            targets = inside[period] = [t for t in periods if t.contains(period)]
+        for target in targets:
+            buckets[(row.org_unit, row.data_element, row.disaggregation, target)].append(
+                (period, float(row.value))
+            )
     out: dict[tuple[str, str, _ElementKey], float] = defaultdict(float)
     reports: Reports = defaultdict(set)
     for (org, code, option, target), points in buckets.items():

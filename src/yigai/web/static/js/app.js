@@ -5,3 +5,11 @@ document.addEventListener("change", (event) => {
     target.form.submit();
   }
 });
+// Phone-sized screens: the menu (and the user box) fold behind the 菜单 button in the header.
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-nav-toggle]") : null;
+  if (button) {
+    const open = button.closest(".site-header").classList.toggle("menu-open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+});
