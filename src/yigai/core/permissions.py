@@ -76,6 +76,7 @@ class Perm(StrEnum):
     IMPORT_POPULATION = "import_population"
     MANAGE_ROLES = "manage_roles"
     READ_AUDIT = "read_audit"
+    LIST_NOTICES = "list_notices"
 
     @property
     def label(self) -> str:
@@ -102,6 +103,7 @@ PERM_LABELS: Mapping[Perm, str] = {
     Perm.IMPORT_POPULATION: "导入人口数据",
     Perm.MANAGE_ROLES: "分配角色、重置动态口令",
     Perm.READ_AUDIT: "查看审计记录",
+    Perm.LIST_NOTICES: "查看督办清单（本辖区）",
 }
 
 R = Role
@@ -127,6 +129,7 @@ TABLE: Mapping[Perm, frozenset[Role]] = {
     Perm.IMPORT_POPULATION: frozenset({R.ADMIN, R.PLAN_OWNER}),
     Perm.MANAGE_ROLES: frozenset({R.SECURITY_ADMIN}),
     Perm.READ_AUDIT: frozenset({R.AUDIT_ADMIN}),
+    Perm.LIST_NOTICES: frozenset({R.PLAN_OWNER, R.REVIEWER, R.LEADER}),
 }
 del R
 

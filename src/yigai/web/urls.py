@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/", include("yigai.apps.accounts.urls")),
     path("audit/", include("yigai.apps.audit.urls")),
     path("jobs/", include("yigai.apps.jobs.urls")),
+    path("todo/", include("yigai.apps.todo.urls")),
     path("api/", api.urls),
 ]
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "yigai.apps.throttle",
     "yigai.apps.caching",
     "yigai.apps.jobs",
+    "yigai.apps.todo",
     "huey.contrib.djhuey",  # the job queue's worker command (yigai manage run_huey)
 ]
 
