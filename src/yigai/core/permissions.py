@@ -34,6 +34,7 @@ class Role(StrEnum):
     LEADER = "leader"
     SECURITY_ADMIN = "security_admin"
     AUDIT_ADMIN = "audit_admin"
+    ANALYST = "analyst"
 
     @property
     def label(self) -> str:
@@ -48,6 +49,7 @@ ROLE_LABELS: Mapping[Role, str] = {
     Role.LEADER: "领导（只读）",
     Role.SECURITY_ADMIN: "安全管理员",
     Role.AUDIT_ADMIN: "审计管理员",
+    Role.ANALYST: "统计/信息中心",
 }
 
 #: The three administrator roles of 三员分立: each needs a second factor; no account holds two of them.
@@ -77,6 +79,7 @@ class Perm(StrEnum):
     MANAGE_ROLES = "manage_roles"
     READ_AUDIT = "read_audit"
     LIST_NOTICES = "list_notices"
+    TRACK_VALUES = "track_values"
 
     @property
     def label(self) -> str:
@@ -104,6 +107,7 @@ PERM_LABELS: Mapping[Perm, str] = {
     Perm.MANAGE_ROLES: "分配角色、重置动态口令",
     Perm.READ_AUDIT: "查看审计记录",
     Perm.LIST_NOTICES: "查看督办清单（本辖区）",
+    Perm.TRACK_VALUES: "跟踪指标值的报送与审核（待办）",
 }
 
 R = Role
@@ -123,13 +127,14 @@ TABLE: Mapping[Perm, frozenset[Role]] = {
     Perm.SUPERVISE: frozenset({R.PLAN_OWNER, R.REVIEWER}),
     Perm.EDIT_PLANS: frozenset({R.ADMIN, R.PLAN_OWNER, R.REVIEWER}),
     Perm.PUBLISH_PLANS: frozenset({R.ADMIN, R.PLAN_OWNER}),
-    Perm.IMPORT_VALUES: frozenset({R.ADMIN, R.PLAN_OWNER, R.REVIEWER, R.UNIT_REPORTER}),
-    Perm.APPROVE_VALUES: frozenset({R.ADMIN, R.PLAN_OWNER, R.REVIEWER}),
+    Perm.IMPORT_VALUES: frozenset({R.ADMIN, R.PLAN_OWNER, R.REVIEWER, R.UNIT_REPORTER, R.ANALYST}),
+    Perm.APPROVE_VALUES: frozenset({R.ADMIN, R.PLAN_OWNER, R.REVIEWER, R.ANALYST}),
     Perm.ASSESS: frozenset({R.PLAN_OWNER, R.REVIEWER}),
     Perm.IMPORT_POPULATION: frozenset({R.ADMIN, R.PLAN_OWNER}),
     Perm.MANAGE_ROLES: frozenset({R.SECURITY_ADMIN}),
     Perm.READ_AUDIT: frozenset({R.AUDIT_ADMIN}),
     Perm.LIST_NOTICES: frozenset({R.PLAN_OWNER, R.REVIEWER, R.LEADER}),
+    Perm.TRACK_VALUES: frozenset({R.ANALYST}),
 }
 del R
 

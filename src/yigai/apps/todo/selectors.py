@@ -22,7 +22,7 @@ from yigai.apps.accounts.models import User
 from yigai.apps.caching.services import cached, snapshot, visibility_key
 from yigai.apps.ledger.adapters import calendar_from_db
 from yigai.apps.ledger.selectors import item_list, light_rows, lights_evaluated, visible_items
-from yigai.apps.todo import ledger
+from yigai.apps.todo import indicators, ledger
 from yigai.core.ledger import Action
 from yigai.core.ledger.todo import current_periods
 from yigai.core.permissions import Perm, may
@@ -51,6 +51,15 @@ SECTIONS = (
     Section("extensions", _("待审核延期"), Perm.APPROVE_EXTENSION),
     Section("notices_overdue", _("逾期未回复的督办单"), Perm.SUPERVISE),
     Section("turned_red", _("昨日以来新变红的事项"), Perm.SUPERVISE),
+    Section(
+        "values_waiting", _("待审核的指标值"), Perm.TRACK_VALUES, _("按县→市→省逐级审核，审核后数据锁定")
+    ),
+    Section(
+        "unreported",
+        _("尚未报送的县（市、区）"),
+        Perm.TRACK_VALUES,
+        _("最近一期数据中，本辖区内尚无任何数值的县"),
+    ),
 )
 
 
@@ -79,6 +88,14 @@ def turned_red_ids(*, user: User, today: dt.date) -> list[int]:
 def turned_red(*, user: User, today: dt.date) -> QuerySet[Any]:
     ids = turned_red_ids(user=user, today=today)
     return visible_items(user=user).filter(pk__in=ids, light_colour="red", light_on=today)
+
+
+def _lists(user: User) -> dict[str, Callable[[], list[Any]]]:
+    """Sections read as lists (grouped reads of the indicators), not querysets."""
+    return {
+        "values_waiting": lambda: indicators.values_waiting(user=user),
+        "unreported": lambda: indicators.counties_unreported(user=user),
+    }
 
 
 def _queries(user: User, today: dt.date) -> dict[str, Callable[[], QuerySet[Any]]]:
@@ -142,9 +159,13 @@ def _rows(key: str, qs: QuerySet[Any], today: dt.date) -> list[Any]:
 def todo_page(*, user: User, today: dt.date) -> list[Filled]:
     """Every section of the user's 待办 with its count and first :data:`SHOWN` rows (two or three queries a
     section, whatever the number of rows)."""
-    queries = _queries(user, today)
+    queries, lists = _queries(user, today), _lists(user)
     found = []
     for s in sections_for(user):
+        if s.key in lists:
+            whole = lists[s.key]()
+            found.append(Filled(s, len(whole), whole[:SHOWN]))
+            continue
         qs = queries[s.key]()
         found.append(Filled(s, qs.count(), _rows(s.key, qs, today)))
     return found
@@ -152,5 +173,7 @@ def todo_page(*, user: User, today: dt.date) -> list[Filled]:
 
 def todo_counts(*, user: User, today: dt.date) -> dict[str, int]:
     """Each section's count (the menu shows the sum): one COUNT a section."""
-    queries = _queries(user, today)
-    return {s.key: queries[s.key]().count() for s in sections_for(user)}
+    queries, lists = _queries(user, today), _lists(user)
+    return {
+        s.key: len(lists[s.key]()) if s.key in lists else queries[s.key]().count() for s in sections_for(user)
+    }
