@@ -151,8 +151,10 @@ def test_notices_reach_the_units_and_overdue_ones_the_supervisors(t1, users) -> 
 def test_items_turned_red_since_yesterday(t1, users) -> None:
     rev = users["reviewer"]
     _open_now(t1)
-    LedgerItem.objects.filter(pk=t1.pk).update(deadline=_today() - dt.timedelta(days=1))  # overdue from today
     services.lights_ensure()
+    assert fresh(t1).light_colour == "green"
+    LedgerItem.objects.filter(pk=t1.pk).update(deadline=_today() - dt.timedelta(days=1), light_on=None)
+    services.lights_ensure()  # overdue from today
     assert fresh(t1).light_colour == "red"
     red_before = set(
         LedgerItem.objects.filter(light_colour="red").exclude(pk=t1.pk).values_list("code", flat=True)

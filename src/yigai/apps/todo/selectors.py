@@ -19,9 +19,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from yigai.apps.accounts.models import User
-from yigai.apps.caching.services import cached, snapshot, visibility_key
 from yigai.apps.ledger.adapters import calendar_from_db
-from yigai.apps.ledger.selectors import item_list, light_rows, lights_evaluated, visible_items
+from yigai.apps.ledger.selectors import light_rows, visible_items
 from yigai.apps.todo import indicators, ledger
 from yigai.core.ledger import Action
 from yigai.core.ledger.todo import current_periods
@@ -72,22 +71,10 @@ def has_todo(user: User) -> bool:
     return bool(sections_for(user))
 
 
-def turned_red_ids(*, user: User, today: dt.date) -> list[int]:
-    """Items the user sees that are red today but were not yesterday (yesterday evaluated by the one
-    evaluation). Worked out once a day per visibility (it evaluates every red item), then intersected with
-    the items red *now* on every read (:func:`turned_red`), so a closed or repaired item drops out at once."""
-
-    def build() -> list[int]:
-        red = item_list(user=user).filter(light_colour="red", light_on=today)
-        yesterday = lights_evaluated(red, today - dt.timedelta(days=1))
-        return [x.item.pk for x in yesterday if x.warning.colour != "red"]
-
-    return cached("todo_turned_red", (visibility_key(user), today), snapshot(), build)
-
-
 def turned_red(*, user: User, today: dt.date) -> QuerySet[Any]:
-    ids = turned_red_ids(user=user, today=today)
-    return visible_items(user=user).filter(pk__in=ids, light_colour="red", light_on=today)
+    """Items the user sees whose stored light turned red today (``LedgerItem.red_since``, set by the day's
+    refresh when a light of another colour turns red): one indexed filter, no evaluation."""
+    return visible_items(user=user).filter(light_colour="red", light_on=today, red_since=today)
 
 
 def _lists(user: User) -> dict[str, Callable[[], list[Any]]]:
