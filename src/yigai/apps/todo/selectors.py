@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from yigai.apps.accounts.models import User
+from yigai.apps.caching.services import cached, snapshot, visibility_key
 from yigai.apps.ledger.adapters import calendar_from_db
 from yigai.apps.ledger.selectors import light_rows, visible_items
 from yigai.apps.todo import indicators, ledger
@@ -77,11 +78,21 @@ def turned_red(*, user: User, today: dt.date) -> QuerySet[Any]:
     return visible_items(user=user).filter(light_colour="red", light_on=today, red_since=today)
 
 
-def _lists(user: User) -> dict[str, Callable[[], list[Any]]]:
-    """Sections read as lists (grouped reads of the indicators), not querysets."""
+def _lists(user: User) -> dict[str, Callable[[], tuple[int, list[Any]]]]:
+    """Sections read as lists (grouped reads of the indicators), not querysets: their count and first
+    :data:`SHOWN` rows, cached until the next write to the indicators or the org units (ADR 0004)."""
+    seen = visibility_key(user)
+
+    def of(kind: str, build: Callable[[], list[Any]]) -> Callable[[], tuple[int, list[Any]]]:
+        def head() -> tuple[int, list[Any]]:
+            whole = build()
+            return len(whole), whole[:SHOWN]
+
+        return lambda: cached(f"todo_{kind}", (seen,), snapshot("indicators", "orgunits"), head)
+
     return {
-        "values_waiting": lambda: indicators.values_waiting(user=user),
-        "unreported": lambda: indicators.counties_unreported(user=user),
+        "values_waiting": of("values_waiting", lambda: indicators.values_waiting(user=user)),
+        "unreported": of("unreported", lambda: indicators.counties_unreported(user=user)),
     }
 
 
@@ -150,8 +161,7 @@ def todo_page(*, user: User, today: dt.date) -> list[Filled]:
     found = []
     for s in sections_for(user):
         if s.key in lists:
-            whole = lists[s.key]()
-            found.append(Filled(s, len(whole), whole[:SHOWN]))
+            found.append(Filled(s, *lists[s.key]()))
             continue
         qs = queries[s.key]()
         found.append(Filled(s, qs.count(), _rows(s.key, qs, today)))
@@ -162,5 +172,5 @@ def todo_counts(*, user: User, today: dt.date) -> dict[str, int]:
     """Each section's count (the menu shows the sum): one COUNT a section."""
     queries, lists = _queries(user, today), _lists(user)
     return {
-        s.key: len(lists[s.key]()) if s.key in lists else queries[s.key]().count() for s in sections_for(user)
+        s.key: lists[s.key]()[0] if s.key in lists else queries[s.key]().count() for s in sections_for(user)
     }
