@@ -9,15 +9,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from yigai.apps.accounts.models import User
 from yigai.apps.ledger.adapters import place_unit
 from yigai.apps.ledger.board import ledger_plans
 from yigai.apps.ledger.models import SupervisionNotice
 from yigai.apps.todo.ledger import FINISHED, notices_in, notices_in_state
-from yigai.core.ledger.todo import NOTICE_STATE_LABELS, NOTICE_STATES, NoticeState, notice_state
+from yigai.core.ledger.todo import NOTICE_STATES, NoticeState, notice_state
 
-STATE_CHOICES = [(s, NOTICE_STATE_LABELS[s]) for s in NOTICE_STATES]
+#: How each state of :func:`yigai.core.ledger.todo.notice_state` reads (translated).
+STATE_LABELS: dict[str, Any] = {
+    "open": _("待回复"), "overdue": _("逾期未回复"), "answered": _("已回复"), "closed": _("已关闭（事项已办结）"),
+}  # fmt: skip
+STATE_CHOICES = [(s, STATE_LABELS[s]) for s in NOTICE_STATES]
 
 
 def _date(raw: str) -> dt.date | None:
@@ -79,7 +84,7 @@ def rows(notices: Iterable[SupervisionNotice], today: dt.date) -> list[NoticeRow
         state = notice_state(
             n.reply_by, replied=n.replied_at is not None, item_finished=n.item.status in FINISHED, today=today
         )
-        found.append(NoticeRow(n, state, NOTICE_STATE_LABELS[state], place_unit(n.item)))
+        found.append(NoticeRow(n, state, str(STATE_LABELS[state]), place_unit(n.item)))
     return found
 
 

@@ -31,12 +31,6 @@ from yigai.core.ledger.reporting import CADENCES, Cadence, Period, due_periods
 
 NoticeState = Literal["open", "answered", "overdue", "closed"]
 NOTICE_STATES: tuple[NoticeState, ...] = ("open", "overdue", "answered", "closed")
-NOTICE_STATE_LABELS: dict[NoticeState, str] = {
-    "open": "待回复",
-    "overdue": "逾期未回复",
-    "answered": "已回复",
-    "closed": "已关闭（事项已办结）",
-}
 
 
 def current_period(cadence: Cadence, today: date, calendar: WorkCalendar) -> Period:
