@@ -148,3 +148,15 @@ def test_notice_list_states_and_filters(client, plan, users, t1) -> None:
     assert client.get("/todo/notices/").content.decode().count("data-state=") == 4
     client.force_login(lead)
     assert client.get("/todo/notices/").status_code == 403
+
+
+def test_notice_list_pages_keep_the_filters(client, plan, users, t1) -> None:
+    rev = users["reviewer"]
+    SupervisionNotice.objects.bulk_create(
+        SupervisionNotice(item=t1, issued_by=rev, issued_on=_today(), content=f"督办{i}", reply_by=_today())
+        for i in range(51)
+    )
+    client.force_login(rev)
+    html = client.get("/todo/notices/?state=open").content.decode()
+    assert html.count("data-state=") == 50 and 'href="?state=open&page=2"' in html
+    assert client.get("/todo/notices/?state=open&page=2").content.decode().count("data-state=") == 1
