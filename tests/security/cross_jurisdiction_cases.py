@@ -369,6 +369,7 @@ def html_refusal_cases(w: Any) -> dict[str, list[Req]]:
         },
         "audit/": [Req(who, "GET", "/audit/") for who in ("rep_b", "owner_bd")],
         "audit/verify/": [Req(who, "POST", "/audit/verify/") for who in ("rep_b", "owner_bd")],
+        "todo/notices/": [Req(who, "GET", "/todo/notices/") for who in ("rep_b", "rep_a")],
     }
 
 
@@ -513,6 +514,9 @@ def html_leak_cases(w: Any) -> dict[str, list[LeakCase]]:
         "dashboard/briefing/": each("/dashboard/briefing/", ({}, {"plan": bd})),
         "access/": each("/access/"),
         "access/points/": each("/access/points/"),
+        "todo/": each("/todo/"),
+        "todo/notices/": each("/todo/notices/", ({}, {"unit": "卫生"}, {"state": "open"}, {"plan": bd}),
+                              ("owner_sjz",)),
     }  # fmt: skip
 
 

@@ -93,6 +93,12 @@ ROUTES: dict[str, set[str]] = {
     "jobs/<int:pk>/status/": {SELF},
     "audit/": {ROLE},  # 审计管理员 only (province-wide by design)
     "audit/verify/": {ROLE},
+    "todo/": {LEAK},  # each section starts from the ledger's / the indicators' visibility selectors
+    "todo/reminders/read/": {SELF},  # marks the caller's own reminders read
+    "todo/notices/": {
+        LEAK,
+        ROLE,
+    },  # 督办清单: owners, reviewers, leaders (Perm.LIST_NOTICES); reporters refused
     "api/": {PUBLIC},  # the API root (no handler of its own)
     "api/openapi.json": {PUBLIC},  # the schema, no data (behind login by default: API_DOCS_REQUIRE_LOGIN)
     "api/docs": {PUBLIC},

@@ -79,6 +79,8 @@ class Perm(StrEnum):
     MANAGE_ROLES = "manage_roles"
     READ_AUDIT = "read_audit"
     READ_JOBS = "read_jobs"
+    LIST_NOTICES = "list_notices"
+    TRACK_VALUES = "track_values"
 
     @property
     def label(self) -> str:
@@ -106,6 +108,8 @@ PERM_LABELS: Mapping[Perm, str] = {
     Perm.MANAGE_ROLES: "分配角色、重置动态口令",
     Perm.READ_AUDIT: "查看审计记录",
     Perm.READ_JOBS: "查看他人的后台任务（排查问题，不能代为确认）",
+    Perm.LIST_NOTICES: "查看督办清单（本辖区）",
+    Perm.TRACK_VALUES: "跟踪指标值的报送与审核（待办）",
 }
 
 R = Role
@@ -132,6 +136,8 @@ TABLE: Mapping[Perm, frozenset[Role]] = {
     Perm.MANAGE_ROLES: frozenset({R.SECURITY_ADMIN}),
     Perm.READ_AUDIT: frozenset({R.AUDIT_ADMIN}),
     Perm.READ_JOBS: frozenset({R.ADMIN}),
+    Perm.LIST_NOTICES: frozenset({R.PLAN_OWNER, R.REVIEWER, R.LEADER}),
+    Perm.TRACK_VALUES: frozenset({R.ANALYST}),
 }
 del R
 

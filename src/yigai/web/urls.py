@@ -23,6 +23,7 @@ urlpatterns = [
     path("assessment/", include("yigai.apps.assessment.urls")),
     path("access/", include("yigai.apps.access.urls")),
     path("records/", include("yigai.apps.records.urls")),
+    path("todo/", include("yigai.apps.todo.urls")),
     path("api/", api.urls),
 ]
 

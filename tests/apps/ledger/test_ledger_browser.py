@@ -4,6 +4,7 @@ ECharts canvas on each (the vendored library loads under the CSP, the chart data
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def test_timeline_and_board_draw_charts(live_server, page, plan, users) -> None:
     page.fill("input[name=username]", "owner")
     page.fill("input[name=password]", "pw-test-123")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/plans/")
+    page.wait_for_url(re.compile(r"/(todo|dashboard|plans)/$"))  # each role's landing page
     for name in ("timeline", "board"):
         page.goto(f"{base}/ledger/plan/{plan.pk}/{name}/")
         page.wait_for_selector(f"#{name}-chart canvas", timeout=10_000)
@@ -48,7 +49,7 @@ def test_timeline_tooltip_keeps_a_title_as_text(live_server, page, plan, users) 
     page.fill("input[name=username]", "owner")
     page.fill("input[name=password]", "pw-test-123")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/plans/")
+    page.wait_for_url(re.compile(r"/(todo|dashboard|plans)/$"))  # each role's landing page
     page.goto(f"{base}/ledger/plan/{plan.pk}/timeline/")
     page.wait_for_selector("#timeline-chart canvas", timeout=10_000)
     chart = page.locator("#timeline-chart canvas").first

@@ -36,10 +36,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: leaders start on the dashboard, everyone else on the plan list."""
+    """The landing page: leaders start on the dashboard, whoever has a 待办 on it, everyone else on the
+    plan list."""
+    from yigai.apps.todo.selectors import has_todo
+
     user = request.user
     if user.is_authenticated and getattr(user, "role", "") == Role.LEADER:
         return redirect("dashboard:index")
+    if user.is_authenticated and has_todo(user):
+        return redirect("todo:index")
     return redirect("plans:list")
 
 

@@ -104,6 +104,9 @@ class LedgerItem(models.Model):
     reports_on_time = models.PositiveIntegerField(default=0)  # expected reports up to light_on, by state
     reports_late = models.PositiveIntegerField(default=0)
     reports_missing = models.PositiveIntegerField(default=0)
+    # The day the refresh first found the item red after a stored light of another colour (None while it is
+    # not red, or when it was red the first time it was evaluated): the 待办's "turned red since yesterday".
+    red_since = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ("ledger", "order", "pk")
@@ -127,6 +130,7 @@ class LedgerItem(models.Model):
 LIGHT_FIELDS = frozenset({
     "light_on", "light_colour", "light_label", "light_reason", "light_approximate", "status_shown",
     "closed_on", "reports_on_time", "reports_late", "reports_missing", "overdue", "overdue_workdays",
+    "red_since",
 })  # fmt: skip
 
 

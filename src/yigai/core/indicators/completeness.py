@@ -40,6 +40,21 @@ def leaves(chains: Mapping[str, tuple[str, ...]]) -> list[str]:
     return sorted(org for org in chains if org not in inner)
 
 
+def unreported(
+    chains: Mapping[str, tuple[str, ...]], reporters: Iterable[str], units: Iterable[str]
+) -> list[str]:
+    """Those of ``units`` (in their order) that nobody at or below them reported for: a value anywhere in a
+    county's subtree (the county's own total, one facility's) is a report of that county — the same
+    coverage upwards as :class:`Completeness` counts; whether it is *complete* is that class's question.
+
+    >>> chains = {"P": ("P",), "A": ("A", "P"), "B": ("B", "P"), "b1": ("b1", "B", "P")}
+    >>> unreported(chains, {"b1"}, ["A", "B"])
+    ['A']
+    """
+    covered = {org for r in reporters for org in chains.get(r, (r,))}
+    return [u for u in units if u not in covered]
+
+
 OwnRef = tuple[str, str | None]  # (element, option or None for the total)
 
 

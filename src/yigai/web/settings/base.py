@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "yigai.apps.assessment",
     "yigai.apps.access",
     "yigai.apps.records",
+    "yigai.apps.todo",
     "huey.contrib.djhuey",  # the job queue's worker command (yigai manage run_huey)
 ]
 

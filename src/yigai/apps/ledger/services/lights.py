@@ -126,8 +126,26 @@ def _refresh_chunk(ids: list[int], day: dt.date, wait: bool = True) -> int:
         )
 
 
+def red_since(before: str, since: dt.date | None, colour: str, day: dt.date) -> dt.date | None:
+    """When a red light began: kept while the item stays red, ``day`` when a stored light of another colour
+    turns red, None otherwise (not red, or red at its first evaluation: no change was seen).
+
+    >>> d = dt.date(2026, 12, 8)
+    >>> red_since("green", None, "red", d), red_since("red", dt.date(2026, 12, 1), "red", d)
+    (datetime.date(2026, 12, 8), datetime.date(2026, 12, 1))
+    >>> red_since("", None, "red", d), red_since("red", d, "green", d)
+    (None, None)
+    """
+    if colour != "red":
+        return None
+    if before == "red":
+        return since
+    return day if before else None
+
+
 def _store(item: LedgerItem, e: ItemEvaluation) -> None:
     """Copy one evaluation onto the row (the caller writes ``LIGHT_FIELDS``)."""
+    item.red_since = red_since(item.light_colour, item.red_since, e.light.colour, e.day)
     item.light_on, item.light_colour, item.light_label = e.day, e.light.colour, e.light.label[:16]
     item.light_reason, item.light_approximate = e.light.reason[:300], e.light.approximate
     item.status_shown, item.overdue, item.overdue_workdays = (
