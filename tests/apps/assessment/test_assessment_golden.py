@@ -106,3 +106,35 @@ def test_a_stage_before_the_plan_start_is_refused_with_its_line(plan, users) -> 
     from yigai.apps.assessment.models import SchemeRecord
 
     assert not SchemeRecord.objects.exists()
+
+
+def test_an_open_stage_is_computed_once_and_again_after_any_write(history, users, monkeypatch) -> None:
+    """The results page reads an open stage through a cache keyed on the generations of what it reads
+    (ADR 0004): a second read without writes reuses it; a report or a reviewer's mark makes the next
+    read compute again, and it then equals a fresh computation."""
+    from django.core.cache import cache
+
+    cache.clear()
+    record = services.scheme_save(actor=users["owner"], text=SCHEME)
+    scheme = services.scheme_parse(record.text)
+    calls: list[str] = []
+    compute = services.stage_compute
+
+    def counted(s, st):  # type: ignore[no-untyped-def]
+        calls.append(st.key)
+        return compute(s, st)
+
+    monkeypatch.setattr(services, "stage_compute", counted)
+    first = services.stage_run(scheme=scheme, stage="2024", record=record)
+    second = services.stage_run(scheme=scheme, stage="2024", record=record)
+    assert calls == ["2024"] and second.result == first.result
+    EvidenceMark.objects.create(item=history["c"], mark="poor", marked_at=at(D(2024, 10, 1)))
+    marked = services.stage_run(scheme=scheme, stage="2024", record=record)
+    assert calls == ["2024", "2024"]
+    assert {u.name: u.total for u in marked.result.units}["莲池区"] != 34  # the mark counts at once
+    report(history["b"], "2024-Q3", D(2024, 10, 9))
+    reported = services.stage_run(scheme=scheme, stage="2024", record=record)
+    assert len(calls) == 3 and reported.result == compute(scheme, scheme.stage("2024"))[1]
+    assert {u.name: u.total for u in reported.result.units}["竞秀区"] != {
+        u.name: u.total for u in marked.result.units
+    }["竞秀区"]

@@ -32,6 +32,7 @@ WATCHED = {
     "indicators": "indicators",
     "orgunits": "orgunits",
     "units": "units",
+    "assessment": "assessment",  # evidence marks, 自评 and 申诉 feed open stages' cached scores
 }
 TABLE = "caching_generation"
 PREFIX = "yigai_gen_"
