@@ -295,3 +295,7 @@ def list_records(
         for b in d["batches"]:
             demo = "（示例数据）" if b["demo"] else ""
             typer.echo(f"  {b['hash']}　{b['imported_at']}　{b['rows']} 条　{b['file']}{demo}")
+
+
+# `yigai records synth` lives in its own module (synthetic data; no database needed).
+from yigai.cli import records_synth as _records_synth  # noqa: E402,F401
