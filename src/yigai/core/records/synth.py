@@ -16,8 +16,8 @@ month, chunk), so the same arguments give the same rows. Each Parquet file's key
 the residence county, flows to city and provincial hospitals and to Beijing/Tianjin, a winter respiratory
 peak, 基层 about half of outpatient visits, day surgery, referrals, appointments, a long cost tail.
 
-This replaces nothing: :mod:`yigai.core.records.synthetic` still writes the small CSV samples of the
-first records schema (Chinese headers) for its tests and ``bench/records.py --legacy``.
+This extends, and does not replace, :mod:`yigai.core.records.synthetic`, which still writes the small CSV
+samples of the first records schema (Chinese headers) that the CLI tests import.
 """
 
 from __future__ import annotations

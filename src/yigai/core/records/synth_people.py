@@ -142,7 +142,7 @@ def contract_chunks(
                 "county": pa.array(np.full(len(k), code)),
                 "sign_date": pa.array(signed.astype("datetime64[D]")),
                 "team_code": pa.array(team),
-                "key_group": pa.array(group),
+                "key_group": pa.array(group, mask=group == ""),
                 "end_date": pa.array(ended.astype("datetime64[D]")),
             })  # fmt: skip
             yield looked, table
