@@ -7,7 +7,8 @@
 
 For each scale it generates a synthetic year with ``yigai records synth`` (or reuses the directory under
 ``--data`` made by an earlier run: same scale, year and seed), then runs every step in its own process
-under ``/usr/bin/time`` for its wall time and peak RSS (children included):
+under ``/usr/bin/time`` for its wall time, CPU time (user + system; steadier than wall time on a busy
+machine) and peak RSS (children included):
 
 * **yigai** — ``yigai records weights`` + ``yigai records import`` (services, family_doctor) into a fresh
   data directory, then ``yigai records compute --engine duckdb`` (and ``--engine spark``, local mode);
@@ -15,7 +16,7 @@ under ``/usr/bin/time`` for its wall time and peak RSS (children included):
 * **pandas** — ``bench/_records_baselines.py``: read Parquet, check, pseudonymise per distinct ID,
   write a zone; then ``groupby`` (address space capped with RLIMIT_AS, ``--pandas-memory-gb``);
 * **PostgreSQL** — the same pseudonyms streamed into ``COPY``, checks and ``ANALYZE``; then the
-  indicator set in SQL (peak RSS is the client's: the server's memory is not counted);
+  indicator set in SQL (peak RSS and CPU are the client's: the server's are not counted);
 * **floor** — the indicator set as hand-written DuckDB SQL straight over the Parquet files.
 
 Every result must equal the floor's, cell by cell (a mismatch is printed as an ERROR and the exit status
@@ -41,6 +42,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import _records_baselines as rb  # noqa: E402
 
+from yigai.core.records.synth import GENERATOR, read_about  # noqa: E402
+
 PY = sys.executable
 YIGAI = [PY, "-c", "from yigai.cli import main; main()"]
 STEPS = ("floor", "pandas", "postgres", "yigai", "spark")
@@ -60,6 +63,7 @@ OOM = re.compile(r"MemoryError|bad_alloc|Cannot allocate|out of memory|ArrowMemo
 class Step:
     name: str
     wall: float | None = None
+    cpu: float | None = None  # user + system seconds of the process and its children
     rss_mb: float | None = None
     status: str = "ok"  # ok | out of memory | failed | not available | skipped
     detail: str = ""
@@ -93,14 +97,14 @@ def timed(
     """Run ``cmd`` under /usr/bin/time: wall seconds and peak RSS (its children included)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         proc = subprocess.run(
-            ["/usr/bin/time", "-f", "%e %M", "-o", tf.name, *cmd], env=env, capture_output=True, text=True,
+            ["/usr/bin/time", "-f", "%e %U %S %M", "-o", tf.name, *cmd], env=env, capture_output=True, text=True,
             preexec_fn=_limit(memory_gb), check=False,
         )  # fmt: skip
         figures = tf.read().strip().splitlines()
     step = Step(name)
-    if figures and re.fullmatch(r"[0-9.]+ [0-9]+", figures[-1]):
-        wall, rss = figures[-1].split()
-        step.wall, step.rss_mb = float(wall), int(rss) / 1024
+    if figures and re.fullmatch(r"[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+", figures[-1]):
+        wall, user, system, rss = figures[-1].split()
+        step.wall, step.cpu, step.rss_mb = float(wall), float(user) + float(system), int(rss) / 1024
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
         step.status = (
@@ -113,8 +117,9 @@ def timed(
 
 def ensure_data(root: Path, scale: float, year: int, seed: int) -> tuple[Path, Step | None]:
     out = root / f"synth-{scale:g}-{year}-{seed}"
-    about = _about(out)
-    if about and about.get("scale") == scale and about.get("year") == year and about.get("seed") == seed:
+    about = read_about(out)
+    wanted = {"scale": scale, "year": year, "seed": seed, "generator": GENERATOR}
+    if about and all(about.get(k) == v for k, v in wanted.items()):
         return out, None
     shutil.rmtree(out, ignore_errors=True)
     step = timed("generate (yigai records synth)", [*YIGAI, "records", "synth", "--scale", str(scale), "--year",
@@ -122,14 +127,6 @@ def ensure_data(root: Path, scale: float, year: int, seed: int) -> tuple[Path, S
     if step.status != "ok":
         raise SystemExit(f"generation failed: {step.detail}")
     return out, step
-
-
-def _about(path: Path) -> dict[str, Any] | None:
-    try:
-        about = json.loads((path / "SYNTHETIC.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return about if isinstance(about, dict) else None
 
 
 def _yigai_available() -> bool:
@@ -163,7 +160,8 @@ def _check(step: Step, result: rb.Result, floor: rb.Result | None) -> None:
     step.cells = len(result)
     if floor is None:
         return
-    mine = {k: v for k, v in result.items() if (k[1], k[2]) in {(o, p) for _, o, p in floor}}
+    places = {(o, p) for _, o, p in floor}
+    mine = {k: v for k, v in result.items() if (k[1], k[2]) in places}
     problems = rb.compare(floor, mine)
     step.agree = not problems
     for p in problems[:5]:
@@ -176,7 +174,7 @@ def run_scale(args: argparse.Namespace, scale: float) -> Run:
     run = Run(scale)
     load0 = os.getloadavg()[0]
     data, gen = ensure_data(args.data, scale, args.year, args.seed)
-    about = _about(data) or {}
+    about = read_about(data) or {}
     run.rows = about.get("rows", {})
     if gen:
         run.steps["generate"] = gen
@@ -255,10 +253,11 @@ def _yigai(args: argparse.Namespace, run: Run, data: Path, work: Path, floor: rb
         [*YIGAI, "records", "import", "--dataset", d, str(data / d), "--quiet"]
         for d in ("services", "family_doctor")
     ]
-    total = Step("yigai ingest", wall=0.0, rss_mb=0.0)
+    total = Step("yigai ingest", wall=0.0, cpu=0.0, rss_mb=0.0)
     for cmd in steps:
         s = timed("yigai ingest", cmd, env=env)
         total.wall = (total.wall or 0) + (s.wall or 0)
+        total.cpu = (total.cpu or 0) + (s.cpu or 0)
         total.rss_mb = max(total.rss_mb or 0, s.rss_mb or 0)
         if s.status != "ok":
             total.status, total.detail = s.status, s.detail
@@ -285,7 +284,9 @@ def _yigai(args: argparse.Namespace, run: Run, data: Path, work: Path, floor: rb
 def _ratio(a: Step | None, b: Step | None) -> str:
     if a is None or b is None or a.status != "ok" or b.status != "ok" or not a.wall or not b.wall:
         return "–"
-    return f"{a.wall / b.wall:.1f}×"
+    if a.name.startswith("postgres") or b.name.startswith("postgres") or not a.cpu or not b.cpu:
+        return f"{a.wall / b.wall:.1f}×"  # the server's CPU is not counted
+    return f"{a.wall / b.wall:.1f}× (CPU {a.cpu / b.cpu:.1f}×)"
 
 
 def report(run: Run) -> None:
@@ -293,14 +294,17 @@ def report(run: Run) -> None:
     print(f"\nscale {run.scale:g}: {r.get('services', 0):,} service rows "
           f"({(r.get('by_visit_type') or {}).get('住院', 0):,} 住院), {r.get('family_doctor', 0):,} contracts; "
           f"load average {run.load[0]:.1f} → {run.load[1]:.1f} on {os.cpu_count()} cores")  # fmt: skip
-    print(f"  {'step':28}{'wall s':>9}{'peak RSS MB':>13}{'cells':>9}  result")
+    print(f"  {'step':28}{'wall s':>9}{'CPU s':>9}{'peak RSS MB':>13}{'cells':>9}  result")
     for s in run.steps.values():
         wall = f"{s.wall:.1f}" if s.wall is not None else "–"
+        cpu = f"{s.cpu:.1f}" if s.cpu is not None else "–"
         rss = f"{s.rss_mb:,.0f}" if s.rss_mb is not None else "–"
         agree = {True: "agrees with floor", False: "ERROR: differs", None: ""}[s.agree]
         shown = s.status if s.status != "ok" else agree
         extra = f" ({s.detail[:120]})" if s.status not in ("ok", "skipped") and s.detail else ""
-        print(f"  {s.name:28}{wall:>9}{rss:>13}{s.cells if s.cells is not None else '–':>9}  {shown}{extra}")
+        print(
+            f"  {s.name:28}{wall:>9}{cpu:>9}{rss:>13}{s.cells if s.cells is not None else '–':>9}  {shown}{extra}"
+        )
     st = run.steps.get
     yc = st("yigai compute duckdb")
     print(f"  compute: pandas / floor {_ratio(st('pandas compute'), st('floor compute'))}, "

@@ -182,24 +182,24 @@ def _pools(w: _World, level: IntArray, rc: IntArray, rng: np.random.Generator) -
     return np.select([level == 0, level == 1], [basic, second], third).astype(np.int64)
 
 
-def services_chunk(
-    w: _World, month: int, counts: dict[str, int], first_row: int, resp_op: float, resp_ip: float,
-    rng: np.random.Generator,
-) -> pa.Table:  # fmt: skip
-    """``counts`` rows of each visit type for ``month`` (1–12), shuffled; record numbers from ``first_row``."""
-    vt = rng.permutation(np.repeat(np.arange(4), [counts[v] for v in t.VISIT_TYPES])).astype(np.int64)
+def _who_where(
+    w: _World, vt: IntArray, rng: np.random.Generator
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Residence county, person index, facility and facility level of each visit."""
     n = len(vt)
     rc = np.minimum(np.searchsorted(w.pop_cum, rng.random(n), side="right"), len(w.counties) - 1)
     k = np.minimum((w.people.sizes[rc] * rng.random(n) ** 2.5).astype(np.int64), w.people.sizes[rc] - 1)
     mix = np.array([t.LEVEL_MIX[v] for v in t.VISIT_TYPES])
     level = (rng.random(n)[:, None] > np.cumsum(mix, axis=1)[vt][:, :2]).sum(axis=1).astype(np.int64)
     pools = _pools(w, level, rc, rng)
-    inpatient = vt >= 2
-    fac = np.where(
-        inpatient, w.ip_pools.choose(pools, rng.random(n)), w.op_pools.choose(pools, rng.random(n))
-    )
-    level = w.fac_grade[fac]  # the facility's own level (a pool holds one level)
-    # diagnosis, procedure, DRG
+    ip_fac = w.ip_pools.choose(pools, rng.random(n))  # (draw order kept: same seed, same rows)
+    fac = np.where(vt >= 2, ip_fac, w.op_pools.choose(pools, rng.random(n)))
+    return rc, k, fac, w.fac_grade[fac]  # the facility's own level (a pool holds one level)
+
+
+def _clinical(vt: IntArray, resp_op: float, resp_ip: float, rng: np.random.Generator) -> dict[str, Any]:
+    """Diagnosis (index into ``codes``), discharge case (index into CASES), procedure and elective flags."""
+    n = len(vt)
     diag_codes = [d for d, _, _ in t.OUTPATIENT_DIAGNOSES]
     resp_flag = np.array([r for _, _, r in t.OUTPATIENT_DIAGNOSES])
     weights = np.array([x for _, x, _ in t.OUTPATIENT_DIAGNOSES])
@@ -213,42 +213,57 @@ def services_chunk(
     u = rng.random(n)
     case = np.where(ip_resp, np.flatnonzero(case_resp)[_pick(freq[case_resp], u)],
                     np.flatnonzero(~case_resp)[_pick(freq[~case_resp], u)])  # fmt: skip
-    day_cases = np.array([c.day_surgery for c in t.CASES])
-    case = np.where(vt == 3, _pick(day_cases, rng.random(n)), case)
-    all_diag = sorted(set(diag_codes) | {c.diagnosis for c in t.CASES})
-    diag_index = np.where(inpatient, np.array([all_diag.index(c.diagnosis) for c in t.CASES])[case],
-                          np.array([all_diag.index(d) for d in diag_codes])[op_diag])  # fmt: skip
-    procs = [c.procedure for c in t.CASES]
-    has_proc = inpatient & (np.array([p != "" for p in procs])[case])
+    case = np.where(vt == 3, _pick(np.array([c.day_surgery for c in t.CASES]), rng.random(n)), case)
+    codes = sorted(set(diag_codes) | {c.diagnosis for c in t.CASES})
+    diag = np.where(vt >= 2, np.array([codes.index(c.diagnosis) for c in t.CASES])[case],
+                    np.array([codes.index(d) for d in diag_codes])[op_diag])  # fmt: skip
+    has_proc = (vt >= 2) & (np.array([c.procedure != "" for c in t.CASES])[case])
     elective = np.where(vt == 3, 1, (rng.random(n) < t.ELECTIVE).astype(np.int64))
-    # length of stay, dates
+    return {"diag": diag, "codes": codes, "case": case, "has_proc": has_proc, "elective": elective}
+
+
+def _dates(
+    w: _World, month: int, vt: IntArray, case: IntArray, rng: np.random.Generator
+) -> tuple[Any, Any, IntArray]:
+    """Service (discharge) date, admission date and length of stay; fewer outpatients at weekends."""
+    n = len(vt)
     stay = np.array([c.stay for c in t.CASES])[case]
     los = np.clip(np.round(rng.lognormal(np.log(stay), 0.4)), 1, 30).astype(np.int64)
     los = np.where(vt == 3, (rng.random(n) < 0.3).astype(np.int64), los)
     days = calendar.monthrange(w.year, month)[1]
-    first = np.datetime64(f"{w.year}-{month:02d}-01")
     weekday = (np.arange(days) + dt.date(w.year, month, 1).weekday()) % 7
     op_day = _pick(np.where(weekday >= 5, t.WEEKEND_OUTPATIENT, 1.0), rng.random(n))
-    day = np.where(vt == 0, op_day, rng.integers(0, days, n))
-    service = first + day
-    admission = service - np.where(inpatient, los, 0)
-    # cost
-    sigma_noise = rng.standard_normal(n)
+    service = np.datetime64(f"{w.year}-{month:02d}-01") + np.where(vt == 0, op_day, rng.integers(0, days, n))
+    return service, service - np.where(vt >= 2, los, 0), los
+
+
+def _money(
+    vt: IntArray, level: IntArray, case: IntArray, los: IntArray, rng: np.random.Generator
+) -> tuple[FloatArray, FloatArray]:
+    """Total cost (log-normal by level and type, 2 dp) and the insurance-paid part (5 % pay it all)."""
+    n = len(vt)
+    noise = rng.standard_normal(n)
     op_median = np.array([t.OUTPATIENT_MEDIAN[v] for v in t.LEVELS])[level] * np.where(
         vt == 1, t.EMERGENCY_FACTOR, 1
     )
+    stay = np.array([c.stay for c in t.CASES])[case]
     ip_base = (
         np.array([c.cost for c in t.CASES])[case]
         * np.array([t.INPATIENT_LEVEL_FACTOR[v] for v in t.LEVELS])[level]
     )
-    ip_cost = ip_base * np.exp(t.INPATIENT_SIGMA * sigma_noise) * np.sqrt(np.maximum(los, 1) / stay)
+    ip_cost = ip_base * np.exp(t.INPATIENT_SIGMA * noise) * np.sqrt(np.maximum(los, 1) / stay)
     ip_cost = np.where(vt == 3, ip_cost * 0.6, ip_cost)
-    cost = np.round(np.where(inpatient, ip_cost, op_median * np.exp(t.OUTPATIENT_SIGMA * sigma_noise)), 2)
+    mixed = np.where(vt >= 2, ip_cost, op_median * np.exp(t.OUTPATIENT_SIGMA * noise))
+    cost = np.round(mixed, 2).astype(np.float64)
     lo_hi = np.array([t.INSURED[v] for v in t.VISIT_TYPES])[vt]
-    share = rng.uniform(lo_hi[:, 0], lo_hi[:, 1]) * (rng.random(n) >= 0.05)  # 5 % self-paying
-    paid = np.floor(cost * share * 100) / 100
+    share = rng.uniform(lo_hi[:, 0], lo_hi[:, 1]) * (rng.random(n) >= 0.05)
+    return cost, np.floor(cost * share * 100) / 100
 
-    # referral, appointment, internet
+
+def _flags(vt: IntArray, level: IntArray, rng: np.random.Generator) -> tuple[IntArray, Any, Any]:
+    """Referral (0 上转, 1 下转, -1 none), appointment and internet flags."""
+    n = len(vt)
+
     def rate(table: dict[tuple[str, str], float]) -> FloatArray:
         grid = np.array([[table.get((v, lv), 0.0) for lv in t.LEVELS] for v in t.VISIT_TYPES])
         out: FloatArray = grid[vt, level]
@@ -260,8 +275,23 @@ def services_chunk(
     is_op = vt == 0
     appointment = is_op & (rng.random(n) < np.array([t.APPOINTMENT[v] for v in t.LEVELS])[level])
     internet = is_op & (rng.random(n) < np.array([t.INTERNET[v] for v in t.LEVELS])[level])
-    row_no = pc.utf8_lpad(pa.array(np.arange(first_row, first_row + n)).cast(pa.string()), 9, "0")
+    return referral, appointment, internet
+
+
+def services_chunk(
+    w: _World, month: int, counts: dict[str, int], first_row: int, resp_op: float, resp_ip: float,
+    rng: np.random.Generator,
+) -> pa.Table:  # fmt: skip
+    """``counts`` rows of each visit type for ``month`` (1–12), shuffled; record numbers from ``first_row``."""
+    vt = rng.permutation(np.repeat(np.arange(4), [counts[v] for v in t.VISIT_TYPES])).astype(np.int64)
+    rc, k, fac, level = _who_where(w, vt, rng)
+    c = _clinical(vt, resp_op, resp_ip, rng)
+    service, admission, los = _dates(w, month, vt, c["case"], rng)
+    cost, paid = _money(vt, level, c["case"], los, rng)
+    referral, appointment, internet = _flags(vt, level, rng)
+    row_no = pc.utf8_lpad(pa.array(np.arange(first_row, first_row + len(vt))).cast(pa.string()), 9, "0")
     yes_no = ["否", "是"]
+    has_proc = c["has_proc"]
     return pa.table({
         "id_number": w.people.id_numbers(rc, k),
         "record_no": pc.binary_join_element_wise(f"{w.year}{month:02d}", row_no, ""),
@@ -271,16 +301,16 @@ def services_chunk(
         "residence_county": _labels(rc, w.counties),
         "visit_type": _labels(vt, t.VISIT_TYPES),
         "service_date": pa.array(service.astype("datetime64[D]")),
-        "admission_date": pa.array(admission.astype("datetime64[D]"), mask=~inpatient),
+        "admission_date": pa.array(admission.astype("datetime64[D]"), mask=vt < 2),
         "total_cost": pa.array(cost),
         "insurance_paid": pa.array(paid),
-        "diagnosis": _labels(diag_index, all_diag),
-        "procedure": _labels(np.where(has_proc, case, 0), procs, has_proc),
-        "elective": _labels(elective, yes_no, has_proc),
+        "diagnosis": _labels(c["diag"], c["codes"]),
+        "procedure": _labels(np.where(has_proc, c["case"], 0), [x.procedure for x in t.CASES], has_proc),
+        "elective": _labels(c["elective"], yes_no, has_proc),
         "referral": _labels(np.maximum(referral, 0), ["上转", "下转"], referral >= 0),
         "appointment": _labels(appointment, yes_no),
         "internet": _labels(internet, yes_no),
-        "drg": _labels(case, [c.drg for c in t.CASES], vt == 2),
+        "drg": _labels(c["case"], [x.drg for x in t.CASES], vt == 2),
     })  # fmt: skip
 
 
