@@ -4,6 +4,7 @@ with the structure it promises (shares checked within broad bands, on ~80,000 ro
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -141,5 +142,7 @@ def test_refuses_a_full_directory_and_leaves_nothing_behind(tmp_path: Path) -> N
         generate(out, scale=SCALE, year=2024)
     with pytest.raises(SynthError, match="--scale"):
         generate(tmp_path / "new", scale=0, year=2024)
+    with pytest.raises(SynthError, match="--year"):  # ID numbers of people born in the future are invalid
+        generate(tmp_path / "new", scale=SCALE, year=dt.date.today().year + 1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]
     assert [p.name for p in out.iterdir()] == ["x.txt"]

@@ -333,8 +333,8 @@ def check_arguments(out: Path, *, scale: float, year: int) -> None:
     """Raise :class:`SynthError` (in Chinese) for arguments :func:`generate` cannot honour."""
     if not 0 < scale <= MAX_SCALE:
         raise SynthError(f"--scale 应在 0 到 {MAX_SCALE:g} 之间（1.0 约为河北省一年），收到 {scale:g}")
-    if not 1990 <= year <= 2100:
-        raise SynthError(f"--year 应为 1990–2100 的年份，收到 {year}")
+    if not 1990 <= year <= dt.date.today().year:  # later years would give birth dates in the future
+        raise SynthError(f"--year 应为 1990 至今年（{dt.date.today().year}）之间的年份，收到 {year}")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SynthError(f"输出目录已存在且不为空：{out}（请换一个目录或先删除）")
 
