@@ -138,7 +138,8 @@ def _yigai_available() -> bool:
 
 def yigai_result(stdout: str) -> rb.Result:
     """Cells of ``yigai records compute --format json`` in the baselines' shape (county rows only)."""
-    data = json.loads(stdout[stdout.index("{") if "{" in stdout else 0 :])
+    starts = [i for i in (stdout.find("{"), stdout.find("[")) if i >= 0]
+    data = json.loads(stdout[min(starts, default=0) :])
     rows = data.get("values", data) if isinstance(data, dict) else data
     out: rb.Result = {}
     for r in rows:

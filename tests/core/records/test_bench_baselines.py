@@ -131,3 +131,17 @@ def test_the_three_baselines_agree_on_a_generated_province(tmp_path: Path) -> No
     dsn = _postgres("test_synth_bench")
     rb.postgres_ingest(data, dsn)
     assert rb.compare(floor, rb.postgres_compute(dsn)) == []
+
+
+def test_yigai_output_is_read_into_the_baselines_shape() -> None:
+    spec = importlib.util.spec_from_file_location("bench_records", BENCH.parent / "records.py")
+    assert spec is not None and spec.loader is not None
+    bench: Any = importlib.util.module_from_spec(spec)
+    sys.modules["bench_records"] = bench  # dataclasses look their module up
+    spec.loader.exec_module(bench)
+    out = bench.yigai_result(
+        'progress…\n{"values": [{"indicator": "REC_CMI", "org_unit": "130102", "period": "2024-01",'
+        ' "numerator": 1.7024, "denominator": 2}, {"indicator": "FD_COVERAGE", "org_unit": "130102",'
+        ' "period": "2024", "numerator": 2, "denominator": 500}]}'
+    )
+    assert out == {("CMI", A, "202401"): (1.7024, 2.0), ("FD_CONTRACTED", A, "2024"): (2.0, None)}
