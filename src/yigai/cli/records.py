@@ -410,3 +410,7 @@ def load_weights(
         return
     _audit("records.weights", file=file.name, groups=len(table.weights), content_hash=table.content_hash)
     typer.echo(f"已载入 DRG 权重表 {file.name}：{len(table.weights)} 个分组（此后导入的 DRG 分组按此表检查）")
+
+
+# `yigai records synth` lives in its own module (synthetic data; no database needed).
+from yigai.cli import records_synth as _records_synth  # noqa: E402,F401
