@@ -20,7 +20,11 @@ run: $(STAMP) office-deps office-fonts
 	$(BIN)/yigai run
 
 ## test: set up, then lint, type-check and run the whole suite exactly as CI does
-test: $(STAMP) browser-deps office-deps gettext-deps nginx-deps office-fonts lint typecheck unit unit-pg
+test: $(STAMP) browser-deps office-deps gettext-deps nginx-deps office-fonts lint typecheck
+	@# the SQLite and PostgreSQL runs are single-threaded and independent (own databases, own temporary
+	@# directories, browser and deploy tests only in the SQLite run): side by side they use both cores and
+	@# halve the wall time; each run's output is printed whole when it ends
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit unit-pg
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
