@@ -160,3 +160,20 @@ def test_analysts_todo(live_server, guarded, working_day) -> None:
     with page.expect_navigation():
         page.click("#todo-values_waiting a.todo-link")
     assert "/indicators/entry/?org=130608&period=2024" in page.url
+
+
+def test_the_header_stays_one_row_for_the_longest_menu(live_server, guarded, working_day) -> None:
+    """Issue 14: the header wrapped, and after 待办, 督办, 考核, 医疗服务圈 and 记录级指标 joined the menu it ran
+    off the page at 1440 px (the 退出 button cut off). Less frequent destinations sit behind 更多."""
+    page, base = guarded.page, live_server.url
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _login(page, base, "owner")  # a plan owner has the most menu entries (导入方案 besides the rest)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+    assert page.evaluate("() => document.querySelector('.site-header').offsetHeight") < 80  # one row
+    assert page.is_visible(".user-box button[type=submit]")  # 退出 on screen
+    assert not page.is_visible(".nav-more-menu a[href='/access/']")  # folded until asked
+    page.click(".nav-more > summary")
+    with page.expect_navigation():
+        page.click(".nav-more-menu a[href='/access/']")
+    assert page.url.endswith("/access/")
+    assert "active" in (page.get_attribute(".nav-more", "class") or "")  # 更多 marks where you are
