@@ -129,3 +129,19 @@ def test_the_stored_lights_are_the_evaluation(demo_db: None, db: None) -> None:
     before = list(LedgerItem.objects.order_by("pk").values_list(*fields))
     lights_refresh(force=True)
     assert list(LedgerItem.objects.order_by("pk").values_list(*fields)) == before
+
+
+def test_the_demo_has_an_assessment_with_a_frozen_stage(demo_db: None, db: None) -> None:
+    """考核 on a fresh demo shows the 示例 scheme, its 2023 stage frozen with ranked counties (issue 18: the
+    page said 还没有考核方案 on the demo); a second demo load leaves the frozen stage as it was."""
+    from yigai.apps.assessment.models import FrozenStage, SchemeRecord
+    from yigai.apps.assessment.services import frozen_intact
+    from yigai.web.demo import _assessment_demo
+
+    record = SchemeRecord.objects.get()
+    frozen = FrozenStage.objects.get(scheme=record)
+    assert frozen.stage == "2023" and frozen_intact(frozen)
+    units = frozen.snapshot["result"]["units"]
+    assert len(units) >= 10 and len({u["total"] for u in units}) > 1  # scores that tell counties apart
+    _assessment_demo()
+    assert FrozenStage.objects.get().digest == frozen.digest and SchemeRecord.objects.count() == 1

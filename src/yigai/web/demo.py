@@ -102,4 +102,18 @@ def demo_load() -> DemoReport:
             otp_device_preset(user=user, key_hex=DEMO_TOTP_KEY)
     report.users += ledger_demo_load()  # ledger state and Langfang users (示例数据)
     indicators_demo_load()  # values for every county 2019-2024 and the plans' targets linked (示例数据)
+    _assessment_demo()
     return report
+
+
+def _assessment_demo() -> None:
+    """The 示例 assessment scheme, its 2023 stage frozen (so 考核, the dashboard's card and the briefing
+    show results on a fresh demo); once: a scheme a user has edited or a stage already frozen is left alone."""
+    from yigai.apps.assessment.models import FrozenStage, SchemeRecord
+    from yigai.apps.assessment.services import scheme_parse, scheme_save, stage_freeze
+    from yigai.core.assessment import example_text
+
+    key = scheme_parse(example_text()).key
+    record = SchemeRecord.objects.filter(key=key).first() or scheme_save(actor=None, text=example_text())
+    if not FrozenStage.objects.filter(scheme=record, stage="2023").exists():
+        stage_freeze(actor=None, record=record, stage="2023")
