@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.jobs.services import job_create
 from yigai.apps.records.forms import ComputeForm
-from yigai.apps.records.models import RecordRun
+from yigai.apps.records.selectors import record_runs
 from yigai.apps.records.services import data_dir, may_compute
 from yigai.core.records import batches, shipped_specs
 from yigai.core.records.definitions import shipped_definitions
@@ -38,14 +38,14 @@ def index(request: AuthedRequest) -> HttpResponse:
     zone = data_dir()
     datasets = [{"spec": spec, "batches": batches(zone, spec.code)} for spec in shipped_specs().values()]
     context = {"form": form, "datasets": datasets, "weights": zone_drg_weights(zone),
-               "runs": RecordRun.objects.select_related("user", "values_batch")[:20]}  # fmt: skip
+               "runs": record_runs(user=request.user)[:20]}  # fmt: skip
     return render(request, "records/index.html", context)
 
 
 @login_required
 def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _allowed(request)
-    run = get_object_or_404(RecordRun.objects.select_related("user", "values_batch"), pk=pk)
+    run = get_object_or_404(record_runs(user=request.user), pk=pk)
     catalogue = shipped_definitions().catalogue
     names = {code: catalogue.indicator(code) for code in run.indicators}
     rows = [
