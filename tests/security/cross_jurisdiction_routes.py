@@ -99,6 +99,25 @@ ROUTES: dict[str, set[str]] = {
         LEAK,
         ROLE,
     },  # 督办清单: owners, reviewers, leaders (Perm.LIST_NOTICES); reporters refused
+    # 考核 (assessment): every signed-in user may open a scheme (what is scored is public to those assessed);
+    # which units' scores, explanations, 自评 and 申诉 show is selectors.visible_units (a unit its own, an
+    # assessor — Perm.ASSESS — or a leader its jurisdiction); schemes are changed by plan owners and reviewers
+    # (Perm.EDIT_PLANS) of the scheme's plan's region; a frozen stage never changes
+    "assessment/": {LEAK},
+    "assessment/new/": {ROLE, REFUSE},  # saving replaces a scheme of the same key
+    "assessment/<str:key>/edit/": {ROLE, REFUSE},
+    "assessment/<str:key>/compare/": {LEAK},
+    "assessment/<str:key>/<str:stage>/": {LEAK},
+    "assessment/<str:key>/<str:stage>/export.xlsx": {LEAK},
+    "assessment/<str:key>/<str:stage>/freeze/": {ROLE, REFUSE},
+    "assessment/<str:key>/<str:stage>/<str:unit>/": {REFUSE},  # one unit's explanation (its items)
+    "assessment/<str:key>/<str:stage>/<str:unit>/self/": {REFUSE},  # 自评: the unit itself only
+    "assessment/<str:key>/<str:stage>/<str:unit>/objection/": {REFUSE},  # 申诉: the unit itself only
+    "assessment/<str:key>/<str:stage>/<str:unit>/mark/": {ROLE, REFUSE},  # POST item=: assessors, their items
+    "assessment/objections/<int:pk>/reply/": {ROLE, REFUSE},  # assessors of the unit's jurisdiction
+    # 记录级指标: province-wide record data, province-level users with Perm.APPROVE_VALUES only
+    "records/": {ROLE},
+    "records/runs/<int:pk>/": {ROLE, REFUSE},
     "api/": {PUBLIC},  # the API root (no handler of its own)
     "api/openapi.json": {PUBLIC},  # the schema, no data (behind login by default: API_DOCS_REQUIRE_LOGIN)
     "api/docs": {PUBLIC},
@@ -208,6 +227,23 @@ def _files(root: Path) -> set[tuple[str, int]]:
     return {(str(p.relative_to(root)), p.stat().st_size) for p in root.rglob("*") if p.is_file()}
 
 
+# apps whose rows a refusal must not change beyond sec.db_snapshot's (conftest DATA_APPS)
+MORE_DATA_APPS = ("assessment", "records")
+
+
+def _more_rows() -> dict[str, list[tuple[str, ...]]]:
+    """Every row of the models of :data:`MORE_DATA_APPS` (all concrete columns), sorted."""
+    from django.apps import apps
+
+    snap: dict[str, list[tuple[str, ...]]] = {}
+    for label in MORE_DATA_APPS:
+        for model in apps.get_app_config(label).get_models():
+            names = [f.attname for f in model._meta.concrete_fields]
+            rows = (tuple(repr(v) for v in row) for row in model.objects.values_list(*names))
+            snap[model._meta.label] = sorted(rows, key=repr)
+    return snap
+
+
 def check_refused(requests: list[Req], world: Any, clients: Clients, sec: Any) -> None:
     """Each request is refused with its expected status and changes neither the database nor the data
     directory; an answer with a body (an error page, a sheet's preview) shows nothing of the other side."""
@@ -216,7 +252,7 @@ def check_refused(requests: list[Req], world: Any, clients: Clients, sec: Any) -
     data_dir = Path(settings.DATA_DIR)
     for r in requests:
         lights_ensure()  # the day's stored evaluations (the nightly job's work) are not the request's doing
-        before, files = sec.db_snapshot(), _files(data_dir)
+        before, files = sec.db_snapshot() | _more_rows(), _files(data_dir)
         response = clients.send(r)
         label = f"{r.who} {r.method} {r.url} {r.data if r.method == 'GET' else ''}"
         assert response.status_code in r.expect, f"{label}: {response.status_code}"
@@ -224,7 +260,7 @@ def check_refused(requests: list[Req], world: Any, clients: Clients, sec: Any) -
             assert r.says in sec.answer_text(response), f"{label}: refused for another reason"
         if response.status_code == 403:
             assert b"CSRF" not in response.content, f"{label}: refused by CSRF, not by jurisdiction"
-        diff = sec.snapshot_diff(before, sec.db_snapshot())
+        diff = sec.snapshot_diff(before, sec.db_snapshot() | _more_rows())
         assert diff == [], f"{label} changed the database: {diff}"
         planted = {f for f in _files(data_dir) - files if "planted" not in f[0]}
         assert planted == set(), f"{label} wrote files"

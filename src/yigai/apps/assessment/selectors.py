@@ -14,6 +14,8 @@ from yigai.apps.accounts.models import User
 from yigai.apps.assessment.models import FrozenStage, Objection, SchemeRecord, SelfAssessment
 from yigai.apps.ledger.adapters import place_unit_name
 from yigai.apps.orgunits.models import OrgUnit
+from yigai.apps.plans.models import Plan
+from yigai.apps.plans.selectors import may_change_plan
 from yigai.core.assessment import StageResult, UnitScore
 from yigai.core.permissions import Perm, Role, may, role_of
 
@@ -86,11 +88,36 @@ def unit_extras(*, record: SchemeRecord, stage: str, key: str) -> UnitExtras:
     return UnitExtras(mine, objections)
 
 
+def in_jurisdiction(user: User, key: str) -> bool:
+    """Whether the assessed unit ``key`` lies in the user's jurisdiction (as :func:`visible_units` reads it:
+    an org unit of the user's subtree, or a department named under the user's place)."""
+    if not user.org_unit_id:
+        return role_of(user) is Role.ADMIN
+    org = user.org_unit
+    if org.level == "province" or key.startswith(org.name):  # type: ignore[union-attr]  # checked by id
+        return True
+    return OrgUnit.objects.filter(path__startswith=org.path, code=key).exists()  # type: ignore[union-attr]
+
+
 def access_objection(*, user: User, pk: int) -> Objection:
+    """申诉 for the unit itself, or for an assessor whose jurisdiction holds the unit."""
     row = Objection.objects.filter(pk=pk).select_related("scheme").first()
-    if row is None or not (may(user, Perm.ASSESS) or row.unit_key in own_unit_keys(user)):
+    if row is None or not (
+        row.unit_key in own_unit_keys(user)
+        or (may(user, Perm.ASSESS) and in_jurisdiction(user, row.unit_key))
+    ):
         raise Http404("找不到该申诉")
     return row
+
+
+def may_change_scheme(*, user: User, plan: Plan | None) -> bool:
+    """A scheme tied to a plan is saved and frozen only by those who may change that plan (its region's
+    plan owners and reviewers), a scheme of no plan only at province level; the role checks of the
+    services still apply."""
+    if plan is None:  # a province-wide scheme (the shipped 示例 is one): the province's own assessors only
+        org = user.org_unit
+        return role_of(user) is Role.ADMIN if org is None else org.level == "province"
+    return may_change_plan(user=user, plan=plan)
 
 
 def latest_frozen(*, user: User) -> tuple[FrozenStage, list[UnitScore]] | None:

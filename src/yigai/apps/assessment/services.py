@@ -56,6 +56,13 @@ def scheme_save(*, actor: User | None, text: str, request: HttpRequest | None = 
     if actor is not None and not may(actor, Perm.EDIT_PLANS):
         raise AssessmentError("只有方案管理员可以修改考核方案")
     scheme = scheme_parse(text)
+    if actor is not None:
+        from yigai.apps.assessment.selectors import may_change_scheme
+
+        old = SchemeRecord.objects.filter(key=scheme.key).select_related("plan").first()
+        plans = {inputs.plan_of(scheme), old.plan if old else None}
+        if not all(may_change_scheme(user=actor, plan=p) for p in plans):
+            raise AssessmentError("无权修改该方案的考核方案")
     row, created = SchemeRecord.objects.get_or_create(
         key=scheme.key, defaults={"name": scheme.name, "text": text}
     )
@@ -111,6 +118,11 @@ def stage_freeze(
     A stage is frozen once: freezing it again is refused."""
     if actor is not None and not may(actor, Perm.ASSESS):
         raise AssessmentError("只有考核人员可以冻结阶段")
+    if actor is not None:
+        from yigai.apps.assessment.selectors import may_change_scheme
+
+        if not may_change_scheme(user=actor, plan=record.plan):
+            raise AssessmentError("无权冻结该方案的考核阶段")
     scheme = scheme_parse(record.text)
     st = scheme.stage(stage)
     if FrozenStage.objects.filter(scheme=record, stage=st.key).exists():

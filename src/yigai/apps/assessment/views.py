@@ -213,6 +213,8 @@ def edit(request: AuthedRequest, key: str | None = None) -> HttpResponse:
     if not may(request.user, Perm.EDIT_PLANS):
         raise PermissionDenied(_("只有方案管理员可以编辑考核方案"))
     record = selectors.access_scheme(user=request.user, key=key) if key else None
+    if record is not None and not selectors.may_change_scheme(user=request.user, plan=record.plan):
+        raise PermissionDenied(_("无权修改该方案的考核方案"))
     text = record.text if record else example_text()
     errors: list[Any] = []
     if request.method == "POST":
