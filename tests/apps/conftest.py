@@ -31,3 +31,22 @@ def demo_db(
             yield
         finally:
             call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def otp_client() -> Any:
+    """A client logged in as ``user`` past the second factor (administrator roles need it for every page)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def make(user: Any) -> Client:
+        device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return make

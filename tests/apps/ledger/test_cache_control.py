@@ -14,27 +14,15 @@ from .conftest import PDF
 pytestmark = pytest.mark.django_db
 
 
-def _audit_admin(make_user) -> Client:
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    user = make_user("auditor", "audit_admin", "130000")
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def test_pages_and_files_with_ledger_or_personal_data_are_no_store(plan, users, t1, make_user) -> None:
+def test_pages_and_files_with_ledger_or_personal_data_are_no_store(
+    plan, users, t1, make_user, otp_client
+) -> None:
     ev = evidence_attach(item=t1, user=users["lead"], name="验收.pdf", data=PDF)
     owner = Client()
     owner.force_login(users["owner"])
     leader = Client()
     leader.force_login(users["leader"])
-    auditor = _audit_admin(make_user)
+    auditor = otp_client(make_user("auditor", "audit_admin", "130000"))
     routes = [
         (owner, f"/ledger/items/{t1.code}/"),
         (owner, f"/ledger/plan/{plan.pk}/"),

@@ -11,7 +11,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from hostile_files import wide_xlsx
 from huey.contrib.djhuey import HUEY
@@ -48,20 +47,6 @@ def _filled(client, plan, code: str, text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("台账.xlsx", out.getvalue())
 
 
-def _verified(user) -> Client:
-    """A client of an administrator past the second factor."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
 def _run(pk: int) -> Job:
     """What the worker does with a queued job."""
     job = Job.objects.get(pk=pk)
@@ -71,7 +56,7 @@ def _run(pk: int) -> Job:
 
 
 def test_upload_is_a_job_whose_page_shows_the_diff_only_to_its_uploader(
-    client, plan, users, t1, queued
+    client, plan, users, t1, queued, otp_client
 ) -> None:
     client.force_login(users["lead"])
     response = client.post(
@@ -96,7 +81,7 @@ def test_upload_is_a_job_whose_page_shows_the_diff_only_to_its_uploader(
         assert client.get(reverse("jobs:status", args=[job.pk])).status_code == 404
         refused = client.post(reverse("ledger:confirm"), {"job": job.pk, "digest": "x"})
         assert refused.status_code == 404
-    seen = _verified(users["admin"]).get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    seen = otp_client(users["admin"]).get(reverse("jobs:detail", args=[job.pk])).content.decode()
     # a system administrator (past the second factor) may look, not confirm
     assert "后台读取的进展" in seen and 'id="confirm-import"' not in seen
     assert job_file(job).is_file()  # still waiting for its uploader

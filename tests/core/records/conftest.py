@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,17 @@ def services_file(tmp_path: Path) -> Path:
     path = tmp_path / "示例数据_就诊.csv"
     synthetic.services_csv(path, rows=3000, persons=900, counties=COUNTIES[:15], seed=3)
     return path
+
+
+@pytest.fixture
+def write_csv() -> Callable[[Path, list[dict[str, str]]], Path]:
+    """Write rows (dicts with the same keys, the first row's keys as the header) as a UTF-8 CSV file."""
+
+    def write(path: Path, rows: list[dict[str, str]]) -> Path:
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        return path
+
+    return write

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -29,15 +30,9 @@ def _rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def test_bad_cells_and_cross_column_rules_are_named(tmp_path: Path, key: PseudonymKey) -> None:
+def test_bad_cells_and_cross_column_rules_are_named(
+    write_csv: Any, tmp_path: Path, key: PseudonymKey
+) -> None:
     rows = _rows()
     rows[0]["total_cost"] = "-5"  # file row 2
     rows[1]["insurance_paid"] = "99.00"  # > total 50.50 (row 3)
@@ -47,7 +42,7 @@ def test_bad_cells_and_cross_column_rules_are_named(tmp_path: Path, key: Pseudon
     rows[7]["diagnosis"] = "肺炎"  # row 9
     rows[8]["residence_county"] = "110105"  # patients live in the province (row 10)
     rows[9]["visit_type"] = "体检"  # row 11
-    bad = _write(tmp_path / "bad.csv", rows)
+    bad = write_csv(tmp_path / "bad.csv", rows)
     with pytest.raises(RecordsRejected) as caught:
         ingest(SERVICES, bad, data_dir=tmp_path / "var", key=key, org_units=COUNTIES)
     got = [(p.file, p.row, p.field, p.reason.split("：")[0]) for p in caught.value.problems]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import stat
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -26,14 +27,6 @@ FD = shipped_specs()["family_doctor"]
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
-
-
-def _write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def _zone(tmp: Path, dataset: str = "family_doctor") -> list[tuple]:
@@ -72,13 +65,13 @@ def test_zone_holds_no_personal_information(
     assert stat.S_IMODE(data.parent.parent.stat().st_mode) == 0o700
 
 
-def test_derived_sex_and_age_band(tmp_path: Path, key: PseudonymKey) -> None:
+def test_derived_sex_and_age_band(write_csv: Any, tmp_path: Path, key: PseudonymKey) -> None:
     rows = [
         {"身份证号": "11010519491231002X", "姓名": "示例", "县区代码": "130102", "签约日期": "2024-03-05"},
         {"身份证号": "110105201201010015", "姓名": "示例", "县区代码": "130102", "签约日期": "20240305"},
     ]
     rows[1]["身份证号"] = rows[1]["身份证号"][:17] + idnumber.check_digit(rows[1]["身份证号"][:17])
-    ingest(FD, _write(tmp_path / "a.csv", rows), data_dir=tmp_path, key=key, org_units=["130102"])
+    ingest(FD, write_csv(tmp_path / "a.csv", rows), data_dir=tmp_path, key=key, org_units=["130102"])
     got = sorted((r[1], r[2], str(r[4])) for r in _zone(tmp_path))
     assert got == [("1", "0-13", "2024-03-05"), ("2", "65+", "2024-03-05")]
 
@@ -111,7 +104,7 @@ def test_reimport_is_a_no_op_and_other_keys_are_refused(
 
 
 def test_bad_rows_reject_the_whole_file_with_masked_ids(
-    tmp_path: Path, fd_file: Path, key: PseudonymKey, counties: list[str]
+    write_csv: Any, tmp_path: Path, fd_file: Path, key: PseudonymKey, counties: list[str]
 ) -> None:
     rows = _rows(fd_file)
     good_id = rows[1]["身份证号"]
@@ -120,7 +113,7 @@ def test_bad_rows_reject_the_whole_file_with_masked_ids(
     rows[4]["签约日期"] = "2024年3月"
     rows[5]["重点人群类别"] = "其他"
     rows[6]["身份证号"] = ""
-    bad = _write(tmp_path / "bad.csv", rows)
+    bad = write_csv(tmp_path / "bad.csv", rows)
     with pytest.raises(RecordsRejected) as caught:
         ingest(FD, bad, data_dir=tmp_path / "var", key=key, org_units=counties)
     got = [(p.row, p.field, p.reason.split("：")[0]) for p in caught.value.problems]
