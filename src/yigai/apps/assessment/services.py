@@ -19,6 +19,7 @@ from yigai.apps.audit.services import audit_record
 from yigai.apps.caching.services import cached
 from yigai.apps.caching.services import snapshot as snapshot_generations
 from yigai.apps.ledger.models import LedgerItem
+from yigai.apps.plans.models import Plan
 from yigai.core.assessment import (
     Scheme,
     SchemeError,
@@ -60,7 +61,10 @@ def scheme_save(*, actor: User | None, text: str, request: HttpRequest | None = 
         from yigai.apps.assessment.selectors import may_change_scheme
 
         old = SchemeRecord.objects.filter(key=scheme.key).select_related("plan").first()
-        plans = {inputs.plan_of(scheme), old.plan if old else None}
+        # the plan the text names and the plan of the scheme it would replace; a plan-less scheme (None) is
+        # judged as such only when neither names a plan
+        named = {p for p in (inputs.plan_of(scheme), old.plan if old else None) if p is not None}
+        plans: set[Plan | None] = set(named) or {None}
         if not all(may_change_scheme(user=actor, plan=p) for p in plans):
             raise AssessmentError("无权修改该方案的考核方案")
     row, created = SchemeRecord.objects.get_or_create(
