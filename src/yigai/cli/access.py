@@ -7,26 +7,17 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from yigai.cli import app
-from yigai.core.access import (
-    LEVELS,
-    AccessInputError,
-    AccessResult,
-    StraightLineEstimate,
-    TravelParameters,
-    TravelTimeEngine,
-    compute_access,
-    load_inputs,
-    suggest_by_region,
-)
-from yigai.core.access.network import NetworkError, RoadNetwork
-from yigai.core.access.registry import FACILITY_COLUMNS, POINT_COLUMNS
-from yigai.core.access.synthetic import make_data, write_road_grid
-from yigai.core.divisions import read_divisions
+
+if TYPE_CHECKING:
+    from yigai.core.access import AccessResult, TravelParameters, TravelTimeEngine
+
+# The access engine (numpy, scipy, shapely, osmium) is imported by the commands that use it, so that
+# every other `yigai` command starts without it.
 
 access_app = typer.Typer(
     help="医疗服务圈：居民到最近医疗机构的出行时间（路网或直线距离估算）、各区县覆盖率、缺口和新设卫生院建议。"
@@ -113,6 +104,16 @@ def access_compute(
     circle (largest population first) and a ranked list of sites for one new 卫生院. Exit 0 when computed,
     1 on bad input (file/row/field named).
     """
+    from yigai.core.access import (
+        AccessInputError,
+        StraightLineEstimate,
+        TravelParameters,
+        compute_access,
+        load_inputs,
+    )
+    from yigai.core.access.network import NetworkError, RoadNetwork
+    from yigai.core.divisions import read_divisions
+
     params = TravelParameters.load()
     divisions = read_divisions()
     if store and (minutes not in (None, params.circles["primary"].minutes) or county_minutes not in (
@@ -189,6 +190,8 @@ def _store(
         if who is None or not may(who, Perm.IMPORT_VALUES):
             print(f"yigai access: 用户不存在或无权导入指标值：{username}", file=sys.stderr)
             raise typer.Exit(1)
+    from yigai.core.access import suggest_by_region
+
     count = params.suggestions if sites is None else sites
     ranked = suggest_by_region(result, inputs.points, engine=engine, divisions=divisions, count=count)
     try:
@@ -233,6 +236,9 @@ def access_sample(
     Write synthetic 示例 facilities.csv and points.csv inside the packaged Hebei county boundaries.
     Never real data: every name starts with 示例.
     """
+    from yigai.core.access.registry import FACILITY_COLUMNS, POINT_COLUMNS
+    from yigai.core.access.synthetic import make_data, write_road_grid
+
     points, facs = make_data(villages, facilities, seed)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -326,6 +332,8 @@ def _tables(result: AccessResult) -> dict[str, Any]:
 
 def _point(p: Any, method: str) -> dict[str, Any]:
     row: dict[str, Any] = {"code": p.code, "name": p.name, "county": p.county, "population": p.population}
+    from yigai.core.access.registry import LEVELS
+
     for level in LEVELS:
         found = p.nearest[level]
         row[f"{level}_code"] = found[0] if found else None
@@ -384,6 +392,8 @@ _LABELS = {
 
 
 def _label(field: str) -> str:
+    from yigai.core.access.registry import LEVELS
+
     for level in LEVELS:
         for suffix, text in (("_code", "最近{}机构"), ("_km", "到{}公里"), ("_minutes", "到{}分钟")):
             if field == level + suffix:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from yigai.cli import app
-from yigai.core.parse.blocks import ReadError
-from yigai.core.parse.extract import extract_path
-from yigai.core.plan import Document, plan_to_json
+
+if TYPE_CHECKING:
+    from yigai.core.plan import Document
 
 
 class Format(StrEnum):
@@ -64,6 +64,10 @@ def extract(
     Extract tasks, responsible units, deadlines and numeric targets from policy documents.
     Exit status: 0 all files read, 1 some file failed (the others are still printed), 2 usage error.
     """
+    from yigai.core.parse.blocks import ReadError
+    from yigai.core.parse.extract import extract_path
+    from yigai.core.plan import plan_to_json
+
     docs: list[Document] = []
     failed = False
     for path in files:

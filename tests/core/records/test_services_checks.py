@@ -109,3 +109,54 @@ def test_users_load_their_own_weight_table(tmp_path: Path) -> None:
     with pytest.raises(ReferenceError, match="第3行，列“drg”：分组重复"):
         store_drg_weights(tmp_path, own)
     assert zone_drg_weights(tmp_path).weights["ZZ99"] == 1.0  # the earlier table stays
+
+
+TYPED = """SELECT * REPLACE (CAST(service_date AS DATE) AS service_date,
+    CAST(admission_date AS TIMESTAMP) AS admission_date, CAST(total_cost AS DOUBLE) AS total_cost,
+    CAST(insurance_paid AS DOUBLE) AS insurance_paid, appointment = '是' AS appointment)"""
+
+
+def _zone_rows(data_dir: Path) -> list[tuple[Any, ...]]:
+    files = [
+        str(dataset_dir(data_dir, "services") / b.content_hash / DATA_FILE)
+        for b in batches(data_dir, "services")
+    ]
+    return duckdb.execute(
+        f"SELECT * EXCLUDE (record_no) FROM read_parquet({files}) ORDER BY record_no"
+    ).fetchall()
+
+
+def test_a_typed_parquet_export_is_stored_as_its_text_would_be(tmp_path: Path, key: PseudonymKey) -> None:
+    """Dates as DATE/TIMESTAMP, amounts as DOUBLE, a flag as BOOLEAN (what a data-lake export holds) are
+    used as they are, and give the zone the very rows the CSV of the same records gives."""
+    typed = tmp_path / "typed.parquet"
+    duckdb.execute(
+        f"COPY ({TYPED} FROM read_csv('{GOLDEN}', all_varchar=true)) TO '{typed}' (FORMAT parquet)"
+    )
+    assert duckdb.execute(
+        f"SELECT typeof(total_cost), typeof(appointment) FROM '{typed}' LIMIT 1"
+    ).fetchone() == ("DOUBLE", "BOOLEAN")
+    ingest(SERVICES, GOLDEN, data_dir=tmp_path / "csv", key=key, org_units=COUNTIES)
+    ingest(SERVICES, typed, data_dir=tmp_path / "typed", key=key, org_units=COUNTIES)
+    from_csv, from_typed = _zone_rows(tmp_path / "csv"), _zone_rows(tmp_path / "typed")
+    assert len(from_csv) == 30 and from_typed == from_csv
+
+
+def test_bad_typed_cells_are_named_like_bad_text(tmp_path: Path, key: PseudonymKey) -> None:
+    typed = tmp_path / "typed.parquet"
+    duckdb.execute(
+        f"""COPY (SELECT * REPLACE (
+              CASE WHEN row_number() OVER (ORDER BY record_no) = 1 THEN -5.0
+                   WHEN row_number() OVER (ORDER BY record_no) = 2 THEN 'NaN'::DOUBLE ELSE total_cost END
+                AS total_cost,
+              CASE WHEN row_number() OVER (ORDER BY record_no) = 3 THEN DATE '2999-01-01' ELSE service_date END
+                AS service_date)
+            FROM ({TYPED} FROM read_csv('{GOLDEN}', all_varchar=true)) AS t ORDER BY record_no)
+          TO '{typed}' (FORMAT parquet)"""
+    )
+    with pytest.raises(RecordsRejected) as caught:
+        ingest(SERVICES, typed, data_dir=tmp_path / "var", key=key, org_units=COUNTIES)
+    got = [(p.row, p.field, p.reason) for p in caught.value.problems]
+    assert got[:3] == [(1, "总费用", "金额不能为负数：-5.0"), (2, "总费用", "不是数字（金额，元）：nan"),
+                       (3, "就诊日期", "日期晚于今天：2999-01-01")]  # fmt: skip
+    assert batches(tmp_path / "var", "services") == []

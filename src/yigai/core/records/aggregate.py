@@ -23,8 +23,9 @@ from pathlib import Path
 
 import duckdb
 
+from yigai.core.records.cells import literal, quote
 from yigai.core.records.spec import PID, Condition, DatasetSpec, Measure
-from yigai.core.records.zone import ZoneError, batch_files, batches, connect, literal, quote
+from yigai.core.records.zone import ZoneError, batch_files, batches, connect
 
 PERIOD_SQL = {
     "year": "strftime({d}, '%Y')",

@@ -141,21 +141,34 @@ def sql_normalised(column: str, *, convert_15: bool = False) -> str:
 
 
 def sql_check_digit(first17: str) -> str:
-    """A DuckDB expression for :func:`check_digit` of 17 ASCII digits (``NULL`` if one is not a digit)."""
-    terms = " + ".join(
-        f"TRY_CAST(substr({first17}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(WEIGHTS)
-    )
+    """A DuckDB expression for :func:`check_digit` of 17 ASCII digits (``NULL`` if one is not a digit).
+
+    The digits are read as one integer and taken apart arithmetically: several times faster than 17
+    substrings cast one by one, when ``first17`` is bound once (a column, not an expression inside a CASE).
+    """
+    number = f"TRY_CAST(CASE WHEN regexp_full_match({first17}, '[0-9]{{17}}') THEN {first17} END AS BIGINT)"
+    terms = " + ".join(f"({number} // {10 ** (16 - i)}) % 10 * {w}" for i, w in enumerate(WEIGHTS))
     return f"substr('{CHECK_CHARS}', (({terms}) % 11) + 1, 1)"
 
 
-def sql_problem(normalised: str) -> str:
-    """A DuckDB expression giving :func:`problem`'s reason (or NULL) for a normalised number column."""
-    born = f"TRY_STRPTIME(substr({normalised}, 7, 8), '%Y%m%d')"
+def sql_birth(normalised: str) -> str:
+    """A DuckDB expression for the birth date written in a normalised number (NULL when unreadable)."""
+    return f"CAST(TRY_STRPTIME(substr({normalised}, 7, 8), '%Y%m%d') AS DATE)"
+
+
+def sql_problem(normalised: str, *, birth: str | None = None, check: str | None = None) -> str:
+    """A DuckDB expression giving :func:`problem`'s reason (or NULL) for a normalised number column.
+
+    ``birth`` and ``check`` name columns already holding :func:`sql_birth` and the check character
+    (:func:`sql_check_digit` of the first 17 characters), when the caller bound them once; otherwise
+    they are computed inside the expression."""
+    born = birth or sql_birth(normalised)
+    expected = check or sql_check_digit(f"substr({normalised}, 1, 17)")
     return f"""(CASE
         WHEN {normalised} = '' THEN '{EMPTY}'
         WHEN regexp_full_match({normalised}, '[0-9]{{15}}') THEN '{OLD_15}'
         WHEN length({normalised}) <> 18 THEN '{LENGTH}'
         WHEN NOT regexp_full_match({normalised}, '[0-9]{{17}}[0-9X]') THEN '{FORMAT}'
         WHEN {born} IS NULL OR {born} < DATE '{EARLIEST_BIRTH}' OR {born} > current_date THEN '{BIRTH}'
-        WHEN {sql_check_digit(f"substr({normalised}, 1, 17)")} <> substr({normalised}, 18, 1) THEN '{CHECK}'
+        WHEN {expected} <> substr({normalised}, 18, 1) THEN '{CHECK}'
         END)"""

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from yigai.core.records.cells import literal
 from yigai.core.records.idnumber import sql_check_digit
 from yigai.core.records.spec import shipped_specs
-from yigai.core.records.zone import literal
 
 KEY_GROUPS = next(c.values for c in shipped_specs()["family_doctor"].columns if c.key == "key_group")
 
