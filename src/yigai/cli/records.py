@@ -383,9 +383,10 @@ def compute_records(
         provenance = {"run": run.pk, "engine": run.engine, "master": run.master, "started_at": run.started_at.isoformat(),
                       "seconds": run.seconds, "batches": run.batches, "weights": run.weights,
                       "rows_read": run.rows_read, "stored_batch": run.values_batch.pk if run.values_batch else None}  # fmt: skip
-        typer.echo(
-            json.dumps({"values": rows, "provenance": provenance}, ensure_ascii=False, indent=1, default=str)
-        )
+        # one value per line (json's C encoder; indent= would run the pure-Python one over every value)
+        lines = ",\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in rows)
+        head = json.dumps(provenance, ensure_ascii=False, default=str)
+        typer.echo(f'{{"provenance": {head},\n"values": [\n{lines}\n]}}')
         return
     _emit(rows, VALUE_COLUMNS, "values", "csv")  # the same CSV as `yigai indicators compute`
 

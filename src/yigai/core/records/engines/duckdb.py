@@ -44,8 +44,13 @@ class DuckDBEngine:
                     f"CREATE VIEW {dataset} AS SELECT * FROM read_parquet([{files}], union_by_name = true)"  # nosec B608  # dataset codes are validated lower_case ASCII, paths quoted
                 )
             con.execute("CREATE TABLE drg_weights (w_key VARCHAR, w_weight DECIMAL(10, 4))")
+            # one statement with two lists (executemany imports pandas and binds row by row)
             if inputs.weights:
-                con.executemany("INSERT INTO drg_weights VALUES (?, ?)", [list(w) for w in inputs.weights])
+                keys, weights = zip(*inputs.weights, strict=True)
+                con.execute(
+                    "INSERT INTO drg_weights SELECT unnest($keys::VARCHAR[]), unnest($weights::DECIMAL(10, 4)[])",
+                    {"keys": list(keys), "weights": [str(w) for w in weights]},
+                )
             out: list[ElementCell] = []
             for query in queries:
                 out += cells_of(query, con.execute(dialect(query.sql, "duckdb")).fetchall())
