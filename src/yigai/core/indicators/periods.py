@@ -152,4 +152,10 @@ class Period:
 
 def parse_period(text: str | int | Period) -> Period:
     """Accept a :class:`Period` or any string form."""
-    return text if isinstance(text, Period) else Period.parse(text)
+    return text if isinstance(text, Period) else _parse_cached(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(text: str | int) -> Period:
+    """Periods are immutable and a computation reads the same few dozen forms tens of thousands of times."""
+    return Period.parse(text)
