@@ -227,7 +227,7 @@ def run_scale(args: argparse.Namespace, scale: float) -> Run:
     if "postgres" in args.only:
         _postgres(args, run, data, work, floor, base)
     if "yigai" in args.only or "spark" in args.only:
-        _yigai(args, run, data, work, floor)
+        _yigai(args, run, data, floor)
     run.load = (load0, os.getloadavg()[0])
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
@@ -261,22 +261,32 @@ def _postgres(
             con.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
-def _yigai(args: argparse.Namespace, run: Run, data: Path, work: Path, floor: rb.Result | None) -> None:
+def _yigai(args: argparse.Namespace, run: Run, data: Path, floor: rb.Result | None) -> None:
     if not _yigai_available():
         for name in ("yigai ingest", "yigai compute duckdb", "yigai compute spark"):
             run.steps[name] = Step(
                 name, status="not available", detail="yigai records compute --engine 尚未合入"
             )
         return
-    home = work / "yigai"
-    home.mkdir()
+    home = args.data / f"yigai-{run.scale:g}"  # kept by --reuse-yigai for another engine's run
     env = {**os.environ, "YIGAI_DATA_DIR": str(home), "YIGAI_ENV": "development"}
     env.pop("DATABASE_URL", None)
+    if args.reuse_yigai and all((home / "records" / d).is_dir() for d in ("services", "family_doctor")):
+        run.steps["yigai ingest"] = Step("yigai ingest", status="skipped", detail=f"reused {home}")
+    else:
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        if not _yigai_ingest(run, data, env):
+            return
+    _yigai_compute(args, run, home, env, floor)
+
+
+def _yigai_ingest(run: Run, data: Path, env: dict[str, str]) -> bool:
     # the empty database is created once when yigai is installed (`make run`, `yigai demo`): not an import
     setup = timed("setup", [*YIGAI, "manage", "migrate", "--verbosity", "0"], env=env)
     if setup.status != "ok":
         run.steps["yigai ingest"] = setup
-        return
+        return False
     steps = [[*YIGAI, "records", "weights", str(data / "drg_weights.csv")]]
     steps += [
         [*YIGAI, "records", "import", "--dataset", d, str(data / d), "--quiet"]
@@ -292,13 +302,20 @@ def _yigai(args: argparse.Namespace, run: Run, data: Path, work: Path, floor: rb
             total.status, total.detail = s.status, s.detail
             break
     run.steps["yigai ingest"] = total
+    return total.status == "ok"
+
+
+def _yigai_compute(
+    args: argparse.Namespace, run: Run, home: Path, env: dict[str, str], floor: rb.Result | None
+) -> None:
+    total = run.steps["yigai ingest"]
     for engine in ("duckdb", "spark"):
         name = f"yigai compute {engine}"
         if (engine == "spark" and "spark" not in args.only) or (
             engine == "duckdb" and "yigai" not in args.only
         ):
             continue
-        if total.status != "ok":
+        if total.status not in ("ok", "skipped"):
             run.steps[name] = Step(name, status="skipped")
             continue
         s = run.steps[name] = timed(name, [*YIGAI, "records", "compute", "--data", str(home), "--engine", engine,
@@ -386,6 +403,10 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep work directories and the PostgreSQL database"
     )
+    parser.add_argument(
+        "--reuse-yigai", action="store_true",
+        help="reuse yigai's data directory of an earlier run (DATA/yigai-SCALE): compute only, ingest not timed",
+    )  # fmt: skip
     args = parser.parse_args()
     args.only = {s.strip() for s in args.only.split(",") if s.strip()}
     if unknown := args.only - set(STEPS):
