@@ -161,33 +161,50 @@ class Deduction(ItemRule):
 
 
 @dataclass(frozen=True)
-class OverdueWorkdays(Deduction):
+class Counted:
+    """What a per-item deduction counts on each item (``count``), how the reason reads (``says``), and the
+    reason's kind."""
+
+    reason: str
+    count: Callable[[ItemFact], int]
+    says: Callable[[ItemFact], str]
+
+
+@dataclass(frozen=True)
+class ItemCountDeduction(Deduction):
+    """``per`` points off per unit ``counted`` on each selected item — one body for every such rule; the
+    rules differ only in their data (``counted`` and the parameter's name, default and clean text)."""
+
+    counted: ClassVar[Counted]
+
+    def offences(self, unit: UnitFacts, as_of: dt.date) -> list[Offence]:
+        c = self.counted
+        return [
+            (c.reason, i.code, f"{i.title}：{c.says(i)}", c.count(i))
+            for i in self.selected(unit)
+            if c.count(i) > 0
+        ]
+
+
+@dataclass(frozen=True)
+class OverdueWorkdays(ItemCountDeduction):
     """``per_day`` points off per overdue workday of an open item on the stage day, at most ``cap``."""
 
     kind: ClassVar[str] = "overdue_workdays"
     label: ClassVar[str] = "逾期扣分"
-    per_name: ClassVar[str] = "per_day"
-    per_default: ClassVar[float] = 0.5
-    clean: ClassVar[str] = "无逾期事项"
-
-    def offences(self, unit: UnitFacts, as_of: dt.date) -> list[Offence]:
-        return [("item", i.code, f"{i.title}：逾期 {i.overdue_workdays} 个工作日", i.overdue_workdays)
-                for i in self.selected(unit) if i.overdue_workdays > 0]  # fmt: skip
+    per_name, per_default, clean = "per_day", 0.5, "无逾期事项"
+    counted = Counted("item", lambda i: i.overdue_workdays, lambda i: f"逾期 {i.overdue_workdays} 个工作日")
 
 
 @dataclass(frozen=True)
-class MissedReports(Deduction):
+class MissedReports(ItemCountDeduction):
     """``per_report`` points off per 漏报 (an expected report never sent by its due day), at most ``cap``."""
 
     kind: ClassVar[str] = "missed_reports"
     label: ClassVar[str] = "漏报扣分"
-    per_name: ClassVar[str] = "per_report"
-    per_default: ClassVar[float] = 1.0
-    clean: ClassVar[str] = "无漏报"
-
-    def offences(self, unit: UnitFacts, as_of: dt.date) -> list[Offence]:
-        return [("reports", i.code, f"{i.title}：应报 {i.on_time + i.late + i.missing} 次，按时 {i.on_time}，"
-                 f"迟报 {i.late}，漏报 {i.missing}", i.missing) for i in self.selected(unit) if i.missing > 0]  # fmt: skip
+    per_name, per_default, clean = "per_report", 1.0, "无漏报"
+    counted = Counted("reports", lambda i: i.missing,
+                      lambda i: f"应报 {i.on_time + i.late + i.missing} 次，按时 {i.on_time}，迟报 {i.late}，漏报 {i.missing}")  # fmt: skip
 
 
 @dataclass(frozen=True)
