@@ -186,5 +186,16 @@ def test_per_item_deductions_read_as_before_the_merge() -> None:
     assert missed.points == 8.0  # default 1 per report
     assert missed.reasons == (Reason("reports", "A", "事项A：应报 5 次，按时 2，迟报 1，漏报 2", -2.0),)
     clean = unit(item("B"))
-    assert build_rule("overdue_workdays", {}).score(clean, weight=10, as_of=AS_OF).reasons[0].text == "无逾期事项"
+    assert (
+        build_rule("overdue_workdays", {}).score(clean, weight=10, as_of=AS_OF).reasons[0].text
+        == "无逾期事项"
+    )
     assert build_rule("missed_reports", {}).score(clean, weight=10, as_of=AS_OF).reasons[0].text == "无漏报"
+
+
+def test_target_reasons_name_the_indicator_and_read_in_chinese_only() -> None:
+    """A commission reads 每万人口全科医生数, not GPS_PER_10000, and no English inside the Chinese reason."""
+    out = build_rule("target_achievement", TARGETS).score(unit(), weight=20, as_of=AS_OF)
+    text = out.reasons[0].text
+    assert text.startswith("每万人口全科医生数（GPS_PER_10000）：目标 >= 4")
+    assert "fewer" not in text and "无数据（少于两个年度数据）" in text

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from yigai.core.assessment.facts import EVIDENCE_MARK_LABELS, EVIDENCE_MARKS, ItemFact, UnitFacts
+from yigai.core.indicators.catalogue import default_catalogue
 from yigai.core.indicators.status import STATUS_LABELS, Goal, assess
 
 #: (path inside the rule's parameters, kind of reference, the name) — what a scheme checks exists.
@@ -78,6 +79,7 @@ class Rule:
     kind: ClassVar[str]
     label: ClassVar[str]
     weighted: ClassVar[bool] = True  # False: bonus and veto carry no weight of the 100
+    needs_place: ClassVar[bool] = False  # True: reads a place's indicator values (no department has any)
 
     def score(self, unit: UnitFacts, *, weight: float, as_of: dt.date) -> Outcome:
         raise NotImplementedError
@@ -279,6 +281,7 @@ class TargetAchievement(Rule):
 
     kind: ClassVar[str] = "target_achievement"
     label: ClassVar[str] = "目标值达成"
+    needs_place: ClassVar[bool] = True
     targets: tuple[TargetSpec, ...] = field(default=())
 
     @classmethod
@@ -325,6 +328,16 @@ def _target(row: Any, n: int) -> TargetSpec:
     return TargetSpec(str(row["indicator"]), goal)
 
 
+def indicator_title(code: str) -> str:
+    """``名称（代码）`` for an indicator of the shipped catalogue, else the code alone (a local indicator).
+
+    >>> indicator_title("BEDS_PER_1000"), indicator_title("LOCAL_X")
+    ('每千人口医疗卫生机构床位数（BEDS_PER_1000）', 'LOCAL_X')
+    """
+    found = default_catalogue().indicators.get(code)
+    return f"{found.name}（{code}）" if found else code
+
+
 def achievement(points: list[tuple[int, float]], target: TargetSpec) -> tuple[float, str]:
     """The share of a target's marks earned, and why.
 
@@ -339,7 +352,7 @@ def achievement(points: list[tuple[int, float]], target: TargetSpec) -> tuple[fl
     """
     a = assess(points, target.goal)
     goal = target.goal
-    head = f"{target.indicator}：目标 {goal.comparator} {goal.value:g}（{goal.year}年）"
+    head = f"{indicator_title(target.indicator)}：目标 {goal.comparator} {goal.value:g}（{goal.year}年）"
     if a.status == "no_data" or a.base_value is None or a.latest_value is None or a.target_value is None:
         return 0.0, f"{head}，{STATUS_LABELS[a.status]}（{a.reason or '数据不足'}），不得分"
     seen = f"{a.base_year}年 {a.base_value:.4g} → {a.latest_year}年 {a.latest_value:.4g}"
