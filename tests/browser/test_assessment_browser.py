@@ -48,3 +48,33 @@ def test_rank_to_explanation_export_and_own_view(live_server, guarded, history, 
     page.goto(f"{base}/assessment/golden/2024/")
     rows = page.locator("#results-table tbody tr")
     assert rows.count() == 1 and "清苑区" in rows.first.inner_text()
+
+
+def test_self_assessment_with_a_file_seen_by_the_reviewer(
+    live_server, guarded, history, users, tmp_path
+) -> None:  # noqa: F811
+    from yigai.apps.assessment import services
+
+    from ..apps.ledger.conftest import PDF  # noqa: TID252  # the ledger tests' sample PDF
+
+    services.scheme_save(actor=users["owner"], text=SCHEME)
+    page, base = guarded.page, live_server.url
+    upload = tmp_path / "清苑区验收报告.pdf"
+    upload.write_bytes(PDF)
+    _login(page, base, "qy")
+    page.goto(f"{base}/assessment/golden/2024/130608/")
+    page.fill("#self-assessment input[name=score]", "100")
+    page.fill("#self-assessment textarea[name=text]", "全部按期完成")
+    page.set_input_files("#self-assessment input[name=files]", str(upload))
+    with page.expect_navigation():
+        page.click("#self-assessment button[type=submit]")
+    assert (
+        page.locator("#self-assessment input[name=score]").input_value() == "100.0"
+    )  # kept for the next edit
+    page.context.clear_cookies()
+    _login(page, base, "rev")
+    page.goto(f"{base}/assessment/golden/2024/130608/")
+    link = page.locator("#self-assessment a", has_text="清苑区验收报告.pdf")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "清苑区验收报告.pdf"

@@ -27,7 +27,7 @@ def assessment_world(w: Any) -> Any:
         return w.assessment
     from django.utils import timezone
 
-    from yigai.apps.assessment.models import Objection, SelfAssessment
+    from yigai.apps.assessment.models import Objection, SelfAssessment, SelfAssessmentEvidence
     from yigai.apps.assessment.services import scheme_save
     from yigai.apps.records.models import RecordRun
     from yigai.core.assessment import example_text
@@ -37,13 +37,18 @@ def assessment_world(w: Any) -> Any:
     text = text.replace(stage_2023, "", 1)  # it falls before the plan's start (2024)
     record = scheme_save(actor=None, text=text)
     now, rep_a = timezone.now(), w.users["rep_a"]
-    SelfAssessment.objects.create(scheme=record, stage="2025", unit_key=COUNTY_A, score=88, submitted_by=rep_a,
-                                  text="自评标记QY6621", evidence="清苑自评佐证QY6622", submitted_at=now)  # fmt: skip
+    mine = SelfAssessment.objects.create(scheme=record, stage="2025", unit_key=COUNTY_A, score=88, submitted_by=rep_a,
+                                         text="自评标记QY6621", evidence="清苑自评佐证QY6622", submitted_at=now)  # fmt: skip
+    file = SelfAssessmentEvidence.objects.create(self_assessment=mine, stored_name="qy6623.pdf", size=9, sha256="0",
+                                                 original_name="清苑自评文件QY6623.pdf", content_type="application/pdf",
+                                                 uploaded_by=rep_a, uploaded_at=now)  # fmt: skip
     objection = Objection.objects.create(scheme=record, stage="2025", unit_key=COUNTY_A, text="申诉标记QY6620",
                                          submitted_by=rep_a, submitted_at=now)  # fmt: skip
     run = RecordRun.objects.create(engine="python", period="2023", started_at=now, user=None)
-    w.markers["A"] |= {"QY6620", "QY6621", "QY6622"}
-    w.assessment = SimpleNamespace(key=record.key, text=text, record=record, objection=objection, run=run)
+    w.markers["A"] |= {"QY6620", "QY6621", "QY6622", "QY6623"}
+    w.assessment = SimpleNamespace(
+        key=record.key, text=text, record=record, objection=objection, run=run, file=file
+    )
     return w.assessment
 
 
@@ -95,6 +100,10 @@ def assessment_refusal_cases(w: Any) -> dict[str, list[Req]]:
             # the objecting unit may not answer its own 申诉 (refused with a message)
             Req("rep_a", "POST", f"/assessment/objections/{s.objection.pk}/reply/", {"reply": "越权"},
                 expect=(302, 403)),
+        ],
+        "assessment/evidence/<int:pk>/": [
+            Req(who, "GET", f"/assessment/evidence/{s.file.pk}/")
+            for who in ("rep_b", "unit_y", "unit_x", "owner_sjz", "reviewer_sjz")
         ],
     }  # fmt: skip
 

@@ -115,6 +115,7 @@ ROUTES: dict[str, set[str]] = {
     "assessment/<str:key>/<str:stage>/<str:unit>/objection/": {REFUSE},  # 申诉: the unit itself only
     "assessment/<str:key>/<str:stage>/<str:unit>/mark/": {ROLE, REFUSE},  # POST item=: assessors, their items
     "assessment/objections/<int:pk>/reply/": {ROLE, REFUSE},  # assessors of the unit's jurisdiction
+    "assessment/evidence/<int:pk>/": {REFUSE},  # a 自评 file: the unit, assessors and leaders over it
     # 记录级指标: province-wide record data, province-level users with Perm.APPROVE_VALUES only
     "records/": {ROLE},
     "records/runs/<int:pk>/": {ROLE, REFUSE},

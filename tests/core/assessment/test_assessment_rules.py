@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from yigai.core.assessment import ItemFact, NoticeFact, Series, UnitFacts, build_rule
-from yigai.core.assessment.rules import RULES, UnknownRule
+from yigai.core.assessment.rules import RULES, Reason, UnknownRule
 
 D = dt.date
 AS_OF = D(2025, 12, 31)
@@ -174,3 +174,28 @@ def test_veto_flags_only_the_named_unit() -> None:
     rule = build_rule("veto", {"vetoes": [{"unit": "固安县", "reason": "发生重大医疗安全责任事件"}]})
     assert rule.score(unit(), weight=0, as_of=AS_OF).veto
     assert not rule.score(UnitFacts("x", "香河县", "county"), weight=0, as_of=AS_OF).veto
+
+
+def test_per_item_deductions_read_as_before_the_merge() -> None:
+    """overdue_workdays and missed_reports share one body: each still names its own count, kind and text."""
+    u = unit(item("A", overdue_workdays=3, on_time=2, late=1, missing=2), item("B"))
+    overdue = build_rule("overdue_workdays", {}).score(u, weight=10, as_of=AS_OF)
+    assert overdue.points == 8.5  # default 0.5 per workday
+    assert overdue.reasons == (Reason("item", "A", "事项A：逾期 3 个工作日", -1.5),)
+    missed = build_rule("missed_reports", {}).score(u, weight=10, as_of=AS_OF)
+    assert missed.points == 8.0  # default 1 per report
+    assert missed.reasons == (Reason("reports", "A", "事项A：应报 5 次，按时 2，迟报 1，漏报 2", -2.0),)
+    clean = unit(item("B"))
+    assert (
+        build_rule("overdue_workdays", {}).score(clean, weight=10, as_of=AS_OF).reasons[0].text
+        == "无逾期事项"
+    )
+    assert build_rule("missed_reports", {}).score(clean, weight=10, as_of=AS_OF).reasons[0].text == "无漏报"
+
+
+def test_target_reasons_name_the_indicator_and_read_in_chinese_only() -> None:
+    """A commission reads 每万人口全科医生数, not GPS_PER_10000, and no English inside the Chinese reason."""
+    out = build_rule("target_achievement", TARGETS).score(unit(), weight=20, as_of=AS_OF)
+    text = out.reasons[0].text
+    assert text.startswith("每万人口全科医生数（GPS_PER_10000）：目标 >= 4")
+    assert "fewer" not in text and "无数据（少于两个年度数据）" in text

@@ -116,3 +116,24 @@ def test_unknown_stage_lists_the_defined_ones() -> None:
     s = load_scheme(example_text())
     with pytest.raises(ValueError, match="已定义：2023、2025、2027"):
         s.stage("2024")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("assessment_department_example.yaml", "department"), ("assessment_hospital_example.yaml", "hospital")],
+)
+def test_shipped_schemes_of_the_other_kinds_load(name: str, kind: str) -> None:
+    from importlib import resources
+
+    scheme = load_scheme(resources.files("yigai.data").joinpath(name).read_text("utf-8"))
+    assert scheme.kind == kind and sum(c.weight for c in scheme.components) == 100
+
+
+def test_a_department_scheme_may_not_score_indicator_targets() -> None:
+    text = example_text().replace("kind: county", "kind: department")
+    with pytest.raises(SchemeError, match="部门考核不能使用指标目标值达成") as e:
+        load_scheme(text)
+    assert (
+        text.splitlines().index("    rule: target_achievement") + 1,
+        e.value.problems[-1][1],
+    ) in e.value.problems

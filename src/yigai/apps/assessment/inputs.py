@@ -60,6 +60,8 @@ def context_for(plan: Plan | None, kind: str | None = None) -> SchemeContext:
     units = None
     if kind in LEVEL_OF_KIND:
         units = frozenset(OrgUnit.objects.filter(level=LEVEL_OF_KIND[kind]).values_list("name", flat=True))
+    elif kind == "department":  # the departments the assessment would list: those leading the plan's items
+        units = frozenset(departments(items.select_related("lead_unit", "org_unit")))
     return SchemeContext(
         item_codes=frozenset(items.values_list("code", flat=True)),
         indicators=frozenset(Indicator.objects.values_list("code", flat=True))
@@ -174,15 +176,22 @@ def _series(scheme: Scheme, orgs: list[OrgUnit], day: dt.date) -> dict[str, tupl
     return {o.code: tuple(Series(c, tuple(sorted(points[(o.code, c)]))) for c in codes) for o in orgs}
 
 
+def departments(items: Iterable[LedgerItem]) -> dict[str, list[LedgerItem]]:
+    """The items by the department leading them, named in its place (市卫生健康委 of 保定市 is
+    保定市卫生健康委); items led by a government, a group or a placeholder belong to no department."""
+    found: dict[str, list[LedgerItem]] = defaultdict(list)
+    for i in items:
+        if i.lead_unit_id and i.lead_unit.kind not in NOT_DEPARTMENTS:  # type: ignore[union-attr]  # checked by id
+            found[adapters.place_unit(i)].append(i)
+    return found
+
+
 def unit_facts(scheme: Scheme, day: dt.date) -> list[UnitFacts]:
     """Every assessed unit of the scheme's kind, with its items, notices and indicator series on ``day``."""
     items = _items(scheme, day)
     facts, notices = item_facts(items, day), notice_facts(items, day)
     if scheme.kind == "department":
-        by_unit: dict[str, list[LedgerItem]] = defaultdict(list)
-        for i in items:
-            if i.lead_unit_id and i.lead_unit.kind not in NOT_DEPARTMENTS:  # type: ignore[union-attr]  # checked by id
-                by_unit[adapters.place_unit(i)].append(i)
+        by_unit = departments(items)
         return [
             UnitFacts(name, name, "department", tuple(facts[i.pk] for i in rows),
                       tuple(n for i in rows for n in notices.get(i.pk, [])))
@@ -195,7 +204,9 @@ def unit_facts(scheme: Scheme, day: dt.date) -> list[UnitFacts]:
     by_org: dict[int, list[LedgerItem]] = defaultdict(list)
     for i in items:
         by_org[i.org_unit_id].append(i)
-    org_list = [o for o in orgs.order_by("path") if o.pk in by_org]  # places the plan gave work to
+    # a city or county is assessed where the plan gave it work; a hospital is assessed as a hospital (a
+    # 公立医院绩效考核 scores its own indicator values, whether or not a ledger item names it)
+    org_list = [o for o in orgs.order_by("path") if o.pk in by_org or scheme.kind == "hospital"]
     series = _series(scheme, org_list, day)
     return [
         UnitFacts(o.code, o.name, scheme.kind, tuple(facts[i.pk] for i in by_org[o.pk]),

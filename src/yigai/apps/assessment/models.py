@@ -107,3 +107,22 @@ class Objection(models.Model):
 
     class Meta:
         ordering = ("-submitted_at", "pk")
+
+
+class SelfAssessmentEvidence(models.Model):
+    """A 佐证材料 file of a 自评, checked and stored by the ledger's evidence machinery (type by bytes, size
+    limit, random name outside the web root); a frozen stage records its name, size and SHA-256."""
+
+    self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="files")
+    stored_name = models.CharField(max_length=200, unique=True)  # random; never the user's file name
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(max_length=100)  # sniffed from the bytes
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("self_assessment", "uploaded_at", "pk")

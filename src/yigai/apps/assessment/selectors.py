@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from yigai.apps.accounts.models import User
-from yigai.apps.assessment.models import FrozenStage, Objection, SchemeRecord, SelfAssessment
+from yigai.apps.assessment.models import (
+    FrozenStage,
+    Objection,
+    SchemeRecord,
+    SelfAssessment,
+    SelfAssessmentEvidence,
+)
 from yigai.apps.ledger.adapters import place_unit_name
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.models import Plan
@@ -75,17 +81,56 @@ def access_unit(*, user: User, result: StageResult, key: str) -> UnitScore:
 
 
 @dataclass(frozen=True)
+class EvidenceFile:
+    """A 自评 file as the explanation lists it; ``intact``: the stored bytes still have the SHA-256 recorded
+    at upload (for a frozen stage: the one the snapshot keeps)."""
+
+    id: int
+    name: str
+    size: int
+    sha256: str
+    intact: bool
+
+
+@dataclass(frozen=True)
 class UnitExtras:
     self_assessment: SelfAssessment | None
     objections: list[Objection]
+    files: list[EvidenceFile]
 
 
-def unit_extras(*, record: SchemeRecord, stage: str, key: str) -> UnitExtras:
+def unit_extras(
+    *, record: SchemeRecord, stage: str, key: str, frozen: FrozenStage | None = None
+) -> UnitExtras:
+    """自评, its files and 申诉 of a unit; a frozen stage lists the files its snapshot keeps."""
+    from yigai.apps.assessment.services import evidence_intact
+
     mine = SelfAssessment.objects.filter(scheme=record, stage=stage, unit_key=key).first()
     objections = list(
         Objection.objects.filter(scheme=record, stage=stage, unit_key=key).order_by("submitted_at", "pk")
     )
-    return UnitExtras(mine, objections)
+    rows = {f.pk: f for f in SelfAssessmentEvidence.objects.filter(self_assessment=mine)} if mine else {}
+    kept = (frozen.snapshot.get("self_assessments") or {}).get(key) if frozen else None
+    if kept is not None:  # the files as they were when frozen
+        files = [EvidenceFile(f["id"], f["name"], f["size"], f["sha256"],
+                              f["id"] in rows and rows[f["id"]].sha256 == f["sha256"] and evidence_intact(rows[f["id"]]))
+                 for f in kept["files"]]  # fmt: skip
+    else:
+        files = [
+            EvidenceFile(f.pk, f.original_name, f.size, f.sha256, evidence_intact(f)) for f in rows.values()
+        ]
+    return UnitExtras(mine, objections, files)
+
+
+def access_self_evidence(*, user: User, pk: int) -> SelfAssessmentEvidence:
+    """A 自评 file for the unit itself, or for an assessor or leader whose jurisdiction holds the unit."""
+    row = SelfAssessmentEvidence.objects.filter(pk=pk).select_related("self_assessment").first()
+    key = row.self_assessment.unit_key if row else ""
+    if row is None or not (
+        key in own_unit_keys(user) or (sees_jurisdiction(user) and in_jurisdiction(user, key))
+    ):
+        raise Http404("找不到该佐证材料")
+    return row
 
 
 def in_jurisdiction(user: User, key: str) -> bool:

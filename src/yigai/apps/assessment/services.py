@@ -5,20 +5,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from yigai.apps.accounts.models import User
 from yigai.apps.assessment import inputs
-from yigai.apps.assessment.models import EvidenceMark, FrozenStage, Objection, SchemeRecord, SelfAssessment
+from yigai.apps.assessment.models import (
+    EvidenceMark,
+    FrozenStage,
+    Objection,
+    SchemeRecord,
+    SelfAssessment,
+    SelfAssessmentEvidence,
+)
 from yigai.apps.audit.services import audit_record
 from yigai.apps.caching.services import cached
 from yigai.apps.caching.services import snapshot as snapshot_generations
 from yigai.apps.ledger.models import LedgerItem
+from yigai.apps.ledger.services import LedgerError, evidence_check, evidence_store
+from yigai.apps.ledger.services.evidence import KINDS, clean_name
 from yigai.apps.plans.models import Plan
 from yigai.core.assessment import (
     Scheme,
@@ -133,6 +145,7 @@ def stage_freeze(
         raise AssessmentError(f"阶段 {st.key} 已冻结，不能重新计算或覆盖")
     facts, result = stage_compute(scheme, st)
     data = snapshot(scheme, st, facts, result)
+    data["self_assessments"] = self_assessments_json(record, st.key)  # kept as they were: files by SHA-256
     try:
         with transaction.atomic():
             frozen = FrozenStage.objects.create(
@@ -170,22 +183,61 @@ def evidence_mark_set(*, actor: User, item: LedgerItem, mark: str, note: str = "
     return row
 
 
-@transaction.atomic
+def self_assessments_json(record: SchemeRecord, stage: str) -> dict[str, Any]:
+    """Each unit's 自评 of the stage with its files (name, size, SHA-256) — what a frozen stage keeps."""
+    rows = SelfAssessment.objects.filter(scheme=record, stage=stage).prefetch_related("files")
+    return {r.unit_key: {"score": r.score, "text": r.text, "evidence": r.evidence,
+                         "files": [{"id": f.pk, "name": f.original_name, "size": f.size, "sha256": f.sha256}
+                                   for f in r.files.all()]} for r in rows}  # fmt: skip
+
+
 def self_assessment_submit(*, actor: User, record: SchemeRecord, stage: str, unit_key: str, score: float,
-                           text: str, evidence: str = "", request: HttpRequest | None = None) -> SelfAssessment:  # fmt: skip
-    """自评 by the unit itself (replaces its earlier one until the stage is frozen)."""
+                           text: str, evidence: str = "", files: Sequence[tuple[str, bytes]] = (),
+                           request: HttpRequest | None = None) -> SelfAssessment:  # fmt: skip
+    """自评 by the unit itself (replaces its earlier one until the stage is frozen; files are added to those
+    already attached). Every file is checked first (the ledger's evidence check: type by bytes, size limit):
+    one bad file refuses the whole submission, naming the file, and nothing is written."""
     if FrozenStage.objects.filter(scheme=record, stage=stage).exists():
         raise AssessmentError(f"阶段 {stage} 已冻结，不能再修改自评")
     if not 0 <= score <= 200:
         raise AssessmentError("自评得分应在 0 到 200 之间")
-    row, _ = SelfAssessment.objects.update_or_create(
-        scheme=record, stage=stage, unit_key=unit_key,
-        defaults={"score": score, "text": text, "evidence": evidence, "submitted_by": actor,
-                  "submitted_at": timezone.now()},
-    )  # fmt: skip
-    audit_record(actor=actor, action="assessment.self_assess", obj=row, request=request,
-                 details={"stage": stage, "unit": unit_key, "score": score})  # fmt: skip
+    try:
+        kinds = [evidence_check(name=name, data=data) for name, data in files]
+    except LedgerError as e:
+        raise AssessmentError(str(e)) from None
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            row, _ = SelfAssessment.objects.update_or_create(
+                scheme=record, stage=stage, unit_key=unit_key,
+                defaults={"score": score, "text": text, "evidence": evidence, "submitted_by": actor,
+                          "submitted_at": timezone.now()},
+            )  # fmt: skip
+            for (name, data), kind in zip(files, kinds, strict=True):
+                stored.append(evidence_store(data, kind))
+                SelfAssessmentEvidence.objects.create(
+                    self_assessment=row, stored_name=stored[-1], original_name=clean_name(name), size=len(data),
+                    content_type=KINDS[kind], sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor,
+                    uploaded_at=timezone.now(),
+                )  # fmt: skip
+            audit_record(actor=actor, action="assessment.self_assess", obj=row, request=request,
+                         details={"stage": stage, "unit": unit_key, "score": score, "files": len(files)})  # fmt: skip
+    except Exception:
+        for name in stored:
+            evidence_path_of(name).unlink(missing_ok=True)
+        raise
     return row
+
+
+def evidence_path_of(stored_name: str) -> Path:
+    """Where the ledger's evidence store keeps a file (the same folder as the ledger's 佐证材料)."""
+    return Path(settings.LEDGER_EVIDENCE_DIR) / stored_name
+
+
+def evidence_intact(row: SelfAssessmentEvidence) -> bool:
+    """Whether the stored file still has the SHA-256 recorded at upload (and kept by a frozen stage)."""
+    path = evidence_path_of(row.stored_name)
+    return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<str:key>/edit/", views.edit, name="edit"),
     path("<str:key>/compare/", views.stage_compare, name="compare"),
     path("objections/<int:pk>/reply/", views.reply, name="reply"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("<str:key>/<str:stage>/", views.results, name="results"),
     path("<str:key>/<str:stage>/freeze/", views.freeze, name="freeze"),
     path("<str:key>/<str:stage>/export.xlsx", views.export, name="export"),

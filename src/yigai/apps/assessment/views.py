@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,6 +30,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_LABELS = {"item": gettext_lazy("台账事项"), "reports": gettext_lazy("报送"), "notice": gettext_lazy("督办单"),
                "value": gettext_lazy("指标值"), "award": gettext_lazy("加分"), "veto": gettext_lazy("否决"),
                "note": gettext_lazy("说明")}  # fmt: skip
+ASSESSED_LABELS = {"city": gettext_lazy("市"), "county": gettext_lazy("县（市、区）"),
+                   "department": gettext_lazy("部门"), "hospital": gettext_lazy("医院")}  # fmt: skip
 
 
 def _scheme(record: SchemeRecord) -> Scheme:
@@ -53,11 +55,13 @@ def index(request: AuthedRequest) -> HttpResponse:
     for record in selectors.scheme_list():
         frozen = selectors.frozen_stages(record)
         try:
-            stages = [(s, frozen.get(s.key)) for s in services.scheme_parse(record.text).stages]
-            error = ""
+            scheme = services.scheme_parse(record.text)
+            stages, kind, error = [(s, frozen.get(s.key)) for s in scheme.stages], scheme.kind, ""
         except SchemeError as e:
-            stages, error = [], str(e)
-        rows.append({"record": record, "stages": stages, "error": error})
+            stages, kind, error = [], "", str(e)
+        rows.append(
+            {"record": record, "stages": stages, "error": error, "kind": ASSESSED_LABELS.get(kind, "")}
+        )
     return render(
         request, "assessment/index.html", {"rows": rows, "may_edit": may(request.user, Perm.EDIT_PLANS)}
     )
@@ -79,7 +83,7 @@ def explain(request: AuthedRequest, key: str, stage: str, unit: str) -> HttpResp
     record, run = _run(request, key, stage)
     score = selectors.access_unit(user=request.user, result=run.result, key=unit)
     facts = next((f for f in run.facts if f.key == unit), None)
-    extras = selectors.unit_extras(record=record, stage=run.stage.key, key=unit)
+    extras = selectors.unit_extras(record=record, stage=run.stage.key, key=unit, frozen=run.frozen)
     own = unit in selectors.own_unit_keys(request.user)
     parts = [{"c": c, "reasons": [{"r": r, "kind": KIND_LABELS.get(r.kind, r.kind)} for r in c.reasons],
               "rule": RULE_LABELS.get(c.rule, c.rule)} for c in score.components]  # fmt: skip
@@ -122,14 +126,31 @@ def self_assess(request: AuthedRequest, key: str, stage: str, unit: str) -> Http
     record, run = _own_run(request, key, stage, unit, _("只有被考核单位本身可以自评"))
     try:
         score = float(request.POST.get("score", ""))
+        files = [(f.name or "", f.read()) for f in request.FILES.getlist("files")]
         services.self_assessment_submit(actor=request.user, record=record, stage=run.stage.key, unit_key=unit,
                                         score=score, text=request.POST.get("text", ""),
-                                        evidence=request.POST.get("evidence", ""), request=request)  # fmt: skip
+                                        evidence=request.POST.get("evidence", ""), files=files,
+                                        request=request)  # fmt: skip
     except ValueError as e:
         messages.error(request, str(e) if isinstance(e, services.AssessmentError) else _("自评得分应为数字"))
     else:
         messages.success(request, _("自评已提交"))
     return _back(key, stage, unit)
+
+
+@login_required
+def evidence(request: AuthedRequest, pk: int) -> FileResponse:
+    """A 自评 file, only while its bytes still have the SHA-256 recorded at upload (and in a frozen stage)."""
+    row = selectors.access_self_evidence(user=request.user, pk=pk)
+    if not services.evidence_intact(row):
+        raise Http404(_("文件已不在存储中，或与上传（冻结）时不一致，请联系管理员"))
+    audit_record(actor=request.user, action="assessment.evidence_download", obj=row, request=request)
+    path = services.evidence_path_of(row.stored_name)
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=row.original_name, content_type=row.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST
@@ -204,7 +225,7 @@ def stage_compare(request: AuthedRequest, key: str) -> HttpResponse:
     seen = {u.key for u in selectors.visible_units(user=request.user, result=rb.result)}
     seen |= {u.key for u in selectors.visible_units(user=request.user, result=ra.result)}
     changes = [c for c in compare(ra.result, rb.result) if c.key in seen]
-    context = {"record": record, "scheme": scheme, "a": ra, "b": rb, "changes": changes}
+    context = {"record": record, "scheme": scheme, "a": ra, "b": rb, "pair": (ra, rb), "changes": changes}
     return render(request, "assessment/compare.html", context)
 
 

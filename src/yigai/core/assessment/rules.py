@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from yigai.core.assessment.facts import EVIDENCE_MARK_LABELS, EVIDENCE_MARKS, ItemFact, UnitFacts
+from yigai.core.indicators.catalogue import default_catalogue
 from yigai.core.indicators.status import STATUS_LABELS, Goal, assess
 
 #: (path inside the rule's parameters, kind of reference, the name) — what a scheme checks exists.
@@ -78,6 +79,7 @@ class Rule:
     kind: ClassVar[str]
     label: ClassVar[str]
     weighted: ClassVar[bool] = True  # False: bonus and veto carry no weight of the 100
+    needs_place: ClassVar[bool] = False  # True: reads a place's indicator values (no department has any)
 
     def score(self, unit: UnitFacts, *, weight: float, as_of: dt.date) -> Outcome:
         raise NotImplementedError
@@ -161,33 +163,50 @@ class Deduction(ItemRule):
 
 
 @dataclass(frozen=True)
-class OverdueWorkdays(Deduction):
+class Counted:
+    """What a per-item deduction counts on each item (``count``), how the reason reads (``says``), and the
+    reason's kind."""
+
+    reason: str
+    count: Callable[[ItemFact], int]
+    says: Callable[[ItemFact], str]
+
+
+@dataclass(frozen=True)
+class ItemCountDeduction(Deduction):
+    """``per`` points off per unit ``counted`` on each selected item — one body for every such rule; the
+    rules differ only in their data (``counted`` and the parameter's name, default and clean text)."""
+
+    counted: ClassVar[Counted]
+
+    def offences(self, unit: UnitFacts, as_of: dt.date) -> list[Offence]:
+        c = self.counted
+        return [
+            (c.reason, i.code, f"{i.title}：{c.says(i)}", c.count(i))
+            for i in self.selected(unit)
+            if c.count(i) > 0
+        ]
+
+
+@dataclass(frozen=True)
+class OverdueWorkdays(ItemCountDeduction):
     """``per_day`` points off per overdue workday of an open item on the stage day, at most ``cap``."""
 
     kind: ClassVar[str] = "overdue_workdays"
     label: ClassVar[str] = "逾期扣分"
-    per_name: ClassVar[str] = "per_day"
-    per_default: ClassVar[float] = 0.5
-    clean: ClassVar[str] = "无逾期事项"
-
-    def offences(self, unit: UnitFacts, as_of: dt.date) -> list[Offence]:
-        return [("item", i.code, f"{i.title}：逾期 {i.overdue_workdays} 个工作日", i.overdue_workdays)
-                for i in self.selected(unit) if i.overdue_workdays > 0]  # fmt: skip
+    per_name, per_default, clean = "per_day", 0.5, "无逾期事项"
+    counted = Counted("item", lambda i: i.overdue_workdays, lambda i: f"逾期 {i.overdue_workdays} 个工作日")
 
 
 @dataclass(frozen=True)
-class MissedReports(Deduction):
+class MissedReports(ItemCountDeduction):
     """``per_report`` points off per 漏报 (an expected report never sent by its due day), at most ``cap``."""
 
     kind: ClassVar[str] = "missed_reports"
     label: ClassVar[str] = "漏报扣分"
-    per_name: ClassVar[str] = "per_report"
-    per_default: ClassVar[float] = 1.0
-    clean: ClassVar[str] = "无漏报"
-
-    def offences(self, unit: UnitFacts, as_of: dt.date) -> list[Offence]:
-        return [("reports", i.code, f"{i.title}：应报 {i.on_time + i.late + i.missing} 次，按时 {i.on_time}，"
-                 f"迟报 {i.late}，漏报 {i.missing}", i.missing) for i in self.selected(unit) if i.missing > 0]  # fmt: skip
+    per_name, per_default, clean = "per_report", 1.0, "无漏报"
+    counted = Counted("reports", lambda i: i.missing,
+                      lambda i: f"应报 {i.on_time + i.late + i.missing} 次，按时 {i.on_time}，迟报 {i.late}，漏报 {i.missing}")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -262,6 +281,7 @@ class TargetAchievement(Rule):
 
     kind: ClassVar[str] = "target_achievement"
     label: ClassVar[str] = "目标值达成"
+    needs_place: ClassVar[bool] = True
     targets: tuple[TargetSpec, ...] = field(default=())
 
     @classmethod
@@ -308,6 +328,16 @@ def _target(row: Any, n: int) -> TargetSpec:
     return TargetSpec(str(row["indicator"]), goal)
 
 
+def indicator_title(code: str) -> str:
+    """``名称（代码）`` for an indicator of the shipped catalogue, else the code alone (a local indicator).
+
+    >>> indicator_title("BEDS_PER_1000"), indicator_title("LOCAL_X")
+    ('每千人口医疗卫生机构床位数（BEDS_PER_1000）', 'LOCAL_X')
+    """
+    found = default_catalogue().indicators.get(code)
+    return f"{found.name}（{code}）" if found else code
+
+
 def achievement(points: list[tuple[int, float]], target: TargetSpec) -> tuple[float, str]:
     """The share of a target's marks earned, and why.
 
@@ -322,7 +352,7 @@ def achievement(points: list[tuple[int, float]], target: TargetSpec) -> tuple[fl
     """
     a = assess(points, target.goal)
     goal = target.goal
-    head = f"{target.indicator}：目标 {goal.comparator} {goal.value:g}（{goal.year}年）"
+    head = f"{indicator_title(target.indicator)}：目标 {goal.comparator} {goal.value:g}（{goal.year}年）"
     if a.status == "no_data" or a.base_value is None or a.latest_value is None or a.target_value is None:
         return 0.0, f"{head}，{STATUS_LABELS[a.status]}（{a.reason or '数据不足'}），不得分"
     seen = f"{a.base_year}年 {a.base_value:.4g} → {a.latest_year}年 {a.latest_value:.4g}"

@@ -129,7 +129,7 @@ def load_scheme(text: str, *, source: str = "scheme.yaml", context: SchemeContex
     ctx = context or SchemeContext()
     stages = _stages(data.get("stages"), p, ctx)
     total = data.get("total", 100)
-    components = _components(data.get("components"), p, ctx)
+    components = _components(data.get("components"), p, ctx, kind)
     weights = sum(c.weight for c in components if c.rule.weighted)
     if components and isinstance(total, int | float) and abs(weights - total) > 1e-6:
         p.add(("components",), f"各项权重合计应为 {total:g}，现为 {weights:g}")
@@ -182,7 +182,7 @@ def _stages(value: Any, p: _Problems, ctx: SchemeContext) -> tuple[Stage, ...]:
     return tuple(found)
 
 
-def _components(value: Any, p: _Problems, ctx: SchemeContext) -> tuple[Component, ...]:
+def _components(value: Any, p: _Problems, ctx: SchemeContext, kind: str) -> tuple[Component, ...]:
     if not isinstance(value, list) or not value:
         p.add(("components",), "components 应为非空的考核项列表")
         return ()
@@ -200,6 +200,11 @@ def _components(value: Any, p: _Problems, ctx: SchemeContext) -> tuple[Component
             continue
         except ParamError as e:
             p.add((*where, *e.path), f"{row.get('key', '')}：{e.reason}")
+            continue
+        if rule.needs_place and kind == "department":
+            p.add(
+                (*where, "rule"), f"部门考核不能使用指标目标值达成（{rule.kind}）：部门没有所属地区的指标值"
+            )
             continue
         weight = row.get("weight", 0)
         if rule.weighted and (isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0):

@@ -238,7 +238,7 @@ def _assess(points: list[tuple[int, float]], goal: Goal, thresholds: Thresholds)
     if goal.recurring == "yearly" and goal.comparator in ("increase_by", "decrease_by"):
         return _assess_yearly(points, goal, thresholds)
     if len(points) < 2:
-        return Assessment("no_data", "少于两个年度数据（fewer than two values）", latest_value=points[-1][1] if points else None,
+        return Assessment("no_data", "少于两个年度数据", latest_value=points[-1][1] if points else None,
                           latest_year=points[-1][0] if points else None)  # fmt: skip
     (y0, v0), (yt, vt) = points[0], points[-1]
     target, sign = _target_and_sign(goal, v0, vt)
@@ -263,7 +263,7 @@ def _assess(points: list[tuple[int, float]], goal: Goal, thresholds: Thresholds)
 def _assess_yearly(points: list[tuple[int, float]], goal: Goal, thresholds: Thresholds) -> Assessment:
     """Recurring change ("每年提升1-3个百分点"): every consecutive year is checked against the minimum step."""
     if len(points) < 2:
-        return Assessment("no_data", "少于两个年度数据（fewer than two values）")
+        return Assessment("no_data", "少于两个年度数据")
     sign: DirectionSign = 1 if goal.comparator == "increase_by" else -1
     checks = []
     for (y1, v1), (y2, v2) in itertools.pairwise(points):

@@ -2,7 +2,7 @@
 
 from yigai.apps.ledger.services.calendar import HolidayImportError, holiday_set, holidays_import
 from yigai.apps.ledger.services.errors import Conflict, LedgerError
-from yigai.apps.ledger.services.evidence import evidence_attach, evidence_check, evidence_path
+from yigai.apps.ledger.services.evidence import evidence_attach, evidence_check, evidence_path, evidence_store
 from yigai.apps.ledger.services.items import item_add, item_update, ledger_publish, milestones_rebuild
 from yigai.apps.ledger.services.lights import lights_ensure, lights_invalidate, lights_refresh
 from yigai.apps.ledger.services.notices import notice_issue, notice_reply, notices_escalate
@@ -17,6 +17,7 @@ __all__ = [
     "evidence_attach",
     "evidence_check",
     "evidence_path",
+    "evidence_store",
     "holiday_set",
     "holidays_import",
     "item_add",

@@ -89,7 +89,9 @@ def _may_attach(user: User, item: LedgerItem) -> bool:
     return True
 
 
-def _store(data: bytes, ext: str) -> str:
+def evidence_store(data: bytes, ext: str) -> str:
+    """Write checked bytes under a new random name in the evidence folder; the name. (Also the store of
+    other apps' evidence: 自评 files of the assessment app.)"""
     folder = Path(settings.LEDGER_EVIDENCE_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     stored = f"{secrets.token_hex(16)}.{ext}"
@@ -120,7 +122,7 @@ def evidence_attach(
     if report is not None and report.item_id != item.pk:
         raise LedgerError("进展报告不属于该事项", "report_other_item")
     kind = evidence_check(name=name, data=data)
-    stored = _store(data, kind)
+    stored = evidence_store(data, kind)
     try:
         return Evidence.objects.create(
             item=item, report=report, stored_name=stored, original_name=clean_name(name), size=len(data),
