@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from yigai.apps import publishing
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.caching.services import Snapshot, fragment, snapshot
+from yigai.apps.indicators.services.targets import target_suggest
 from yigai.apps.jobs.services import job_create
 from yigai.apps.orgunits.selectors import orgunit_list
 from yigai.apps.plans import selectors, services
@@ -31,8 +32,9 @@ from yigai.apps.plans.forms import (
     TaskForm,
     split_units,
 )
-from yigai.apps.plans.models import Plan
+from yigai.apps.plans.models import Plan, Target
 from yigai.apps.plans.services.review import ReviewError
+from yigai.core.indicators import Suggestion
 from yigai.core.permissions import Perm, may
 
 
@@ -74,6 +76,10 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
 OUTLINE_DATA = ("plans", "units")
 
 
+def _suggest(target: Target) -> list[Suggestion]:
+    return target_suggest(target=target)
+
+
 def _detail_context(request: AuthedRequest, plan: Plan, at: Snapshot) -> dict[str, object]:
     user = request.user
     can_edit = selectors.may_change_plan(user=user, plan=plan)
@@ -87,7 +93,7 @@ def _detail_context(request: AuthedRequest, plan: Plan, at: Snapshot) -> dict[st
         "n_tasks": len(visible),
         "n_targets": plan.n_targets,  # type: ignore[attr-defined]
     }
-    context["targets"] = selectors.plan_targets(plan=plan)
+    context["targets"] = selectors.plan_targets(plan=plan, suggest=_suggest if can_edit else None)
     context["hints"] = selectors.plan_hints(plan=plan)
     if can_edit:
         candidates = selectors.plan_list(user=user).exclude(pk=plan.pk)
