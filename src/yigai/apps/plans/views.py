@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -33,6 +34,7 @@ from yigai.apps.plans.forms import (
     split_units,
 )
 from yigai.apps.plans.models import Plan, Target
+from yigai.apps.plans.services.imports import DOCUMENT_EXTENSIONS
 from yigai.apps.plans.services.review import ReviewError
 from yigai.core.indicators import Suggestion
 from yigai.core.permissions import Perm, may
@@ -69,7 +71,9 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
                 form.add_error("file", job.message)
             else:
                 return redirect("jobs:detail", pk=job.pk)
-    return render(request, "plans/import.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "accept": ",".join(DOCUMENT_EXTENSIONS),
+               "max_mb": f"{settings.MAX_UPLOAD_BYTES / 1048576:g}"}  # fmt: skip
+    return render(request, "plans/import.html", context, status=400 if form.errors else 200)
 
 
 #: The task outline is read from plans (tasks, sections, targets, unit links) and unit names.
