@@ -234,3 +234,18 @@ def test_a_goal_a_plan_states_twice_counts_once(leaders) -> None:
     assert {_goal(r) for r in shown} == {_goal(r) for r in every}
     text, _headings, _images = _text(briefing_docx(collect(user=user, scope=access_scope(user=user))).data)
     assert f"纳入监测的目标（按地区计）共{len(shown)}项" in text
+
+
+def test_a_plan_briefing_names_its_plan(leaders, client) -> None:
+    # the dashboard's 下载工作简报 with a plan chosen counted that plan alone (25 items, 报送率 0.2%) under a
+    # title and subtitle that read as the whole province's ledger; the CLI already named the plan
+    from yigai.apps.plans.models import Plan
+
+    plan = Plan.objects.get(title="健康河北建设行动方案（2023—2027年）")
+    client.force_login(leaders["province"])
+    response = client.get(f"/dashboard/briefing/?org=130000&plan={plan.pk}")
+    assert response.status_code == 200
+    paragraphs = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert "健康河北建设行动方案（2023—2027年）" in paragraphs[1]
+    unfiltered = client.get("/dashboard/briefing/?org=130000")
+    assert "健康河北" not in Document(io.BytesIO(unfiltered.content)).paragraphs[1].text
