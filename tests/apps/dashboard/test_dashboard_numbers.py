@@ -15,7 +15,7 @@ from yigai.apps.dashboard.briefing import HEADINGS, briefing_docx
 from yigai.apps.dashboard.inputs import Inputs, access_scope, collect
 from yigai.apps.dashboard.summary import summarise
 from yigai.apps.indicators.selectors import target_list, visible_org_units
-from yigai.apps.indicators.status import target_status
+from yigai.apps.indicators.status import distinct_goals, target_status
 from yigai.apps.ledger.figures import evaluated_groups
 from yigai.apps.ledger.models import SupervisionNotice
 from yigai.apps.ledger.selectors import ItemFilters, item_list, lights_evaluated, reporting_for, warnings_for
@@ -43,7 +43,7 @@ def test_tiles_equal_the_selectors_counts(leaders, client) -> None:
         sum(r.expected for r in rates), sum(r.on_time for r in rates),
         sum(r.late for r in rates), sum(r.missing for r in rates),
     )  # fmt: skip
-    rows = target_status(targets=list(target_list(user=user)))
+    rows = distinct_goals(target_status(targets=list(target_list(user=user))))
     assert s.total.targets == Counter(r.status for r in rows) and sum(s.total.targets.values()) > 0
     assert sum(a.total for a in s.areas) == s.total.total  # areas (plus 本级) partition the items
     late = s.overdue(10_000)
@@ -217,3 +217,35 @@ def test_the_demo_projection_past_100_percent_is_capped(leaders) -> None:
     known = [(y, v) for y, v in points["130600"] if v is not None and y >= (target.baseline_year or 0)]
     assert project_linear(known, target.due.year) == pytest.approx(119.59, abs=0.01)
     assert target_status(targets=[target], today=today)[0].projected_value == 100.0
+
+
+def _goal(r) -> tuple[object, ...]:
+    return (r.indicator, r.org_unit, r.due, r.comparator, r.target_value, r.value_max, r.recurring)
+
+
+def test_a_goal_a_plan_states_twice_counts_once(leaders) -> None:
+    # 健康河北 says 县域内就诊率 ≥ 90% by 2027 twice ("持续保持在90%以上", "到2027年…达到90%以上"), and
+    # 每个设区市至少建设4家互联网医院 twice: the briefing listed each risk twice and counted it twice
+    user = leaders["province"]
+    every = target_status(targets=list(target_list(user=user)))
+    assert len({_goal(r) for r in every}) < len(every)  # the demo does state goals twice
+    shown = collect(user=user, scope=access_scope(user=user)).targets
+    assert len({_goal(r) for r in shown}) == len(shown)
+    assert {_goal(r) for r in shown} == {_goal(r) for r in every}
+    text, _headings, _images = _text(briefing_docx(collect(user=user, scope=access_scope(user=user))).data)
+    assert f"纳入监测的目标（按地区计）共{len(shown)}项" in text
+
+
+def test_a_plan_briefing_names_its_plan(leaders, client) -> None:
+    # the dashboard's 下载工作简报 with a plan chosen counted that plan alone (25 items, 报送率 0.2%) under a
+    # title and subtitle that read as the whole province's ledger; the CLI already named the plan
+    from yigai.apps.plans.models import Plan
+
+    plan = Plan.objects.get(title="健康河北建设行动方案（2023—2027年）")
+    client.force_login(leaders["province"])
+    response = client.get(f"/dashboard/briefing/?org=130000&plan={plan.pk}")
+    assert response.status_code == 200
+    paragraphs = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert "健康河北建设行动方案（2023—2027年）" in paragraphs[1]
+    unfiltered = client.get("/dashboard/briefing/?org=130000")
+    assert "健康河北" not in Document(io.BytesIO(unfiltered.content)).paragraphs[1].text

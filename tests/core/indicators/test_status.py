@@ -166,3 +166,14 @@ def test_projection_respects_the_indicator_bounds() -> None:
     )
     open_ended = assess(points, goal)  # no bounds: the line as it is
     assert open_ended.projected_value == pytest.approx(115.01, abs=0.01)
+
+
+def test_one_value_that_already_meets_a_level_target_is_achieved() -> None:
+    # a plan issued in 2025 (baseline 2024) whose city already had 3.79 physicians per 1000 against
+    # "≥ 3.2 by 2025" read 无数据 beside "最新值 3.79人 (2024)": a commission reads that as broken
+    assert assess([(2024, 3.79)], Goal(">=", 3.2, 2025)).status == "achieved"
+    assert assess([(2024, 26.0)], Goal("<=", 27.0, 2025)).status == "achieved"
+    assert assess([(2024, 90.0)], Goal(">=", 90.0, 2025)).status == "achieved"
+    # one value short of the target, or a change target (it needs a base), still cannot be assessed
+    assert assess([(2024, 51.2)], Goal(">=", 75.0, 2025)).status == "no_data"
+    assert assess([(2024, 34.2)], Goal("increase_by", 2.0, 2025)).status == "no_data"

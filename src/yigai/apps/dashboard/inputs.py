@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from yigai.apps.accounts.models import Role, User
 from yigai.apps.indicators.selectors import target_list, visible_org_units
-from yigai.apps.indicators.status import StatusRow, target_status
+from yigai.apps.indicators.status import StatusRow, distinct_goals, target_status
 from yigai.apps.ledger.figures import (
     Group,
     evaluated_groups,
@@ -94,10 +94,11 @@ class Inputs:
 
 
 def targets_in(*, user: User | None, scope: OrgUnit, plan: int | None, today: dt.date) -> list[StatusRow]:
-    """Target status rows of visible plans for org units inside ``scope``."""
+    """Target status rows of visible plans for org units inside ``scope``, each goal once (see
+    :func:`distinct_goals`)."""
     targets = list(target_list(user=user, plan=plan))
     inside = set(OrgUnit.objects.filter(path__startswith=scope.path).values_list("code", flat=True))
-    return [r for r in target_status(targets=targets, today=today) if r.org_unit in inside]
+    return distinct_goals([r for r in target_status(targets=targets, today=today) if r.org_unit in inside])
 
 
 def collect(

@@ -167,9 +167,12 @@ def scorecard_export(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def briefing(request: AuthedRequest) -> HttpResponse:
-    scope = access_scope(user=request.user, code=request.GET.get("org", ""))
-    result = briefing_docx(collect(user=request.user, scope=scope, plan=_plan(request)))
-    audit_record(actor=request.user, action="briefing.export", request=request, details={"org": scope.code})
+    scope, plan = access_scope(user=request.user, code=request.GET.get("org", "")), _plan(request)
+    # a plan's briefing counts that plan alone: its subtitle says which, as `yigai report briefing --plan` does
+    title = next((p.title or p.source for p in ledger_plans(user=request.user) if p.pk == plan), "")
+    result = briefing_docx(collect(user=request.user, scope=scope, plan=plan), plan_title=title)
+    audit_record(actor=request.user, action="briefing.export", request=request,
+                 details={"org": scope.code, "plan": plan})  # fmt: skip
     return _attachment(result.data, DOCX, _("工作简报_%(name)s.docx") % {"name": scope.name}, "briefing.docx")
 
 

@@ -150,6 +150,20 @@ def target_status(*, targets: list[IndicatorTarget], today: dt.date | None = Non
     return rows
 
 
+def distinct_goals(rows: list[StatusRow]) -> list[StatusRow]:
+    """``rows`` with each goal once: one indicator, area, deadline and bound stated twice (健康河北 says
+    县域内就诊率 ≥ 90% by 2027 in two places; a city plan may restate its province's goal) is one goal to
+    monitor, not two — the dashboard and briefing counted and listed it twice. The first row is kept."""
+    seen: set[tuple[object, ...]] = set()
+    kept: list[StatusRow] = []
+    for r in rows:
+        key = (r.indicator, r.org_unit, r.due, r.comparator, r.target_value, r.value_max, r.recurring)
+        if key not in seen:
+            seen.add(key)
+            kept.append(r)
+    return kept
+
+
 def _target_status(targets: list[IndicatorTarget], this_year: int) -> list[StatusRow]:
     scopes = {t.pk: scope_units(t) for t in targets}
     wanted: dict[str, set[str]] = defaultdict(set)

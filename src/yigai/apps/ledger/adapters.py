@@ -91,6 +91,11 @@ def place_unit_name(lead: str | None, place: str, level: str) -> str:
     return name
 
 
+def co_unit_names(item: LedgerItem) -> list[str]:
+    """The item's co-units named like its lead, of the item's place: 市财政局 on a 廊坊市 item is 廊坊市财政局."""
+    return [place_unit_name(u.name, item.org_unit.name, item.org_unit.level) for u in item.co_units.all()]
+
+
 def report_author(row: ReportRow) -> str:
     """The unit that wrote a report: the reporter's own unit in the reporter's own place (a co-unit of
     保定市 is 保定市医疗保障局), else the unit in the item's place."""

@@ -113,9 +113,11 @@ def _actions(item: LedgerItem, role: Role | None) -> list[dict[str, Any]]:
     return found
 
 
-def _reports(item: LedgerItem) -> list[tuple[ProgressReport, list[Any]]]:
+def _reports(item: LedgerItem) -> list[tuple[ProgressReport, str, list[Any]]]:
+    """Each report with the unit that wrote it, named of its place (廊坊市卫生健康委, not 市卫生健康委)."""
     evidence = list(item.evidence.all())
-    return [(r, [e for e in evidence if e.report_id == r.pk]) for r in item.reports.select_related("unit")]
+    rows = item.reports.select_related("unit", "item__org_unit", "submitted_by__org_unit")
+    return [(r, adapters.report_author(r), [e for e in evidence if e.report_id == r.pk]) for r in rows]
 
 
 def _history(item: LedgerItem) -> list[dict[str, Any]]:
@@ -132,7 +134,7 @@ def _item_context(request: AuthedRequest, item: LedgerItem, **extra: Any) -> dic
     )
     return {
         "item": item, "light": selectors.item_warning(item=item), "unit": adapters.place_unit(item),
-        "role": role, "actions": _actions(item, role), "can_report": can_report and item.status not in ("closed", "withdrawn"),
+        "co_units": adapters.co_unit_names(item), "role": role, "actions": _actions(item, role), "can_report": can_report and item.status not in ("closed", "withdrawn"),
         "can_issue": may(user, Perm.SUPERVISE), "can_reply": may(user, Perm.REPORT),
         "reports": _reports(item), "loose_evidence": item.evidence.filter(report__isnull=True),
         "transitions": _history(item), "notices": item.notices.select_related("issued_by", "replied_by"),

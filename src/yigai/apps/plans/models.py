@@ -138,7 +138,10 @@ class Target(Hinted):
 
     @property
     def comparator_label(self) -> str:
-        return str(COMPARATOR_LABELS.get(self.comparator, self.comparator))
+        """ "≥", "提高" …, with the recurrence the plan states: "每年提高" (2 points each year, not once)."""
+        label = str(COMPARATOR_LABELS.get(self.comparator, self.comparator))
+        every = RECURRENCE_WORDS.get(self.recurring)
+        return f"{every}{label}" if every else label
 
     @property
     def is_ratio(self) -> bool:
@@ -146,8 +149,13 @@ class Target(Hinted):
 
     @property
     def value_text(self) -> str:
-        """The value as people write it: "1:1.6" for a ratio, "3.2人", "90–95%"."""
-        return target_value_text(self.value, self.value_max, self.unit)
+        """The value as people write it: "1:1.6" for a ratio, "每千人口3.2人" (never a bare "3.2人" for a
+        per-population target), "90–95%"."""
+        text = target_value_text(self.value, self.value_max, self.unit)
+        per = self.per.strip()
+        if not per or text == "—":
+            return text
+        return f"{per if per.startswith('每') else '每' + per}{text}"
 
 
 def _number(value: float | None) -> str:
@@ -161,6 +169,10 @@ def target_value_text(value: float | None, value_max: float | None, unit: str) -
     span = _number(value) + (f"–{_number(value_max)}" if value_max is not None else "")
     return f"{span}{unit}" if span else "—"
 
+
+#: How a recurring target's comparator reads ("yearly" + "提高" → "每年提高"); values as core.parse.dates gives them.
+RECURRENCE_WORDS = {"yearly": _("每年"), "half-yearly": _("每半年"), "quarterly": _("每季度"),
+                    "monthly": _("每月"), "weekly": _("每周")}  # fmt: skip
 
 COMPARATOR_LABELS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<",
                      "increase_by": _("提高"), "decrease_by": _("降低"), "range": _("介于")}  # fmt: skip

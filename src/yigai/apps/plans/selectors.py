@@ -11,6 +11,7 @@ Views and APIs reach single objects only through ``access_plan`` / ``access_task
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,7 @@ from django.utils.translation import pgettext
 from yigai.apps.accounts.models import Role, User
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.models import Plan, Section, Status, Target, Task
+from yigai.core.indicators import Suggestion
 from yigai.core.permissions import Perm, may
 
 
@@ -202,10 +204,15 @@ class TargetRow:
 
     target: Target
     passage: str
+    suggestions: tuple[Suggestion, ...] = ()
 
 
-def plan_targets(*, plan: Plan) -> list[TargetRow]:
-    """Every target of the plan in document order, each with its passage for highlighting the quote."""
+def plan_targets(
+    *, plan: Plan, suggest: Callable[[Target], Sequence[Suggestion]] | None = None
+) -> list[TargetRow]:
+    """Every target of the plan in document order, each with its passage for highlighting the quote and,
+    given ``suggest``, the indicators an unlinked one may be linked to (best first, at most three): the
+    review page offers them as buttons, so linking needs no indicator code."""
     # values_list, not only("text"): a related manager re-fetches each deferred row's plan_id (one query a task)
     texts = list(plan.tasks.order_by("order", "pk").values_list("text", flat=True))
     rows: list[TargetRow] = []
@@ -213,7 +220,9 @@ def plan_targets(*, plan: Plan) -> list[TargetRow]:
         quote = g.quote.strip()
         own = g.task.text if g.task is not None else ""
         passage = own if quote and quote in own else next((t for t in texts if quote and quote in t), "")
-        rows.append(TargetRow(g, passage or own or quote))
+        linked = hasattr(g, "indicator_target")
+        offers = tuple(suggest(g)[:3]) if suggest is not None and not linked else ()
+        rows.append(TargetRow(g, passage or own or quote, offers))
     return rows
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from yigai.apps import publishing
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.caching.services import Snapshot, fragment, snapshot
+from yigai.apps.indicators.services.targets import target_suggest
 from yigai.apps.jobs.services import job_create
 from yigai.apps.orgunits.selectors import orgunit_list
 from yigai.apps.plans import selectors, services
@@ -31,8 +33,10 @@ from yigai.apps.plans.forms import (
     TaskForm,
     split_units,
 )
-from yigai.apps.plans.models import Plan
+from yigai.apps.plans.models import Plan, Target
+from yigai.apps.plans.services.imports import DOCUMENT_EXTENSIONS
 from yigai.apps.plans.services.review import ReviewError
+from yigai.core.indicators import Suggestion
 from yigai.core.permissions import Perm, may
 
 
@@ -67,11 +71,17 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
                 form.add_error("file", job.message)
             else:
                 return redirect("jobs:detail", pk=job.pk)
-    return render(request, "plans/import.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "accept": ",".join(DOCUMENT_EXTENSIONS),
+               "max_mb": f"{settings.MAX_UPLOAD_BYTES / 1048576:g}"}  # fmt: skip
+    return render(request, "plans/import.html", context, status=400 if form.errors else 200)
 
 
 #: The task outline is read from plans (tasks, sections, targets, unit links) and unit names.
 OUTLINE_DATA = ("plans", "units")
+
+
+def _suggest(target: Target) -> list[Suggestion]:
+    return target_suggest(target=target)
 
 
 def _detail_context(request: AuthedRequest, plan: Plan, at: Snapshot) -> dict[str, object]:
@@ -87,7 +97,7 @@ def _detail_context(request: AuthedRequest, plan: Plan, at: Snapshot) -> dict[st
         "n_tasks": len(visible),
         "n_targets": plan.n_targets,  # type: ignore[attr-defined]
     }
-    context["targets"] = selectors.plan_targets(plan=plan)
+    context["targets"] = selectors.plan_targets(plan=plan, suggest=_suggest if can_edit else None)
     context["hints"] = selectors.plan_hints(plan=plan)
     if can_edit:
         candidates = selectors.plan_list(user=user).exclude(pk=plan.pk)

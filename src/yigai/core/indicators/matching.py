@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from yigai.core.indicators.catalogue import Catalogue, Indicator, default_catalogue
 from yigai.core.plan import RATIO_UNIT, Target
@@ -38,6 +39,7 @@ class Suggestion:
     matched: str  # the name or alias that matched best
 
 
+@lru_cache(maxsize=4096)  # the catalogue's names are normalised once, not once per target (plan page)
 def normalise(text: str) -> str:
     """Fold widths, drop quotes, punctuation and a leading scope ("全省", "全市").
 
@@ -57,8 +59,9 @@ def normalise_per(per: str | None) -> str | None:
     return f"每{m.group(1)}人口" if m else text
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+@lru_cache(maxsize=4096)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset((text,))
 
 
 def similarity(a: str, b: str) -> float:

@@ -174,6 +174,10 @@ def clamp(value: float | None, bounds: Bounds) -> float | None:
     return value
 
 
+#: Targets stated as a change from the base: one value alone says nothing about them.
+CHANGE_COMPARATORS = ("increase_by", "decrease_by")
+
+
 def _meets(value: float, goal: Goal, target: float) -> bool:
     c = goal.comparator
     if c == "range":
@@ -237,6 +241,11 @@ def assess(
 def _assess(points: list[tuple[int, float]], goal: Goal, thresholds: Thresholds) -> Assessment:
     if goal.recurring == "yearly" and goal.comparator in ("increase_by", "decrease_by"):
         return _assess_yearly(points, goal, thresholds)
+    if len(points) == 1 and goal.comparator not in CHANGE_COMPARATORS:
+        (yt, vt), (target, _sign) = points[0], _target_and_sign(goal, points[0][1], points[0][1])
+        if _meets(vt, goal, target):  # a level already reached needs no growth rate ("≥ 3.2" with 3.79)
+            return Assessment("achieved", "最新值已达到目标", latest_year=yt, latest_value=vt, target_value=target,
+                              target_year=goal.year)  # fmt: skip
     if len(points) < 2:
         return Assessment("no_data", "少于两个年度数据", latest_value=points[-1][1] if points else None,
                           latest_year=points[-1][0] if points else None)  # fmt: skip
