@@ -87,3 +87,13 @@ def test_report_with_evidence_and_download(client, t1, users) -> None:
     assert client.get(f"/api/ledger/evidence/{ev['id']}", **bearer(users["other"])).status_code == 404
     assert client.get(f"/api/ledger/evidence/{ev['id']}", **bearer(users["county"])).status_code == 404
     assert client.get(f"/api/ledger/evidence/{ev['id']}").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/ledger/items?on={}", "/api/ledger/warnings?on={}"])
+@pytest.mark.parametrize("day", ["2741-08-11", "1900-01-01"])
+def test_an_evaluation_date_centuries_away_is_refused_not_computed(client, t1, users, path, day) -> None:
+    """Evaluating the ledger "as of" a day computes every expected report up to it: the fuzzer's
+    ?on=2741-08-11 held a worker for over 10 s per request. A day outside 2000 .. ten years ahead is a 422."""
+    response = client.get(path.format(day), **bearer(users["reviewer"]))
+    assert response.status_code == 422
+    assert "评估日期" in str(response.json())

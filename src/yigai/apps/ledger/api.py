@@ -19,7 +19,7 @@ from ninja import File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import NinjaJSONEncoder
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.audit.services import audit_record
@@ -31,6 +31,20 @@ router = Router(tags=["工作台账"])
 
 # Integers that reach the database stay within its range (a larger one is a 422, not a server error).
 DbInt = Annotated[int, Field(ge=0, le=2**63 - 1)]
+EARLIEST_ON = dt.date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+
+def _evaluation_day(day: dt.date) -> dt.date:
+    """The ledger evaluated "as of" a day computes every report expected up to it: a day centuries away
+    would hold a worker for seconds per request, and means nothing for a plan."""
+    latest = dt.date.today().replace(month=1, day=1) + dt.timedelta(days=366 * (YEARS_AHEAD + 1))
+    if not EARLIEST_ON <= day < latest:
+        raise ValueError(f"评估日期应在 {EARLIEST_ON} 至 {latest - dt.timedelta(days=1)} 之间")
+    return day
+
+
+EvalDate = Annotated[dt.date, AfterValidator(_evaluation_day)]
 T = TypeVar("T")
 
 
@@ -67,7 +81,7 @@ class ItemQuery(Schema):
     status: str = ""
     colour: str = ""
     q: str = ""
-    on: dt.date | None = None
+    on: EvalDate | None = None
     limit: DbInt = 200
     offset: DbInt = 0
 
@@ -166,7 +180,7 @@ def items_list(request: AuthedRequest, query: Query[ItemQuery]) -> list[dict[str
     summary="预警（红黄绿灯），可指定日期和颜色；每页 limit 条（默认 200，最大 1000），offset 翻页",
 )
 def warnings(
-    request: AuthedRequest, plan: DbInt | None = None, on: dt.date | None = None, colour: str = "",
+    request: AuthedRequest, plan: DbInt | None = None, on: EvalDate | None = None, colour: str = "",
     limit: DbInt = 200, offset: DbInt = 0,
 ) -> list[dict[str, Any]]:  # fmt: skip
     f = selectors.ItemFilters(plan=plan, on=on, colour=colour)
