@@ -37,7 +37,11 @@ def _scorer():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("corpus", "task_recall", "lead", "target_f1"),
-    [("tests/corpus", 0.98, 0.97, 0.96), ("tests/corpus_holdout", 0.98, 0.93, 0.96)],
+    [
+        ("tests/corpus", 0.98, 0.97, 0.96),
+        ("tests/corpus_holdout", 0.98, 0.93, 0.96),
+        ("tests/corpus_genre", 0.98, 0.97, 0.96),
+    ],
 )
 def test_accuracy_floor(corpus: str, task_recall: float, lead: float, target_f1: float) -> None:
     scorer = _scorer()
@@ -70,8 +74,15 @@ PER_DOCUMENT = [
     ("tests/corpus_holdout", "jiangxi_2017_yigai_tasks_ascii.txt", 10, 10, 9, 10, 12, 0),
     ("tests/corpus_holdout", "neimenggu_2023_yigongti_tasks.md", 8, 8, 8, 8, 7, 0),
     ("tests/corpus_holdout", "ningbo_2024_yigai_tasks_autonum.docx", 9, 9, 9, 9, 9, 0),
-    ("tests/corpus_holdout", "wuhan_2024_yigai_news.html", 9, 8, 8, 8, 8, 1),
+    ("tests/corpus_holdout", "wuhan_2024_yigai_news.html", 9, 9, 8, 9, 8, 1),
     ("tests/corpus_holdout", "zhuzhou_14th_health_plan_baselines.txt", 6, 6, 6, 6, 18, 0),
+    # session 4 genre corpus (first blind run: tasks 43/52, leads 38/43, targets 45/63; see its SOURCES.md)
+    ("tests/corpus_genre", "changchun_2024_yigai_task_list_table_only.docx", 9, 9, 9, 9, 9, 0),
+    ("tests/corpus_genre", "dalian_2024_service_system_plan_annex_table.docx", 10, 10, 10, 10, 13, 0),
+    ("tests/corpus_genre", "guizhou_2024_yigai_key_tasks_month_deadlines.txt", 12, 12, 12, 12, 15, 0),
+    ("tests/corpus_genre", "luoyang_2024_wjw_family_doctor_notice.html", 5, 5, 5, 5, 9, 0),
+    ("tests/corpus_genre", "xining_2023_yigai_division_html_table.html", 8, 8, 8, 8, 7, 0),
+    ("tests/corpus_genre", "yangcheng_2023_county_yigongti_plan.pdf", 8, 8, 8, 8, 10, 0),
 ]
 
 
@@ -79,7 +90,7 @@ PER_DOCUMENT = [
 def scored() -> dict[tuple[str, str], object]:
     scorer = _scorer()
     out: dict[tuple[str, str], object] = {}
-    for corpus in ("tests/corpus", "tests/corpus_holdout"):
+    for corpus in ("tests/corpus", "tests/corpus_holdout", "tests/corpus_genre"):
         scores, _ = scorer.run(ROOT / corpus)
         out.update({(corpus, s.source): s for s in scores})
     return out

@@ -21,6 +21,7 @@ COMPARATORS = {">=", "<=", "=", ">", "<", "increase_by", "decrease_by", "range"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WS = re.compile(r"\s+")
 # provinces/cities of the first corpus and Hebei: the held-out corpus must not reuse them
+HOLDOUT_PLACES = ("宁波", "佛山", "肥西", "武汉", "广西", "内蒙古", "江西", "兵团", "渝北", "株洲", "常州")
 USED_PLACES = ("河北", "陕西", "南京", "济宁", "赣州", "杭州", "甘肃", "曲靖", "福州", "四川", "国务院办公厅")
 
 
@@ -64,6 +65,14 @@ CORPORA = (
         encodings=("utf-8",),
         banned_places=USED_PLACES,
         value_max_only_with_range=True,
+    ),
+    Corpus(
+        name="genre",
+        root=TESTS / "corpus_genre",
+        size=range(5, 13),  # session 4: new places and layouts of the genre, annotated before any run
+        formats=frozenset({".txt", ".docx", ".pdf", ".html"}),
+        encodings=("utf-8",),
+        banned_places=(*USED_PLACES, *HOLDOUT_PLACES),
     ),
 )
 

@@ -235,13 +235,18 @@ def build_foshan(path: Path) -> None:
             doc.add_heading(text, level=2)
         else:
             doc.add_paragraph(text)
-    table = doc.add_table(rows=1 + len(FOSHAN_ROWS), cols=len(FOSHAN_HEADER))
+    add_task_table(doc, FOSHAN_HEADER, FOSHAN_ROWS, merged=(1, 3))
+    save_docx(doc, path)
+
+
+def add_task_table(doc, header: list[str], rows: list[list[str]], merged: tuple[int, ...]) -> None:
+    """A ruled table: the header row, then the rows; the ``merged`` columns merged downwards over ""."""
+    table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
-    for j, head in enumerate(FOSHAN_HEADER):
+    for j, head in enumerate(header):
         table.cell(0, j).text = head
-    for i, row in enumerate(FOSHAN_ROWS, start=1):
+    for i, row in enumerate(rows, start=1):
         for j, value in enumerate(row):
             table.cell(i, j).text = value
-    _merge_down(table, FOSHAN_ROWS, 1)
-    _merge_down(table, FOSHAN_ROWS, 3)
-    save_docx(doc, path)
+    for col in merged:
+        _merge_down(table, rows, col)

@@ -86,12 +86,45 @@ def _date_of(m: re.Match[str]) -> tuple[str, int]:
     return f"{year}-12-31", year
 
 
-def find_dates(text: str) -> list[DateMention]:
+# A month or the year's end without a year ("9月底前完成", "年底前", "上半年"): a deadline only in a
+# one-year plan, whose year it means. A deadline word must follow the month (底/末/前/旬/日), so "每月5日前",
+# "3个月内", "每年底前", "3年内" are not dates.
+_BARE = re.compile(
+    r"(?<![\d年每个第季半两几数近])"
+    r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:(?P<d>[12]\d|3[01]|0?[1-9])日)?"
+    r"(?P<end>底|末|上旬|中旬|下旬)?(?P<before>前|以前|之前)?"
+    r"|(?P<ye>年底前?|年末前?|年内)|(?P<half>上半年)|(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?前?)"
+)
+
+
+def _bare_dates(text: str, year: int, taken: list[DateMention]) -> list[DateMention]:
+    out: list[DateMention] = []
+    for m in _BARE.finditer(text):
+        if any(d.start <= m.start() < d.end for d in taken):
+            continue
+        if m.group("m") and not (m.group("d") or m.group("end") or m.group("before")):
+            continue  # "6月" alone may name a month of any year
+        if m.group("m") and m.group("d"):
+            date = f"{year:04d}-{_month(m.group('m')):02d}-{int(m.group('d')):02d}"
+        elif m.group("m"):
+            date = _month_end(year, _month(m.group("m")))
+        elif m.group("half"):
+            date = f"{year}-06-30"
+        elif m.group("q"):
+            date = _month_end(year, _QUARTER[m.group("q")])
+        else:
+            date = f"{year}-12-31"
+        out.append(DateMention(m.start(), m.end(), m.group(0), date, "deadline", year))
+    return out
+
+
+def find_dates(text: str, plan_year: int | None = None) -> list[DateMention]:
     """Every time expression in ``text`` with its ISO date and a kind.
 
     ``history`` marks years that qualify an object or a baseline ("2012年以前建设的",
     "较2020年", "2021年版") and years inside 《book titles》 or document numbers; ``start``
     marks "2023年起"; everything else is a ``deadline`` candidate (or ``fiveyear`` for 十四五).
+    ``plan_year`` (a one-year plan's year) also dates "9月底前", "年底前", "上半年" without a year.
     """
     out: list[DateMention] = []
     for m in _DATE.finditer(text):
@@ -108,13 +141,16 @@ def find_dates(text: str) -> list[DateMention]:
             or _HISTORY_BEFORE.search(before)
             or (_HISTORY_AFTER.match(after) and not m.group("before"))
             or (m.group("before") == "以前" and re.match(r"^(?:建设|建成|设立|批准|的)", after))
-        ):
+            or (m.group(0).endswith("年度") and not re.match(r"^(?:内|底|末|前|以前|之前)", after))
+        ):  # "完成2024年度医疗服务价格调整评估": the year the work covers, not its deadline
             kind = "history"
         elif _START_AFTER.match(after):
             kind = "start"
         else:
             kind = "deadline"
         out.append(DateMention(m.start(), m.end(), m.group(0), date, kind, year))
+    if plan_year is not None:
+        out = sorted(out + _bare_dates(text, plan_year, out), key=lambda d: d.start)
     return out
 
 
@@ -123,9 +159,10 @@ _CELL = re.compile(
 )
 
 
-def parse_deadline_cell(cell: str) -> str | None:
-    """A 完成时限 table cell → ISO date (the latest date it names), or None ("长期坚持", blank)."""
-    dates = [d for d in find_dates(cell) if d.kind not in ("history", "start")]
+def parse_deadline_cell(cell: str, plan_year: int | None = None) -> str | None:
+    """A 完成时限 table cell → ISO date (the latest date it names), or None ("长期坚持", blank);
+    "12月底前" with the ``plan_year`` of a one-year plan."""
+    dates = [d for d in find_dates(cell, plan_year) if d.kind not in ("history", "start")]
     if not dates:
         return None
     return max(d.date for d in dates)

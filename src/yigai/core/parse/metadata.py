@@ -36,7 +36,9 @@ _TRUNCATION = re.compile(
     r"预览已结束|完整报告|查看全文|未完待续|下载完整|点击阅读全文|剩余\d+页|继续阅读|内容已截断"
 )
 _PERIOD_RANGE = re.compile(r"[（(]?((?:19|20)\d{2})\s*(?:年)?\s*[-—–~至到]\s*((?:19|20)\d{2})\s*年[）)]?")
-_PERIOD_YEAR = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:重点|工作|[^，。（）]{0,16}?(?:要点|任务|计划|方案))")
+_PERIOD_YEAR = re.compile(
+    r"((?:19|20)\d{2})年(?:度)?(?:重点|工作|[^，。（）]{0,16}?(?:要点|任务|计划|方案|工作的通知))"
+)
 _FIVE = {
     "十一五": (2006, 2010),
     "十二五": (2011, 2015),
@@ -156,9 +158,7 @@ def title(lines: list[str], hint: str | None = None) -> str | None:
     '遵义市医改2025年重点工作实施方案'
     """
     if hint:
-        wrapped = _PRINTED.search(squeeze(hint))
-        own = squeeze(wrapped.group(1)) if wrapped else None
-        return own if own and any(squeeze(line) == own for line in lines[:80]) else squeeze(hint)
+        return _own_title(squeeze(hint), lines)
     run: list[str] = []
     for line in lines[:40]:
         text = squeeze(line)
@@ -179,7 +179,14 @@ def title(lines: list[str], hint: str | None = None) -> str | None:
             if quoted and _GENRE.search(quoted.group(1)) and "印发" not in text[: text.find("《")]:
                 return squeeze(quoted.group(1))
     joined = "".join(run)
-    return joined if joined and _GENRE.search(joined) else None
+    return _own_title(joined, lines) if joined and _GENRE.search(joined) else None
+
+
+def _own_title(found: str, lines: list[str]) -> str:
+    """The plan's own title Y instead of the 通知 "X关于印发Y的通知" wrapping it, when Y has a line of its own."""
+    wrapped = _PRINTED.search(found)
+    own = squeeze(wrapped.group(1)) if wrapped else None
+    return own if own and any(squeeze(line) == own for line in lines[:80]) else found
 
 
 def period(text: str | None) -> tuple[int | None, int | None]:

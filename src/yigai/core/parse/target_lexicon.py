@@ -33,7 +33,7 @@ CUES: tuple[tuple[str, str], ...] = tuple(
 CREATE_VERBS = (
     "建设", "建成", "新建", "创建", "打造", "培育", "引进培育", "引进", "培养", "增设", "遴选确定", "遴选",
     "确定", "启动", "培训", "建立", "组建", "形成", "制定", "帮助", "办好", "配备", "建", "有", "设立",
-    "认定", "创成", "新增", "改造", "命名", "推广", "完成", "实现", "覆盖", "开展", "招收", "招聘", "选派",
+    "认定", "创成", "新增", "改造", "命名", "推广", "完成", "实现", "覆盖", "开展", "招收", "招聘", "选派", "拥有", "推出",
     "培训轮训", "轮训", "扶持", "支持", "布局", "规划", "设置", "选择", "选取", "推动", "推进",
 )  # fmt: skip
 NORM_VERBS = ("设置", "规划设置", "配置")  # per-population norms: exact unless a range
@@ -90,6 +90,8 @@ CN_NON_COUNT_UNITS = ("级", "类", "批", "种", "期", "次")  # "三级", "�
 LEVEL_NAME_AFTER = re.compile(r"^(?:以上|及以上)?的?[^，。；]{0,2}(?:医院|医疗|公立|综合|甲等|乙等|专科)")
 LEVEL_AFTER = re.compile(r"^[^，。；]{0,3}(?:医院|以上|及以上)")
 CN_WORD_BEFORE = re.compile(r"(?:第|之|统|唯|万|单)$")  # 第一, 统一, 唯一, 万一, 单一
+# "年内开展1次医疗服务价格调整评估", "每季度开展1次督导": once in a period is a frequency, not a goal
+ONCE_A_PERIOD = re.compile(r"(?:每(?:年|季度|季|半年|月|周)|年内|年度内)[^，。；]*$")
 PROGRAMME_AFTER = re.compile(r"^(?:专项行动|方面)")  # "实施15个专项行动": the name of a programme
 SHARE_USE_AFTER = re.compile(r"^(?:[%‰])?(?:的比例|用于)")
 # "N分钟医疗服务圈", "1小时救治圈": a time-to-service standard.

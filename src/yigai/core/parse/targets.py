@@ -27,45 +27,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from yigai.core.parse import target_clauses as _tc
 from yigai.core.parse.dates import find_dates, recurrence
 from yigai.core.parse.normalise import canon
 from yigai.core.parse.numbers import parse_number
-from yigai.core.parse.target_clauses import (
-    CN_ONLY as _CN_ONLY,
-)
-from yigai.core.parse.target_clauses import (
-    NOUN_FIRST as _NOUN_FIRST,
-)
-from yigai.core.parse.target_clauses import (
-    QUALIFIER_NOUN as _QUALIFIER_NOUN,
-)
-from yigai.core.parse.target_clauses import (
-    SENT as _SENT,
-)
-from yigai.core.parse.target_clauses import (
-    YEAR_PHRASE as _YEAR_PHRASE,
-)
-from yigai.core.parse.target_clauses import (
-    clause_start as _clause_start,
-)
-from yigai.core.parse.target_clauses import (
-    comparator_of,
-)
-from yigai.core.parse.target_clauses import (
-    cue as _cue,
-)
-from yigai.core.parse.target_clauses import (
-    indicator as _indicator,
-)
-from yigai.core.parse.target_clauses import (
-    masked as _masked,
-)
-from yigai.core.parse.target_clauses import (
-    object_after as _object_after,
-)
-from yigai.core.parse.target_clauses import (
-    scope_match as _scope_match,
-)
 from yigai.core.parse.target_lexicon import (
     ALLOCATION_AFTER,
     BOUND_OF,
@@ -89,6 +54,7 @@ from yigai.core.parse.target_lexicon import (
     LIST_ITEM,
     NON_TARGET_AFTER,
     NOT_AN_OBJECT_UNITS,
+    ONCE_A_PERIOD,
     PEOPLE_UNITS,
     PER,
     PLACE_COUNT_AFTER,
@@ -145,12 +111,13 @@ class _Sentence:
         self.offset = offset
         self.all_dates = find_dates(self.text)
         self.dates = [d for d in self.all_dates if d.kind in ("deadline", "fiveyear")]
-        self.mask = _masked(self.text, self.all_dates)
+        self.mask = _tc.masked(self.text, self.all_dates)
         self.year = year
         self.fallback = fallback
         self.context = context
         self.found: list[Found] = []
         self.conditions: list[tuple[int, str]] = []
+        self.shares: set[int] = set()  # clauses opened by a share ("95%以上的…能够提供6类以上…")
 
     def governing(self, pos: int) -> tuple[int, str] | None:
         before = [d for d in self.dates if d.end <= pos]
@@ -206,6 +173,10 @@ class _Sentence:
         c = self._comparator_stage(q, left, prev)
         if c is None:
             return None
+        if c.rule == "share_prefix":
+            self.shares.add(q.clause)
+        elif q.clause in self.shares and q.unit != "%" and c.rule != "comparator_cue":
+            return None  # "95%以上的…能够提供6类以上…": the count describes the share's members
         indicator, post_len = self._indicator_stage(q, c, left, prev)
         found = self._scope_year_stage(q, c, left, prev, indicator, post_len)
         listed = prev is not None and not c.direct and c.rule in ("comparator_cue", "inferred_comparator")
@@ -219,7 +190,7 @@ class _Sentence:
         """Section role and tense: a value dated before the plan starts, or stated in a 发展基础/现状 passage
         without a goal date ahead ("力争到2025年"), is a baseline, not a target."""
         base = self.context.base_year
-        clause = _clause_start(self.text, pos)
+        clause = _tc.clause_start(self.text, pos)
         last = max((d for d in self.all_dates if d.end <= pos), key=lambda d: d.end, default=None)
         if (
             base and last is not None and last.kind == "history" and last.start >= clause and last.year < base
@@ -244,14 +215,15 @@ class _Sentence:
         tail = 0
         if unit is None and after.startswith("岁") and LIFE_YEARS.search(self.text[: m.start()]):
             unit, after, tail = "岁", after[1:], 1  # "人均预期寿命提高到82.25岁": years of life, a goal
-        cn_only = bool(_CN_ONLY.match(num))
+        cn_only = bool(_tc.CN_ONLY.match(num))
         if cn_only and not CN_DIGIT.search(num) and num != "十":
             return None  # "百元", "千人": a magnitude word, not a number
         if cn_only and (unit not in COUNT_UNITS or unit in CN_NON_COUNT_UNITS):
             return None
-        clause = _clause_start(self.text, m.start())
+        clause = _tc.clause_start(self.text, m.start())
         if unit == "级" and (
-            LEVEL_NAME_AFTER.match(after) or (m.group("post") and not _cue(self.text[clause : m.start()])[0])
+            LEVEL_NAME_AFTER.match(after)
+            or (m.group("post") and not _tc.cue(self.text[clause : m.start()])[0])
         ):
             return None
         return Quantity(m=m, num=num, unit=unit, after=after, clause=clause, tail=tail)
@@ -266,7 +238,7 @@ class _Sentence:
         population = POPULATION_AFTER.match(num_after) or (q.num.endswith("万") and BOUND_OF.match(num_after))
         if not population:
             left = text[q.clause : m.start()]
-            if prev is not None or any(_cue(left)[:2]):
+            if prev is not None or any(_tc.cue(left)[:2]):
                 return False
             if not (
                 POPULATION_AFTER.match(q.after)
@@ -284,7 +256,13 @@ class _Sentence:
             return False
         if unit is None and not m.group("ratio"):
             return False
-        if _CN_ONLY.match(q.num) and CN_WORD_BEFORE.search(self.text[: m.start()]):
+        if _tc.CN_ONLY.match(q.num) and CN_WORD_BEFORE.search(self.text[: m.start()]):
+            return False
+        if (
+            unit == "次"
+            and parse_number(q.num) == 1
+            and ONCE_A_PERIOD.search(self.text[q.clause : m.start()])
+        ):
             return False
         if unit == "级" and not m.group("post") and LEVEL_AFTER.match(after):
             return False
@@ -300,8 +278,8 @@ class _Sentence:
 
     def _comparator_stage(self, q: Quantity, left: str, prev: Found | None) -> Comparison | None:
         m = q.m
-        comp, verb, rest = _cue(left)
-        noun_first = None if (comp or verb) else _NOUN_FIRST.search(left)
+        comp, verb, rest = _tc.cue(left)
+        noun_first = None if (comp or verb) else _tc.NOUN_FIRST.search(left)
         direct = comp is not None or verb is not None
         share = SHARE_OF.match(q.after) if q.unit == "%" else None
         if share and not direct and not m.group("post"):
@@ -310,10 +288,12 @@ class _Sentence:
             comp = "range"
         if comp is None and verb is None and m.group("ratio") and RATIO_NAME.search(left.rstrip("为是")):
             comp = "="  # "医护比1:1.25"
-        if share is None and q.unit == "%" and not direct and not _indicator(left):
+        if share is None and q.unit == "%" and not direct and not _tc.indicator(left):
             share = SHARE_SUBJECT.match(q.after)  # "50%以上旗区级综合医院达到三级医院服务能力"
         cue_comp = comp
-        comparator = comparator_of(self.text, comp, verb, m, q.unit, left, prev.comparator if prev else None)
+        comparator = _tc.comparator_of(
+            self.text, comp, verb, m, q.unit, left, prev.comparator if prev else None
+        )
         if comparator is None and noun_first is not None and q.unit in COUNT_UNITS:
             comparator = ">=" if not m.group("num2") else "range"
         if comparator is None:
@@ -336,20 +316,20 @@ class _Sentence:
         rest = c.rest
         if cond and canon(cond) in rest:
             rest = rest.split(canon(cond), 1)[1]
-        indicator = _indicator(rest if c.direct else left)
+        indicator = _tc.indicator(rest if c.direct else left)
         if left.endswith("占比"):
-            indicator = _indicator(left)
+            indicator = _tc.indicator(left)
         if c.noun_first is not None:
             indicator = c.noun_first.group("noun")
         if prev is not None and not c.direct:
-            indicator = _indicator(left) or prev.indicator
+            indicator = _tc.indicator(left) or prev.indicator
         if c.share:
             indicator = CLAUSE_BREAK.split(c.share.group("what"))[0] + "比例"
         if (use := FUND_USE_AFTER.match(q.after)) and m.group("num2"):
             indicator = (indicator or "资金").split("用于")[0] + use.group("use") + "比例"
         obj_len = 0
         if unit in COUNT_UNITS and unit not in NOT_AN_OBJECT_UNITS:
-            obj = _object_after(text, m.end())
+            obj = _tc.object_after(text, m.end())
             if obj and (c.verb is not None or not indicator or prev is not None):
                 indicator = obj + ("数量" if not INDICATOR_TAIL.search(obj) else "")
                 if text.startswith(obj, m.end()):
@@ -361,7 +341,7 @@ class _Sentence:
             indicator = c.verb + ("人数" if unit in PEOPLE_UNITS else "数量")
         if not indicator and prev is not None:
             indicator = prev.indicator
-        if not indicator and (subject := SUBJECT.match(_YEAR_PHRASE.sub("", text))):
+        if not indicator and (subject := SUBJECT.match(_tc.YEAR_PHRASE.sub("", text))):
             indicator = subject.group("name")  # "人均预期寿命由…提高到…，力争到2025年提高到82.25岁"
         return indicator, q.tail + (len(c.share.group(0)) if c.share else obj_len)
 
@@ -378,9 +358,9 @@ class _Sentence:
             ratio = float(m.group("ratio"))
             value, unit = (ratio if value == 1 else round(ratio / float(value), 4)), RATIO_UNIT
         per = self._per(start, m.start()) or (prev.per if prev else None)
-        scope_m = _scope_match(_YEAR_PHRASE.sub("", PER.sub("", left)))
+        scope_m = _tc.scope_match(_tc.YEAR_PHRASE.sub("", PER.sub("", left)))
         if scope_m is None and prev is None:
-            scope_m = _scope_match(_YEAR_PHRASE.sub("", PER.sub("", text[start : m.start()])))
+            scope_m = _tc.scope_match(_tc.YEAR_PHRASE.sub("", PER.sub("", text[start : m.start()])))
         scope = scope_m.group(0) if scope_m else (prev.scope if prev else self._sentence_scope(m.start(), q))
         gov = self.governing(m.start())
         recurring = recurrence(text[start : m.end()]) or (prev.recurring if prev else None)
@@ -407,7 +387,7 @@ class _Sentence:
             return False  # "90%的乡镇卫生院达到…" is a share target
         if post and QUALIFIED_NOUN_AFTER.match(after):
             return True
-        return bool(_QUALIFIER_NOUN.match(after)) and not GOAL_VERB_AFTER.match(after)
+        return bool(_tc.QUALIFIER_NOUN.match(after)) and not GOAL_VERB_AFTER.match(after)
 
     def _condition_phrase(self, start: int, end: int) -> str:
         tail = CONDITION_TAIL.match(self.text[end:])
@@ -416,7 +396,7 @@ class _Sentence:
 
     def _condition_for(self, pos: int) -> str | None:
         """A qualifier of the same clause, or a preceding clause that is nothing but the qualifier."""
-        start = _clause_start(self.text, pos)
+        start = _tc.clause_start(self.text, pos)
         for p, cond in reversed(self.conditions):
             if p >= pos:
                 continue
@@ -461,7 +441,7 @@ class _Sentence:
         return pers[-1].group(0) if pers else None
 
     def _sentence_scope(self, pos: int, q: Quantity | None = None) -> str | None:
-        m = _scope_match(PER.sub("", _YEAR_PHRASE.sub("", self.text[:pos])).lstrip("，"))
+        m = _tc.scope_match(PER.sub("", _tc.YEAR_PHRASE.sub("", self.text[:pos])).lstrip("，"))
         if m is None:
             return None
         # "每个乡镇卫生院至少配备2名…，完成20个乡镇卫生院提质升级": a count of the scope's own noun is a
@@ -471,8 +451,8 @@ class _Sentence:
 
     def _quote_start(self, start: int) -> int:
         if start > 0:
-            prev = _clause_start(self.text, start - 1)
-            if _YEAR_PHRASE.fullmatch(self.text[prev : start - 1]) and self.text[prev : start - 1]:
+            prev = _tc.clause_start(self.text, start - 1)
+            if _tc.YEAR_PHRASE.fullmatch(self.text[prev : start - 1]) and self.text[prev : start - 1]:
                 return prev
         return start
 
@@ -491,7 +471,7 @@ def find_targets(
     carried: tuple[int, str] | None = None
     fallback = (fallback_year, fallback_due or f"{fallback_year}-12-31") if fallback_year else None
     context = _Context(base_year=base_year, baseline=baseline)
-    for sm in _SENT.finditer(clean):
+    for sm in _tc.SENT.finditer(clean):
         sent = _Sentence(sm.group(0), offset + sm.start(), carried, fallback, context)
         out.extend(sent.run())
         governing = [d for d in sent.dates if sent.text[d.end : d.end + 1] in "，,"]

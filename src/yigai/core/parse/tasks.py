@@ -32,6 +32,9 @@ _UNIT_LINE = re.compile(
     r"^[（(]?(?:主要)?(?:责任单位|责任部门|牵头单位|牵头部门|负责单位|配合单位|协办单位)\s*[：:]"
 )
 _ITEM_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*")
+# "二、重点任务 …明确10项重点任务，具体任务分工见附件。", "重点任务及分工见附表。": the section points to its
+# annex (or table), whose rows are the tasks
+_POINTS_TO_ANNEX = re.compile(r"(?:任务|分工)[^。；]{0,12}(?:见|详见|参见)(?:附件|附表|下表)\d*(?:[。.]|$)")
 
 
 @dataclass
@@ -42,6 +45,11 @@ class _State:
     horizon: tuple[str, str] | None = None  # an annex's own goal date ("到2030年") and its phrase
     tasks: list[Task] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+
+    @property
+    def plan_year(self) -> int | None:
+        """The year of a one-year plan ("2024年重点工作任务"): what "9月底前" and "年底前" mean."""
+        return self.period_end if self.period_end and self.period_start == self.period_end else None
 
     def add_targets(self, found: list[Found], task_id: str | None) -> None:
         for f in found:
@@ -66,9 +74,11 @@ class _State:
             )
 
 
-def _deadline_from_text(clean: str) -> tuple[str | None, str | None, tuple[Milestone, ...]]:
+def _deadline_from_text(
+    clean: str, plan_year: int | None = None
+) -> tuple[str | None, str | None, tuple[Milestone, ...]]:
     text = canon(clean)
-    dates = [d for d in find_dates(text) if d.kind in ("deadline", "fiveyear")]
+    dates = [d for d in find_dates(text, plan_year) if d.kind in ("deadline", "fiveyear")]
     if not dates:
         return None, None, ()
     last = max(dates, key=lambda d: d.date)
@@ -126,7 +136,9 @@ def _make_task(
 ) -> None:  # fmt: skip
     task_id = f"T{len(state.tasks) + 1}"
     units = _with_standing(state, units)
-    text_deadline, text_phrase, milestones = _deadline_from_text(text)
+    # the tag's own time ("（A牵头，B配合，6月底前完成）") is part of what the task's text says
+    when = f"{text}\n{units.when}" if units and units.when else text
+    text_deadline, text_phrase, milestones = _deadline_from_text(when, state.plan_year)
     if table_deadline:
         deadline, phrase, source = table_deadline, deadline_cell, "table"
         if text_deadline:
@@ -178,6 +190,13 @@ def _body_text(node: Node) -> tuple[str, UnitAssignment | None]:
     text = "\n".join(kept) if kept else node.heading
     if units is None:
         text, units = take_trailing_tag(text)
+    if units is None and len(kept) > 1:
+        # the unit tag closes the task; lines after it are the document's closing words
+        # ("各地、各有关部门要加强组织领导…"), which the outline hangs under the last item
+        for i in range(len(kept) - 2, -1, -1):
+            head, found = take_trailing_tag("\n".join(kept[: i + 1]))
+            if found is not None:
+                return head, found
     return text, units
 
 
@@ -245,7 +264,8 @@ def _table_tasks(state: _State, node: Node, table: list[list[str]]) -> bool:
         cell = squeeze(cells.get("deadline", [""])[0]) or None
         _make_task(
             state, number=number, path=path, title=_title(text), text=text, units=units,
-            table_deadline=parse_deadline_cell(canon(cell)) if cell else None, deadline_cell=cell,
+            table_deadline=parse_deadline_cell(canon(cell), state.plan_year) if cell else None,
+            deadline_cell=cell,
             kind="table_row",
         )  # fmt: skip
     return True
@@ -321,7 +341,11 @@ def _visit_node(state: _State, node: Node, annex_titles: set[str]) -> None:
     _tables(state, node)
     leaf = not node.children and node.level > 0 and node.level != 6
     bare = not [b for b in node.body if not b.startswith("\x00")] and len(node.heading) <= 8
-    if leaf and not bare and not node.tables and not _excluded(node) and not _is_summary(node, annex_titles):
+    pointer = bool(_POINTS_TO_ANNEX.search(canon("".join(node.body))))
+    if (
+        leaf and not bare and not pointer and not node.tables and not _excluded(node)
+        and not _is_summary(node, annex_titles)
+    ):  # fmt: skip
         text, units = _body_text(node)
         _make_task(
             state,

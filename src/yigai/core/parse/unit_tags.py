@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from yigai.core.parse.normalise import canon
@@ -43,6 +43,7 @@ class UnitAssignment:
     as_written: str
     unknown: tuple[str, ...] = ()  # names kept as written that the unit directory does not know
     standing: tuple[str, ...] = ()  # "以下责任单位均包括A、B，不再列出": co-units of every later task
+    when: str | None = None  # the time the tag ends with ("6月底前完成", "持续推进"): the task's deadline
 
 
 _LABEL = re.compile(
@@ -66,6 +67,14 @@ _STANDING = re.compile(
     r"[。；;，,]?\s*以下(?:责任|牵头)?(?:单位|部门)?均(?:包括|含)(?P<units>[^。；;]+?)[，,；;。]?\s*(?:不再(?:一一)?列出|下同)[。]?$"
 )
 # A plausible body name outside the directory ("省广播电视台", "团省委"): short, CJK and brackets only.
+# "（A牵头，B配合，6月底前完成）", "（…按职责分工负责，持续推进）", "（…；2023年12月底前完成）": the
+# tag ends with the task's time, which is no unit.
+_WHEN_TAIL = re.compile(
+    r"[，,；;]\s*(?P<when>(?:(?:于|在|到)?(?:(?:19|20)\d{2}年)?"
+    r"(?:(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:\d{1,2}日)?|上半年|下半年|年内|年底|年末|底)"
+    r"(?:底|末|上旬|中旬|下旬)?(?:前|以前|之前)?|(?:19|20)\d{2}年)"
+    r"(?:完成|启动|见效|到位|实施|落实|建成)?|持续推进|长期坚持|持续实施|长期推进|持续开展|长期|持续)[。.]?\s*$"
+)
 _PLAUSIBLE_NAME = re.compile(r"^[\u4e00-\u9fa5（）]{2,20}$")
 _CLAUSE_WORDS = re.compile(r"的|和|进行|开展|推进|加强|建立|完善|工作|按照|要求")
 _NOT_UNIT_START = re.compile(r"^(?:含|包括|不含|下同|其中|按|以|在|对|如|即|约|共|均|试行|暂行)")
@@ -174,6 +183,9 @@ def parse_unit_text(content: str) -> UnitAssignment | None:
     """Read the inside of a unit tag (or a units table cell); None when it names no units."""
     written = content.strip()
     text = canon(written).strip()
+    if tail := _WHEN_TAIL.search(text):
+        found = parse_unit_text(text[: tail.start()])
+        return replace(found, when=tail.group("when")) if found is not None else None
     standing: tuple[str, ...] = ()
     if conv := _STANDING.search(text):
         standing = tuple(canonical(n) for n in _names(conv.group("units")))

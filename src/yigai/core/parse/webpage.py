@@ -78,6 +78,12 @@ _NAV_WORDS = re.compile(
     r"机构概况|公开目录|办事服务|专题专栏|数据发布|繁体|简体|繁|EN|English|登录|注册|无障碍|关怀版"
 )
 _SENTENCE = re.compile(r"[。；，！？]")
+# The header of a list of other articles ("相关信息", "热点推荐"): the headlines under it are not the document
+# ("2023年全市家庭医生签约服务覆盖率达到43.6%" is news, no target).
+_ARTICLE_LIST = re.compile(
+    r"^\s*(?:相关(?:信息|链接|文章|新闻|阅读|稿件|推荐)|热点(?:推荐|新闻|关注)?|推荐阅读|延伸阅读|热门(?:文章|信息)|"
+    r"最新(?:信息|更新|发布)|猜你喜欢|更多(?:信息|新闻))\s*[:：]?\s*$"
+)
 
 
 @dataclass
@@ -86,6 +92,8 @@ class WebPage:
 
     info: dict[str, str] = field(default_factory=dict)
     furniture: int = 0  # furniture lines dropped
+    in_list: bool = False  # inside a "相关信息" / "热点推荐" list of other articles' headlines
+    body_seen: bool = False  # a sentence of the document was read (such lists follow it)
 
     @property
     def is_web(self) -> bool:
@@ -131,6 +139,11 @@ def strip_furniture_line(line: str) -> str | None:
     if _FURNITURE_LINE.search(text):
         return None
     return text
+
+
+def _is_headline(line: str) -> bool:
+    """A short line without a sentence stop: an article's headline in a list of links (or a blank)."""
+    return len(line.strip()) <= 40 and not re.search(r"[。；]", line)
 
 
 def _is_nav(line: str) -> bool:
@@ -182,6 +195,12 @@ def clean_page(raw: RawDocument) -> tuple[RawDocument, WebPage]:
 
 def _page_line(line: str, page: WebPage) -> str | None:
     """The line as kept (visit counter removed), or None for furniture and information-table lines."""
+    if page.body_seen and (_ARTICLE_LIST.match(line) or (page.in_list and _is_headline(line))):
+        page.in_list = True
+        page.furniture += 1
+        return None
+    page.in_list = False
+    page.body_seen = page.body_seen or "。" in line
     found = read_info([line]) if len(line) <= 120 else {}
     if found:
         page.info.update({k: v for k, v in found.items() if k not in page.info})
@@ -194,7 +213,7 @@ def _page_line(line: str, page: WebPage) -> str | None:
     return text
 
 
-_SITE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s-\s|——|－)\s*")
+_SITE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s-\s|(?<=[\u4e00-\u9fa5）])-(?=[\u4e00-\u9fa5])|——|－)\s*")
 _GENRE = re.compile(
     r"方案|计划|任务|意见|通知|规划|办法|纲要|要点|分工|清单|细则|决定|措施|行动|安排|指南|规定|条例"
 )
