@@ -51,8 +51,12 @@ def test_rank_to_explanation_export_and_own_view(live_server, guarded, history, 
 
 
 def test_self_assessment_with_a_file_seen_by_the_reviewer(
-    live_server, guarded, history, users, tmp_path
-) -> None:  # noqa: F811
+    live_server,
+    guarded,
+    history,  # noqa: F811  # the imported fixture
+    users,  # noqa: F811
+    tmp_path,
+) -> None:
     from yigai.apps.assessment import services
 
     from ..apps.ledger.conftest import PDF  # noqa: TID252  # the ledger tests' sample PDF
