@@ -151,3 +151,28 @@ def test_layers_the_issue_names() -> None:
     modules = {n.module for n in runtime if isinstance(n, ast.ImportFrom)}
     assert "yigai.apps.ledger.models" not in modules and "yigai.apps.ledger.figures" in modules
     assert not {m for m in _imports("yigai.apps.ledger.api") if m.startswith("yigai.web")}
+
+
+def test_a_named_lead_with_counties_as_co_units_still_reports(orgunits, fake_document, make_user) -> None:
+    """ "牵头：市卫生健康委；配合：各县（市、区）人民政府": each county gets its copy, but the 市卫生健康委 still
+    leads the task — its item expects its reports (it had none: a split item's parent expected no reports,
+    so the lead unit fell out of its 待办, its 报送率 and its 考核)."""
+    from yigai.apps.plans.services import plan_store_document
+    from yigai.apps.publishing import plan_publish
+    from yigai.core.plan import Task
+
+    task = Task(id="T1", number="1", path=("一、重点任务",), title="推进家庭医生签约", text="扩大签约覆盖面。",
+                lead_units=("市卫生健康委",), co_units=("各县（市、区）人民政府",), deadline="2027-12-31",
+                deadline_source="table")  # fmt: skip
+    p = plan_store_document(document=fake_document(tasks=(task,), targets=()), content_hash="co")
+    plan_publish(plan=p)
+    parent = LedgerItem.objects.get(task__ext_id="T1", parent=None)
+    LedgerItem.objects.filter(task__plan=p).update(start=timezone.localdate() - dt.timedelta(days=200))
+    assert parent.lead_unit.name == "市卫生健康委" and parent.children.count() > 5
+    services.lights_invalidate()
+    services.lights_ensure(timezone.localdate())
+    assert fresh(parent).reports_missing >= 3  # the lead's own reports are expected …
+    child = fresh(parent.children.first())
+    assert child.reports_missing >= 3  # … and each county's on its copy, as before
+    admin = make_user("admin_co", "admin", "130000")
+    assert "保定市卫生健康委" in reporting_for(user=admin)

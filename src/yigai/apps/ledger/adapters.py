@@ -135,12 +135,15 @@ def evaluation(
     scheme: WarningScheme, closed_on: dt.date | None, is_parent: bool,
 ) -> ItemEvaluation:  # fmt: skip
     """:func:`yigai.core.ledger.evaluate_item` for a row (``lead_unit``, ``org_unit``, ``ledger``,
-    ``co_units`` and ``milestones`` loaded); ``is_parent``: a split item's parent (no reports of its own)."""
+    ``co_units`` and ``milestones`` loaded); ``is_parent``: a split item's parent, which expects no reports
+    of its own when a placeholder leads it (各县（市、区）人民政府 牵头: the places report on their copies)
+    but does when a named unit leads and the places only 配合 (市卫生健康委 牵头 still reports)."""
     unit = place_unit(item) if item.lead_unit_id else None
+    own_reports = not is_parent or (item.lead_unit is not None and not item.lead_unit.is_placeholder)
     return evaluate_item(
         snapshot(item), item_state(item), today=today, calendar=calendar, scheme=scheme,
         cadence=item.ledger.cadence, unit=unit, reports=reports_for(reports, unit or ""),  # type: ignore[arg-type]  # a Cadence choice
-        closed_on=closed_on if item.status == Status.CLOSED else None, expects_reports=not is_parent,
+        closed_on=closed_on if item.status == Status.CLOSED else None, expects_reports=own_reports,
     )  # fmt: skip
 
 

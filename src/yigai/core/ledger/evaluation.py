@@ -5,8 +5,9 @@ same function), so no two surfaces can count differently.
 
 Reporting: every period of the ledger's cadence from the item's start to today (to the day it was closed, or
 its deadline, once finished) expects one report of the responsible unit; a period whose due date passed
-without one is **missing** (漏报) — whenever the item was put on the ledger. A split item's parent expects no
-reports of its own: its places report on their copies.
+without one is **missing** (漏报) — whenever the item was put on the ledger. A split item's parent led by a
+placeholder (各县（市、区）人民政府) expects no reports of its own: its places report on their copies; one led
+by a named unit (the places only 配合) does (``expects_reports``, decided by the caller).
 
 Status as shown: a requested closure reads 待审核销号 and a requested extension 待审核延期 (both are waiting
 for a reviewer, whatever the deadline); otherwise an open item past its deadline reads 已逾期. Whether the item
