@@ -108,7 +108,7 @@ def demo_on_a_fixed_day(
         mock.patch.object(timezone, "now", lambda: DAY),
     ):
         try:
-            demo_load()
+            demo_load(records=False)
             content = fingerprint()
             lights_ensure()  # the lights a reader sees on that day (evaluated on first read)
             lit = LedgerItem.objects.order_by("code")
