@@ -26,7 +26,7 @@ def demo_db(
         override_settings(LEDGER_EVIDENCE_DIR=evidence, PASSWORD_HASHERS=hashers),
         django_db_blocker.unblock(),
     ):
-        demo_load()
+        demo_load(records=False)
         try:
             yield
         finally:

@@ -85,7 +85,7 @@ def test_bad_input_one_line_and_exit_codes(tmp_path) -> None:
 
 
 def test_targets_link_and_status_shape() -> None:
-    assert invoke("demo").exit_code == 0
+    assert invoke("demo", "--no-records").exit_code == 0
     link = invoke("targets", "link", "--plan", "004_1b0c466c5f0781b2.txt")
     assert link.exit_code == 0 and "已关联 0" in link.stdout  # the demo linked everything scoring ≥ 0.8
     status = invoke("targets", "status", "--plan", "003_ee25766b79f023db.txt", "--format", "json")

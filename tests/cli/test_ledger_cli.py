@@ -22,7 +22,7 @@ def invoke(*args: str):
 def demo(tmp_path, settings):
     settings.LEDGER_EVIDENCE_DIR = tmp_path / "evidence"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    assert invoke("demo").exit_code == 0
+    assert invoke("demo", "--no-records").exit_code == 0
 
 
 def test_warnings_json_and_table(demo) -> None:

@@ -17,17 +17,22 @@ def invoke(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-def test_demo_then_plans_list_json() -> None:
+def test_demo_then_plans_list_json(tmp_path, settings, monkeypatch) -> None:
+    settings.DATA_DIR = tmp_path / "var"  # the demo's record zone, key and evidence: this test's own
+    settings.LEDGER_EVIDENCE_DIR = tmp_path / "var" / "evidence"
+    monkeypatch.setenv("YIGAI_PSEUDONYM_KEY", "platform-test-key-0123456789-0123456789")
     first = invoke("demo")
     assert first.exit_code == 0, first.output
     assert "reporter_xx" in first.stdout and "yigai2026" in first.stdout
+    assert "示例记录：门诊住院记录" in first.stdout and "已计算 3 个记录级指标" in first.stdout
     listed = invoke("plans", "list", "--format", "json")
     assert listed.exit_code == 0
     plans = json.loads(listed.stdout)["plans"]
     assert [p["source"][:3] for p in plans] == ["000", "001", "002", "003", "004"]
     assert all({"id", "source", "title", "tasks", "targets"} <= set(p) for p in plans)
-    second = invoke("demo")  # idempotent: nothing new
+    second = invoke("demo")  # idempotent: nothing new (the record zone too)
     assert second.exit_code == 0 and "已导入" not in second.stdout
+    assert "记录区已有数据，未导入示例记录" in second.stdout
     assert json.loads(invoke("plans", "list", "--format", "json").stdout)["plans"] == plans
     table = invoke("plans", "list")
     assert "002_fef9474401728958.txt" in table.stdout
@@ -64,7 +69,7 @@ def test_population_command(tmp_path) -> None:
 
 
 def test_token_command() -> None:
-    invoke("demo")
+    invoke("demo", "--no-records")
     result = invoke("token", "owner")
     assert result.exit_code == 0 and result.stdout.startswith("yg_")
     assert invoke("token", "nobody").exit_code == 1

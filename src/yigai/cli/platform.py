@@ -75,15 +75,20 @@ def user_errors(func: F) -> F:
     help="准备演示环境：建表、加载行政区划和单位目录、导入五个示例方案、创建各角色演示账号（可重复运行）。"
 )
 @user_errors
-def demo() -> None:
+def demo(
+    records: Annotated[
+        bool,
+        typer.Option("--records/--no-records", help="是否导入示例记录级数据（合成记录并计算记录级指标）"),
+    ] = True,
+) -> None:
     _ready()
-    _print_demo(_demo())
+    _print_demo(_demo(records=records))
 
 
-def _demo() -> Any:
+def _demo(*, records: bool = True) -> Any:
     from yigai.web.demo import demo_load
 
-    return demo_load()
+    return demo_load(records=records)
 
 
 def _print_demo(report: Any) -> None:
@@ -95,6 +100,15 @@ def _print_demo(report: Any) -> None:
     typer.echo(f"演示账号（密码均为 {DEMO_PASSWORD}，仅供演示）：")
     for login, role, place, _created in report.users:
         typer.echo(f"  {login:<12} {role}　{place}")
+    records = report.records
+    if records is not None and records.computed is not None:
+        run = records.computed.run
+        typer.echo(
+            f"示例记录：门诊住院记录 {records.services:,} 条、家庭医生签约 {records.family_doctor:,} 条（合成数据，已假名化导入）；"
+            f"已计算 {len(run.indicators)} 个记录级指标，存入 {run.cells:,} 个数据项值"
+        )
+    elif records is not None and records.skipped:
+        typer.echo(records.skipped)
     from yigai.web.demo import DEMO_TOTP_SECRET
 
     typer.echo(

@@ -9,6 +9,7 @@ import contextlib
 import zlib
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from django.db import transaction
 
@@ -52,6 +53,7 @@ class DemoReport:
     units_loaded: int = 0
     plans: list[tuple[str, int, bool]] = field(default_factory=list)  # (source, id, created)
     users: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (login, role, place, created)
+    records: Any = None  # yigai.apps.records.demo.RecordsDemo (None: not asked for)
 
 
 def sample_files() -> list[tuple[str, bytes]]:
@@ -80,7 +82,9 @@ def indicators_demo_load() -> None:
     demo_targets_link()
 
 
-def demo_load() -> DemoReport:
+def demo_load(*, records: bool = True) -> DemoReport:
+    """The whole demo; ``records=False`` leaves out the record-level data (synthetic records pseudonymised
+    into the data directory's record zone and one computation, ~3 s: tests that do not read it)."""
     report = DemoReport()
     _reference(report)
     for name, data in sample_files():
@@ -103,6 +107,10 @@ def demo_load() -> DemoReport:
     report.users += ledger_demo_load()  # ledger state and Langfang users (示例数据)
     indicators_demo_load()  # values for every county 2019-2024 and the plans' targets linked (示例数据)
     _assessment_demo()
+    if records:
+        from yigai.apps.records.demo import records_demo_load
+
+        report.records = records_demo_load()  # after the indicators: the values are stored against them
     return report
 
 

@@ -128,7 +128,9 @@ class History:
             progress_report_submit(item=item, user=user, text=f"{text}（示例数据）", percent=percent,
                                    expected_version=item.version, period_key=period, files=files, is_demo=True)  # fmt: skip
         self.story.reports += 1
-        return LedgerItem.objects.get(pk=item.pk)
+        return LedgerItem.objects.select_related("ledger__plan__org_unit", "org_unit", "lead_unit").get(
+            pk=item.pk
+        )
 
     def act(self, item: LedgerItem, action: str, user: User, day: dt.date, **kw: object) -> LedgerItem:
         with clock(self.at(day, 15)):

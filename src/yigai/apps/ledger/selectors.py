@@ -143,9 +143,17 @@ def item_list(*, user: User, filters: ItemFilters | None = None) -> QuerySet[Led
 
 
 def _whole_rows(items: QuerySet[LedgerItem]) -> QuerySet[LedgerItem]:
-    """Every column of the items and of what the adapters, the Excel export and the item page read."""
+    """Every column of the items and of what the adapters, the Excel export and the item page read.
+
+    The milestones come in their item's order without Milestone's default ordering, whose leading
+    ``item`` joins the items again to sort by the items' own ordering (the same within one item)."""
+    from django.db.models import Prefetch
+
+    from yigai.apps.ledger.models import Milestone
+
+    milestones = Prefetch("milestones", queryset=Milestone.objects.order_by("due", "pk"))
     return items.select_related("ledger__plan", "lead_unit", "org_unit", "parent").prefetch_related(
-        "co_units", "milestones"
+        "co_units", milestones
     )
 
 
@@ -217,7 +225,20 @@ def light_values(items: QuerySet[LedgerItem]) -> list[dict[str, Any]]:
 def access_item(*, user: User, item_id: int | str) -> LedgerItem:
     """The item (by id or code) if the user may see it, else 404 (never saying it exists)."""
     key = Q(code=item_id) if isinstance(item_id, str) and not item_id.isdigit() else Q(pk=int(item_id))
-    item = item_list(user=user).filter(key).first()
+    # One row by a unique key: no ORDER BY (sorting needs nothing, and compiling the list order against the
+    # whole rows' hundred-odd columns was most of the cost of every service call that checks access).
+    item = next(iter(_whole_rows(item_filter(user=user).filter(key))[:1]), None)
+    if item is None:
+        raise Http404("找不到该台账事项")
+    return item
+
+
+def access_item_row(*, user: User, item_id: int) -> LedgerItem:
+    """The item's own row with its plan and the plan's place (what :func:`item_role` reads) if the user may
+    see it, else 404 — the check a service makes before it locks the row (a page uses :func:`access_item`,
+    which loads what the item page shows). Same jurisdiction filter; about a third of the cost per call."""
+    rows = item_filter(user=user).filter(pk=item_id).select_related("ledger__plan__org_unit")
+    item = next(iter(rows[:1]), None)
     if item is None:
         raise Http404("找不到该台账事项")
     return item
@@ -253,7 +274,7 @@ def access_evidence(*, user: User, evidence_id: int) -> Evidence:
     ev = Evidence.objects.select_related("item").filter(pk=evidence_id).first()
     if ev is None:
         raise Http404("找不到该佐证材料")
-    access_item(user=user, item_id=ev.item_id)
+    access_item_row(user=user, item_id=ev.item_id)
     return ev
 
 

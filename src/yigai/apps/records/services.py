@@ -135,9 +135,11 @@ def _store(run: ElementRun, user: User | None) -> ImportBatch:
 
     known = set(OrgUnit.objects.values_list("code", flat=True))
     hashes = "_".join(sorted({b.content_hash[:8] for b in run.batches}))[:150]
-    name = f"记录计算_{run.engine}_{run.period or '全部'}_{hashes}.csv"
+    # values computed only from 示例 batches are 示例 values (the zone's rule: a file named 示例数据…)
+    demo = bool(run.batches) and all(b.source_file.startswith("示例数据") for b in run.batches)
+    name = f"{'示例数据_' if demo else ''}记录计算_{run.engine}_{run.period or '全部'}_{hashes}.csv"
     try:
-        return values_import(file_name=name, data=_values_csv(run, known), user=None).batch
+        return values_import(file_name=name, data=_values_csv(run, known), user=None, is_demo=demo).batch
     except ValuesRejected as exc:
         raise RecordsComputeError(
             f"计算结果有 {len(exc.problems)} 处不能存入指标数据（如已审核锁定）：{exc.problems[0]}"

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from yigai.apps.ledger.models import LedgerItem
 from yigai.apps.ledger.services.errors import Conflict, LedgerError
-from yigai.apps.ledger.services.lights import lights_invalidate
+from yigai.apps.ledger.services.lights import STALE_LIGHT
 
 
 def item_current(item: LedgerItem) -> dict[str, Any]:
@@ -36,10 +36,10 @@ def item_lock(*, item: LedgerItem | int, expected_version: int | None) -> Ledger
 
 def item_save(item: LedgerItem, fields: list[str]) -> None:
     """Save ``fields`` and bump the version, only if nobody saved in between (guards SQLite too); the
-    item's stored light is marked stale."""
-    values = {f: getattr(item, f) for f in fields}
+    item's stored light is marked stale in the same statement (what :func:`lights_invalidate` writes)."""
+    values = {f: getattr(item, f) for f in fields} | STALE_LIGHT
     rows = LedgerItem.objects.filter(pk=item.pk)
     if rows.filter(version=item.version).update(version=F("version") + 1, **values) != 1:
         raise Conflict(item_current(rows.get()), item.version)
     item.version += 1
-    lights_invalidate(rows)
+    item.light_on = None

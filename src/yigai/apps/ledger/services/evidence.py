@@ -114,9 +114,9 @@ def evidence_attach(
     """Attach a 佐证材料 file to ``item`` (and to one of its progress reports)."""
     from django.core.exceptions import PermissionDenied
 
-    from yigai.apps.ledger.selectors import access_item
+    from yigai.apps.ledger.selectors import access_item_row
 
-    access_item(user=user, item_id=item.pk)
+    access_item_row(user=user, item_id=item.pk)
     if not _may_attach(user, item):
         raise PermissionDenied("只有责任单位、方案管理员或审核员可以上传佐证材料")
     if report is not None and report.item_id != item.pk:

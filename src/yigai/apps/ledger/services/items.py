@@ -190,12 +190,12 @@ EDITABLE = ("title", "text", "responsible_leader", "responsible_office")
 def item_update(*, item: LedgerItem, user: User, expected_version: int, **fields: str) -> LedgerItem:
     """Edit an item's descriptive fields (目标任务, 具体措施, 责任领导, 责任处室) as its plan owner or a
     reviewer in its jurisdiction. Status and deadline change only through :func:`item_transition`."""
-    from yigai.apps.ledger.selectors import access_item
+    from yigai.apps.ledger.selectors import access_item_row
 
     unknown = sorted(set(fields) - set(EDITABLE))
     if unknown:
         raise LedgerError(f"不能修改这些字段：{'、'.join(unknown)}", "field_not_editable")
-    access_item(user=user, item_id=item.pk)
+    access_item_row(user=user, item_id=item.pk)
     if not may(user, Perm.EDIT_ITEMS):
         raise PermissionDenied("只有方案管理员或审核员可以修改事项内容")
     locked = item_lock(item=item, expected_version=expected_version)

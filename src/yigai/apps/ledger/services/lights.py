@@ -40,11 +40,16 @@ def stale(today: dt.date, items: QuerySet[LedgerItem] | None = None) -> QuerySet
     return qs.filter(Q(light_on__isnull=True) | Q(light_on__lt=today) | Q(light_on__gt=today))
 
 
+#: The columns that mark a stored evaluation stale (an item saved by ``item_save`` sets them in its update).
+STALE_LIGHT: dict[str, None] = {"light_on": None}
+
+
 def lights_invalidate(items: QuerySet[LedgerItem] | None = None) -> int:
     """Mark items (all, by default: a calendar or scheme change moves every light) for re-evaluation: the
-    one way a write makes a stored evaluation stale (services call it; models have no ``save()`` hook)."""
+    one way a write makes a stored evaluation stale (services call it, or write :data:`STALE_LIGHT` with
+    their own update; models have no ``save()`` hook)."""
     qs = LedgerItem.objects.all() if items is None else items
-    return qs.update(light_on=None)
+    return qs.update(**STALE_LIGHT)
 
 
 def lights_ensure(today: dt.date | None = None) -> int:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from yigai.apps.accounts.models import User
 from yigai.apps.ledger import adapters
 from yigai.apps.ledger.models import LedgerItem, NoticeLevel, SupervisionNotice
-from yigai.apps.ledger.selectors import access_item
+from yigai.apps.ledger.selectors import access_item_row
 from yigai.apps.ledger.services.errors import LedgerError
 from yigai.core.ledger import escalate
 from yigai.core.permissions import Perm, may
@@ -31,7 +31,7 @@ def notice_issue(
     is_demo: bool = False,
 ) -> SupervisionNotice:
     """A reviewer or plan owner issues a 督办单 on an item in their jurisdiction."""
-    access_item(user=user, item_id=item.pk)
+    access_item_row(user=user, item_id=item.pk)
     if not may(user, Perm.SUPERVISE):
         raise PermissionDenied("只有审核员或方案管理员可以下发督办单")
     if not content.strip():
@@ -50,7 +50,7 @@ def notice_issue(
 @transaction.atomic
 def notice_reply(*, notice: SupervisionNotice, user: User, reply: str) -> SupervisionNotice:
     """The responsible unit (lead or co) answers a 督办单; an answer is final."""
-    item = access_item(user=user, item_id=notice.item_id)
+    item = access_item_row(user=user, item_id=notice.item_id)
     if not may(user, Perm.REPORT):
         raise PermissionDenied("督办单由责任单位回复")
     locked = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from yigai.apps.accounts.models import User
 from yigai.apps.ledger import adapters
 from yigai.apps.ledger.models import LedgerItem, ProgressReport, Transition
-from yigai.apps.ledger.selectors import access_item, is_co_reporter, item_role
+from yigai.apps.ledger.selectors import access_item_row, is_co_reporter, item_role
 from yigai.apps.ledger.services.base import item_lock, item_save
 from yigai.apps.ledger.services.errors import LedgerError
 from yigai.apps.ledger.services.evidence import evidence_attach, evidence_check
@@ -64,7 +64,7 @@ def item_transition(
     :class:`Conflict` (``expected_version`` is stale; the current values ride along).
     """
     pk = item if isinstance(item, int) else item.pk
-    visible = access_item(user=user, item_id=pk)
+    visible = access_item_row(user=user, item_id=pk)
     try:
         act = Action(action)
     except ValueError:
@@ -99,7 +99,7 @@ def progress_report_submit(
     """报送进展. The lead unit's report moves the item (未启动 → 推进中) and sets its progress; a co-unit's
     report is kept with the item as a contribution and changes nothing else. Files become evidence."""
     pk = item if isinstance(item, int) else item.pk
-    visible = access_item(user=user, item_id=pk)
+    visible = access_item_row(user=user, item_id=pk)
     co = is_co_reporter(user=user, item=visible)
     if not may(user, Perm.REPORT):  # a co-unit reporter holds it too (their report is a contribution)
         raise PermissionDenied("只有责任单位可以报送进展")
