@@ -27,6 +27,7 @@ yigai.core.uploads.UploadRejected: a.xlsx：工作表“表1”超过 2 行的�
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -127,6 +128,16 @@ def bounded_rows(
                 f"工作表“{sheet}”超过 {limits.max_cells} 个单元格（行 × 列）的上限，请拆分后分批导入",
             )
         yield row
+
+
+def csv_rows(name: str, text: str, limits: Limits) -> list[list[str]]:
+    """The rows of a CSV text, under the same row and cell limits as a worksheet (the table is named after
+    the file); a malformed file (a field beyond csv's own cap, a NUL byte) is an :class:`UploadRejected`."""
+    sheet = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    try:
+        return [list(row) for row in bounded_rows(name, sheet, csv.reader(io.StringIO(text)), limits)]
+    except csv.Error as exc:
+        raise UploadRejected(name, "csv", f"CSV 格式有误（{exc}）") from None
 
 
 def open_workbook(name: str, data: bytes, limits: Limits) -> Any:

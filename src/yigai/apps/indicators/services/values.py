@@ -26,9 +26,17 @@ class ValuesRejected(Exception):
     """Problems in a file (or a form); nothing of it was stored."""
 
     def __init__(self, file_name: str, problems: list[Problem]) -> None:
+        self.total = len(problems)  # a file of a million bad rows lists the first LISTED and a count
+        if self.total > LISTED:
+            more = _("另有 %(n)s 处错误未列出，请先改正以上错误后重新导入") % {"n": self.total - LISTED}
+            problems = [*problems[:LISTED], Problem(file_name, None, None, more)]
         super().__init__("\n".join(str(p) for p in problems))
         self.file_name = file_name
         self.problems = problems
+
+
+#: The problems a refusal lists (the page and the API answer stay small whatever the file).
+LISTED = 200
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,7 @@ def values_import(
     *, file_name: str, data: bytes, user: User | None = None, data_element: str | None = None,
     is_demo: bool = False, progress: Progress | None = None,
 ) -> ImportResult:  # fmt: skip
-    """Import one CSV/Excel file; raises :class:`ValuesRejected` listing every bad row, storing nothing.
+    """Import one CSV/Excel file; raises :class:`ValuesRejected` listing the bad rows, storing nothing.
 
     The same bytes imported again return the earlier batch and change nothing.
     """
