@@ -26,7 +26,7 @@ from yigai.apps.audit.services import audit_record
 from yigai.apps.caching.services import fragment, snapshot, visibility_key
 from yigai.apps.jobs.models import Job
 from yigai.apps.jobs.selectors import own_job
-from yigai.apps.jobs.services import job_create, job_file
+from yigai.apps.jobs.services import JobsBusy, job_create, job_file, job_room_check
 from yigai.apps.ledger import board, selectors
 from yigai.apps.ledger.excel_export import ledger_export
 from yigai.apps.ledger.excel_reading import quick_check
@@ -164,7 +164,11 @@ def upload(request: AuthedRequest) -> HttpResponse:
     if refused:
         messages.error(request, refused)
         return render(request, "ledger/upload.html", {}, status=400)
-    job = job_create(kind="ledger_preview", user=request.user, file_name=name, data=data, params={})
+    try:
+        job = job_create(kind="ledger_preview", user=request.user, file_name=name, data=data, params={})
+    except JobsBusy as exc:
+        messages.error(request, exc.message)
+        return render(request, "ledger/upload.html", {}, status=429)
     _remember(request, job)
     return _shown(request, job)
 
@@ -177,6 +181,11 @@ def confirm(request: AuthedRequest) -> HttpResponse:
     if preview_job is None:
         messages.error(request, _("没有待确认的上传文件，请重新上传"))
         return redirect("ledger:upload")
+    try:  # before the preview's file is handed over: a full queue leaves it confirmable
+        job_room_check(user=request.user)
+    except JobsBusy as exc:
+        messages.error(request, exc.message)
+        return render(request, "ledger/upload.html", {"job": preview_job, "mine": True}, status=429)
     path = job_file(preview_job)
     data = path.read_bytes()
     path.unlink()

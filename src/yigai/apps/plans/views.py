@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from yigai.apps import publishing
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.caching.services import Snapshot, fragment, snapshot
-from yigai.apps.jobs.services import job_create
+from yigai.apps.jobs.services import JobsBusy, job_create
 from yigai.apps.orgunits.selectors import orgunit_list
 from yigai.apps.plans import selectors, services
 from yigai.apps.plans.forms import (
@@ -57,8 +57,12 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             region = form.cleaned_data.get("region")
-            job = job_create(kind="plan_import", user=request.user, file_name=name, data=data,
-                             params={"region": region.pk if region else None})  # fmt: skip
+            try:
+                job = job_create(kind="plan_import", user=request.user, file_name=name, data=data,
+                                 params={"region": region.pk if region else None})  # fmt: skip
+            except JobsBusy as exc:
+                form.add_error("file", exc.message)
+                return render(request, "plans/import.html", {"form": form}, status=429)
             job.refresh_from_db()
             if job.state == job.State.DONE:  # the queue ran it already (immediate mode)
                 messages.success(request, job.message)
