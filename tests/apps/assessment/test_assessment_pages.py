@@ -129,3 +129,23 @@ def test_an_altered_snapshot_is_shown_as_altered(client, record, users) -> None:
     FrozenStage.objects.filter(pk=frozen.pk).update(snapshot=data)
     page = client.get(reverse("assessment:results", args=["golden", "2024"])).content.decode()
     assert "snapshot-altered" in page
+
+
+def test_a_snapshot_altered_with_its_digest_recomputed_is_shown_as_altered(client, record, users) -> None:
+    """Probe (session 4): the page compared the snapshot with the digest in the same row, so whoever could
+    edit the row rewrote both and the page said 快照校验通过; the digest recorded in the (keyed) audit chain
+    at freezing is the reference."""
+    from yigai.core.assessment import digest
+
+    frozen = services.stage_freeze(actor=users["reviewer"], record=record, stage="2024")
+    data = frozen.snapshot
+    data["result"]["units"][0]["total"] = 120.0
+    FrozenStage.objects.filter(pk=frozen.pk).update(snapshot=data, digest=digest(data))
+    client.force_login(users["reviewer"])
+    page = client.get(reverse("assessment:results", args=["golden", "2024"])).content.decode()
+    assert "snapshot-altered" in page
+    forged = FrozenStage.objects.create(  # a frozen stage written straight into the table: no freeze event
+        scheme=record, stage="2025", as_of=frozen.as_of, label="2025", snapshot=data, digest=digest(data),
+        frozen_at=frozen.frozen_at,
+    )  # fmt: skip
+    assert not services.frozen_intact(forged)

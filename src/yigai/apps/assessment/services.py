@@ -148,9 +148,23 @@ def stage_freeze(
 
 
 def frozen_intact(frozen: FrozenStage) -> bool:
-    """Whether the stored snapshot still hashes to the digest recorded when it was frozen."""
+    """Whether the stored snapshot still hashes to the digest recorded when it was frozen — the digest in
+    the freeze's audit event (the keyed hash chain), not only the row's own copy, which whoever edits the
+    row can rewrite too. A stage with no freeze event is intact only when the event was pruned with the
+    chain's oldest records (frozen before the first record kept); else it was written past the service."""
+    from yigai.apps.audit.models import AuditEvent
+
     data: dict[str, Any] = frozen.snapshot
-    return digest(data) == frozen.digest
+    if digest(data) != frozen.digest:
+        return False
+    events = AuditEvent.objects.filter(
+        action="assessment.stage_freeze", object_type=frozen._meta.label_lower, object_id=str(frozen.pk)
+    )
+    recorded = [e.details.get("sha256") for e in events]
+    if recorded:
+        return frozen.digest in recorded
+    first = AuditEvent.objects.order_by("seq").values_list("created_at", flat=True).first()
+    return first is not None and frozen.frozen_at < first
 
 
 @transaction.atomic
