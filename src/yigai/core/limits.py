@@ -31,13 +31,14 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from yigai.core.uploads import UploadRejected
 
 MB = 1024 * 1024
+Row = TypeVar("Row", bound=Sequence[Any])  # a worksheet's tuples, a CSV reader's lists
 _RATIO_FLOOR = MB  # small entries may compress as well as they like: the total cap bounds them
 
 
@@ -110,9 +111,7 @@ def check_pdf(name: str, data: bytes, limits: Limits) -> None:
         )
 
 
-def bounded_rows(
-    name: str, sheet: str, rows: Iterable[tuple[Any, ...]], limits: Limits
-) -> Iterator[tuple[Any, ...]]:
+def bounded_rows(name: str, sheet: str, rows: Iterable[Row], limits: Limits) -> Iterator[Row]:
     """``rows`` as they come, stopping with a clear refusal at the row or cell (rows × columns) limit."""
     cells = 0
     for n, row in enumerate(rows, start=1):
