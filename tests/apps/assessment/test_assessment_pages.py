@@ -144,6 +144,9 @@ def test_a_snapshot_altered_with_its_digest_recomputed_is_shown_as_altered(clien
     client.force_login(users["reviewer"])
     page = client.get(reverse("assessment:results", args=["golden", "2024"])).content.decode()
     assert "snapshot-altered" in page
+    assert (
+        client.get(reverse("assessment:results", args=["golden", "9999-12-31"])).status_code == 404
+    )  # was 500
     forged = FrozenStage.objects.create(  # a frozen stage written straight into the table: no freeze event
         scheme=record, stage="2025", as_of=frozen.as_of, label="2025", snapshot=data, digest=digest(data),
         frozen_at=frozen.frozen_at,
