@@ -33,6 +33,7 @@ from yigai.apps.ledger.excel_reading import quick_check
 from yigai.apps.ledger.figures import children_rollup
 from yigai.apps.ledger.services import lights_ensure
 from yigai.apps.ledger.views import COLOUR_CHOICES
+from yigai.core.params import db_int
 
 SESSION_KEY = "ledger_upload"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,9 +120,9 @@ KINDS = ("ledger_preview", "ledger_apply")
 def _pending(request: AuthedRequest) -> Job | None:
     """The user's import job awaiting confirmation: the one the form names, else the session's."""
     raw = request.POST.get("job") or str((request.session.get(SESSION_KEY) or {}).get("job", ""))
-    if not raw.isdigit():
+    if (pk := db_int(raw)) is None:
         return None
-    job = own_job(user=request.user, pk=int(raw), kinds=KINDS)  # another user's job: 404
+    job = own_job(user=request.user, pk=pk, kinds=KINDS)  # another user's job: 404
     result = job.result or {}
     if not result.get("confirmable") or result.get("confirmed") or not job_file(job).is_file():
         return None

@@ -30,6 +30,7 @@ from yigai.core.ledger import (
     Role,
     UnitRate,
 )
+from yigai.core.params import db_int
 from yigai.core.permissions import role_of
 
 
@@ -216,7 +217,8 @@ def light_values(items: QuerySet[LedgerItem]) -> list[dict[str, Any]]:
 
 def access_item(*, user: User, item_id: int | str) -> LedgerItem:
     """The item (by id or code) if the user may see it, else 404 (never saying it exists)."""
-    key = Q(code=item_id) if isinstance(item_id, str) and not item_id.isdigit() else Q(pk=int(item_id))
+    pk = db_int(item_id) if isinstance(item_id, str) else item_id
+    key = Q(code=item_id) if pk is None else Q(pk=pk)
     item = item_list(user=user).filter(key).first()
     if item is None:
         raise Http404("找不到该台账事项")

@@ -33,6 +33,7 @@ from yigai.apps.plans.forms import (
 )
 from yigai.apps.plans.models import Plan
 from yigai.apps.plans.services.review import ReviewError
+from yigai.core.params import db_int
 from yigai.core.permissions import Perm, may
 
 
@@ -264,7 +265,7 @@ def task_split(request: AuthedRequest, task_id: int) -> HttpResponse:
 @require_POST
 def task_merge(request: AuthedRequest, ref: str) -> HttpResponse:
     plan = selectors.access_plan(user=request.user, ref=ref, for_edit=True)
-    ids = [int(i) for i in request.POST.getlist("task") if i.isdigit()]
+    ids = [i for i in map(db_int, request.POST.getlist("task")) if i is not None]
     tasks = list(
         selectors.task_list(user=request.user, filters=selectors.TaskFilters(plan=plan.pk)).filter(pk__in=ids)
     )
@@ -287,7 +288,7 @@ def _date(value: str | None) -> dt.date | None:
 def task_list(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     filters = selectors.TaskFilters(
-        plan=int(g["plan"]) if g.get("plan", "").isdigit() else None,
+        plan=db_int(g.get("plan")),
         unit=g.get("unit", "").strip(), org_unit=g.get("org_unit", "").strip(),
         deadline_from=_date(g.get("deadline_from")), deadline_to=_date(g.get("deadline_to")),
         section=g.get("section", "").strip(), q=g.get("q", "").strip(),
