@@ -87,3 +87,17 @@ def test_report_with_evidence_and_download(client, t1, users) -> None:
     assert client.get(f"/api/ledger/evidence/{ev['id']}", **bearer(users["other"])).status_code == 404
     assert client.get(f"/api/ledger/evidence/{ev['id']}", **bearer(users["county"])).status_code == 404
     assert client.get(f"/api/ledger/evidence/{ev['id']}").status_code == 401
+
+
+@pytest.mark.parametrize("on", ["9999-12-30", "0001-01-01", "1999-12-31", "2101-01-01"])
+def test_a_day_outside_2000_2100_is_refused_before_any_evaluation(client, t1, users, monkeypatch, on) -> None:
+    """Probe (session 4): ``/api/ledger/warnings?on=9999-12-30`` evaluated every visible item (15 s on the
+    loaded demo host) and then failed on a date overflow; any day is evaluated afresh, so a nonsense day
+    is refused at once."""
+    from yigai.apps.ledger import selectors
+
+    monkeypatch.setattr(selectors, "lights_evaluated", lambda *a, **k: pytest.fail("evaluated"))
+    for url in (f"/api/ledger/warnings?on={on}", f"/api/ledger/items?on={on}"):
+        answer = client.get(url, **bearer(users["reviewer"]))
+        assert answer.status_code == 400
+        assert answer.json() == {"detail": "日期 on 应在 2000-01-01 至 2100-12-31 之间"}

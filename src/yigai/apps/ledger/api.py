@@ -26,7 +26,7 @@ from yigai.apps.audit.services import audit_record
 from yigai.apps.ledger import adapters, selectors, services
 from yigai.apps.ledger.models import LedgerItem
 from yigai.core.ledger import TransitionError, allowed_actions
-from yigai.core.params import db_int
+from yigai.core.params import db_int, sane_day
 
 router = Router(tags=["工作台账"])
 
@@ -143,6 +143,10 @@ def _version(request: AuthedRequest) -> int:
 def _page(request: AuthedRequest, f: selectors.ItemFilters, limit: int, offset: int) -> list[dict[str, Any]]:
     """One page of items with their lights: today's paginated in SQL, another day's evaluated."""
     limit, offset = min(max(limit, 1), 1000), max(offset, 0)
+    if f.on is not None and not sane_day(
+        f.on
+    ):  # another day is evaluated afresh: refuse a nonsense one first
+        raise HttpError(400, "日期 on 应在 2000-01-01 至 2100-12-31 之间")
     services.lights_ensure()  # the stored evaluations, up to date, before the selectors read them
     if selectors.is_today(f.on):
         rows = selectors.lights_query(user=request.user, filters=f)[offset : offset + limit]

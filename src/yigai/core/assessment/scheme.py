@@ -25,6 +25,7 @@ from typing import Any
 from yigai.core.assessment.facts import UNIT_KINDS
 from yigai.core.assessment.rules import ParamError, Rule, UnknownRule, build_rule
 from yigai.core.assessment.yamlines import Path, YamlSyntaxError, load_with_lines
+from yigai.core.params import sane_day
 
 _AD_HOC = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # the one spelling of an ad-hoc stage's day
 
@@ -95,7 +96,7 @@ class Scheme:
                 day = dt.date.fromisoformat(wanted)
             except ValueError:
                 day = None
-        if day is None or not 2000 <= day.year <= 2100:
+        if day is None or not sane_day(day):
             names = "、".join(s.key for s in self.stages) or "无"
             raise ValueError(
                 f"方案中没有阶段 {wanted!r}（已定义：{names}），也不是 2000 年至 2100 年间的日期（YYYY-MM-DD）"
