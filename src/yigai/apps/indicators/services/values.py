@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yigai.apps.accounts.models import Role, User
+from yigai.apps.audit.services import audit_record
 from yigai.apps.indicators import outliers
 from yigai.apps.indicators.files import Problem, read_rows
 from yigai.apps.indicators.models import DataElement, DataValue, ImportBatch
@@ -93,6 +94,10 @@ def _store_file(
             progress(min(start + CHUNK, len(values)), len(values))
     batch.created, batch.updated = created, updated
     batch.save(update_fields=["created", "updated"])
+    audit_record(actor=user, action="indicators.import", obj=batch, details={
+        "batch": batch.pk, "file": file_name, "sha256": digest, "rows": len(values), "created": created,
+        "updated": updated,
+    })  # fmt: skip
     outliers_refresh(series={(v.element.pk, v.org_unit.pk, v.disaggregation, v.period.type) for v in values})
     return ImportResult(batch, False, created, updated, len(values) - created - updated)
 
@@ -179,4 +184,6 @@ def values_enter(
                       "imported_by": user},
         )  # fmt: skip
     outliers_refresh(series={(v.element.pk, v.org_unit.pk, v.disaggregation, v.period.type) for v in values})
+    audit_record(actor=user, action="indicators.enter", obj=org_unit,
+                 details={"org_unit": org_unit.code, "period": period, "cells": len(values)})  # fmt: skip
     return len(values)
