@@ -152,3 +152,24 @@ def test_a_snapshot_altered_with_its_digest_recomputed_is_shown_as_altered(clien
         frozen_at=frozen.frozen_at,
     )  # fmt: skip
     assert not services.frozen_intact(forged)
+
+
+def test_editing_the_scheme_neither_hides_nor_relabels_a_frozen_stage(client, record, users) -> None:
+    """Probe (session 4): a frozen stage was read through the scheme's current text — deleting the stage
+    from the scheme made its frozen results a 404, and renamed or reweighted components were shown over
+    the frozen points. A frozen stage is read with the scheme text frozen with it."""
+    services.stage_freeze(actor=users["reviewer"], record=record, stage="2024")
+    edited = SCHEME.replace('  - {key: "2024", date: 2024-12-31, label: 2024年阶段评估}\n', "")
+    edited = edited.replace(
+        "name: 按期销号, rule: on_time_closure, weight: 40",
+        "name: 改名后的考核项, rule: on_time_closure, weight: 40",
+    )
+    services.scheme_save(actor=users["owner"], text=edited)
+    client.force_login(users["reviewer"])
+    page = client.get(reverse("assessment:results", args=["golden", "2024"]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "2024年阶段评估" in text and "按期销号" in text and "改名后的考核项" not in text
+    assert "snapshot-altered" not in text
+    index = client.get(reverse("assessment:index")).content.decode()
+    assert reverse("assessment:results", args=["golden", "2024"]) in index
