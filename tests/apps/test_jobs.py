@@ -87,3 +87,26 @@ def test_a_job_past_its_time_limit_is_killed(monkeypatch, settings, tmp_path) ->
     run_limited(job)
     job.refresh_from_db()
     assert job.state == Job.State.FAILED and job.message.startswith("x.pdf：处理超时（超过 1 秒）")
+
+
+def test_a_job_of_an_account_disabled_while_it_waited_does_nothing(
+    client, make_user, fake_extract, queued, settings, tmp_path
+) -> None:
+    """Probe (session 4): a queued job ran with its user's rights whatever became of the account — an
+    account disabled (or past its expiry) after uploading still had its plan imported or its ledger
+    changes applied by the worker."""
+    settings.DATA_DIR = tmp_path
+    owner = make_user("owner", "plan_owner", "130600", "市卫生健康委")
+    client.force_login(owner)
+    upload = SimpleUploadedFile("plan.txt", "一、重点任务\n1. 培养基层医务人员。".encode())
+    client.post(reverse("plans:import"), {"file": upload})
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+    job = Job.objects.get()
+    run_in_process(job)
+    job.refresh_from_db()
+    assert (
+        job.state == Job.State.FAILED
+        and job.message == "plan.txt：提交任务的账号已停用或已过有效期，任务未执行"
+    )
+    assert Plan.objects.count() == 0 and not list((tmp_path / "jobs").iterdir())

@@ -27,16 +27,18 @@ yigai.core.uploads.UploadRejected: a.xlsx：工作表“表1”超过 2 行的�
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from yigai.core.uploads import UploadRejected
 
 MB = 1024 * 1024
+Row = TypeVar("Row", bound=Sequence[Any])  # a worksheet's tuples, a CSV reader's lists
 _RATIO_FLOOR = MB  # small entries may compress as well as they like: the total cap bounds them
 
 
@@ -109,9 +111,7 @@ def check_pdf(name: str, data: bytes, limits: Limits) -> None:
         )
 
 
-def bounded_rows(
-    name: str, sheet: str, rows: Iterable[tuple[Any, ...]], limits: Limits
-) -> Iterator[tuple[Any, ...]]:
+def bounded_rows(name: str, sheet: str, rows: Iterable[Row], limits: Limits) -> Iterator[Row]:
     """``rows`` as they come, stopping with a clear refusal at the row or cell (rows × columns) limit."""
     cells = 0
     for n, row in enumerate(rows, start=1):
@@ -127,6 +127,16 @@ def bounded_rows(
                 f"工作表“{sheet}”超过 {limits.max_cells} 个单元格（行 × 列）的上限，请拆分后分批导入",
             )
         yield row
+
+
+def csv_rows(name: str, text: str, limits: Limits) -> list[list[str]]:
+    """The rows of a CSV text, under the same row and cell limits as a worksheet (the table is named after
+    the file); a malformed file (a field beyond csv's own cap, a NUL byte) is an :class:`UploadRejected`."""
+    sheet = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    try:
+        return [list(row) for row in bounded_rows(name, sheet, csv.reader(io.StringIO(text)), limits)]
+    except csv.Error as exc:
+        raise UploadRejected(name, "csv", f"CSV 格式有误（{exc}）") from None
 
 
 def open_workbook(name: str, data: bytes, limits: Limits) -> Any:

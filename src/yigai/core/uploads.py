@@ -61,7 +61,7 @@ MAX_UNZIPPED_RATIO = 100  # an archive may expand to at most 100 × its size (zi
 
 
 class UploadRejected(ValueError):
-    """``code``: empty, too_large, extension, executable, mismatch, archive; ``message``: Chinese default."""
+    """``code``: empty, too_large, extension, executable, mismatch, archive, limit, csv; ``message``: Chinese default."""
 
     def __init__(self, name: str, code: str, message: str) -> None:
         super().__init__(f"{name}：{message}")

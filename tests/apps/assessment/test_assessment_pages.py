@@ -129,3 +129,47 @@ def test_an_altered_snapshot_is_shown_as_altered(client, record, users) -> None:
     FrozenStage.objects.filter(pk=frozen.pk).update(snapshot=data)
     page = client.get(reverse("assessment:results", args=["golden", "2024"])).content.decode()
     assert "snapshot-altered" in page
+
+
+def test_a_snapshot_altered_with_its_digest_recomputed_is_shown_as_altered(client, record, users) -> None:
+    """Probe (session 4): the page compared the snapshot with the digest in the same row, so whoever could
+    edit the row rewrote both and the page said 快照校验通过; the digest recorded in the (keyed) audit chain
+    at freezing is the reference."""
+    from yigai.core.assessment import digest
+
+    frozen = services.stage_freeze(actor=users["reviewer"], record=record, stage="2024")
+    data = frozen.snapshot
+    data["result"]["units"][0]["total"] = 120.0
+    FrozenStage.objects.filter(pk=frozen.pk).update(snapshot=data, digest=digest(data))
+    client.force_login(users["reviewer"])
+    page = client.get(reverse("assessment:results", args=["golden", "2024"])).content.decode()
+    assert "snapshot-altered" in page
+    assert (
+        client.get(reverse("assessment:results", args=["golden", "9999-12-31"])).status_code == 404
+    )  # was 500
+    forged = FrozenStage.objects.create(  # a frozen stage written straight into the table: no freeze event
+        scheme=record, stage="2025", as_of=frozen.as_of, label="2025", snapshot=data, digest=digest(data),
+        frozen_at=frozen.frozen_at,
+    )  # fmt: skip
+    assert not services.frozen_intact(forged)
+
+
+def test_editing_the_scheme_neither_hides_nor_relabels_a_frozen_stage(client, record, users) -> None:
+    """Probe (session 4): a frozen stage was read through the scheme's current text — deleting the stage
+    from the scheme made its frozen results a 404, and renamed or reweighted components were shown over
+    the frozen points. A frozen stage is read with the scheme text frozen with it."""
+    services.stage_freeze(actor=users["reviewer"], record=record, stage="2024")
+    edited = SCHEME.replace('  - {key: "2024", date: 2024-12-31, label: 2024年阶段评估}\n', "")
+    edited = edited.replace(
+        "name: 按期销号, rule: on_time_closure, weight: 40",
+        "name: 改名后的考核项, rule: on_time_closure, weight: 40",
+    )
+    services.scheme_save(actor=users["owner"], text=edited)
+    client.force_login(users["reviewer"])
+    page = client.get(reverse("assessment:results", args=["golden", "2024"]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "2024年阶段评估" in text and "按期销号" in text and "改名后的考核项" not in text
+    assert "snapshot-altered" not in text
+    index = client.get(reverse("assessment:index")).content.decode()
+    assert reverse("assessment:results", args=["golden", "2024"]) in index

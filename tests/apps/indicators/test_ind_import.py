@@ -188,3 +188,23 @@ def test_outliers_flagged_not_blocking(catalogue) -> None:
     flagged = list(DataValue.objects.filter(is_outlier=True).values_list("period", flat=True))
     assert flagged == ["2021"]
     assert DataValue.objects.get(period="2021").outlier_mod_z > 3.5
+
+
+def test_value_imports_entries_and_approvals_are_in_the_audit_chain(catalogue, make_user) -> None:
+    """Probe (session 4): importing, entering and approving (locking) values wrote no audit event — the
+    values behind target status and 考核 scores changed with no trace in the chain."""
+    from yigai.apps.audit.models import AuditEvent
+    from yigai.apps.orgunits.models import OrgUnit
+
+    reviewer = make_user("rv", "reviewer", "131000")
+    county = OrgUnit.objects.get(code="131002")
+    batch = values_import(file_name="long.csv", data=csv_bytes(LONG), user=reviewer).batch
+    values_enter(user=reviewer, org_unit=county, period="2022", entries={("POP_RESIDENT", ""): 5.0})
+    approval_approve(user=reviewer, org_unit=county, period="2023")
+    approval_withdraw(user=reviewer, org_unit=county, period="2023")
+    events = list(AuditEvent.objects.filter(action__startswith="indicators.").order_by("seq"))
+    assert [e.action for e in events] == [
+        "indicators.import", "indicators.enter", "indicators.approve", "indicators.approval_withdraw"]  # fmt: skip
+    assert events[0].details["batch"] == batch.pk and events[0].details["file"] == "long.csv"
+    assert events[2].details == {"org_unit": "131002", "period": "2023"}
+    assert all(e.actor_username == "rv" for e in events)

@@ -161,3 +161,54 @@ def test_preview_reports_the_rows_it_reads(plan, users, settings) -> None:
     assert read == list(range(1, 1201))
     checked = [(done, total) for stage, done, total in seen if stage == "check"]
     assert checked[-1][0] == checked[-1][1] > 0
+
+
+def test_a_user_cannot_flood_the_job_queue(client, plan, users, t1, queued, settings, make_user) -> None:
+    """Probe (session 4): 30 uploads in 3.6 s (a fresh session each) queued 30 jobs and kept 30 files — one
+    worker runs jobs one at a time (up to 300 s each), so one user could hold everyone's imports for hours
+    and fill the disk with 20 MB files. A user may have YIGAI_JOB_MAX_ACTIVE (3) jobs waiting or running."""
+    settings.JOB_MAX_ACTIVE = 3
+    client.force_login(users["lead"])
+    for n in range(3):
+        assert (
+            client.post(
+                reverse("ledger:upload"), {"file": _filled(client, plan, t1.code, f"第{n}次")}
+            ).status_code
+            == 302
+        )
+    refused = client.post(reverse("ledger:upload"), {"file": _filled(client, plan, t1.code, "第4次")})
+    assert refused.status_code == 429
+    assert "已有 3 个后台任务在排队或处理中，请等其完成后再提交" in refused.content.decode()
+    assert Job.objects.count() == 3 and len(list(job_file(Job.objects.first()).parent.iterdir())) == 3
+    owner = make_user("planner", "plan_owner", "130600", "市卫生健康委")  # the same user, another page
+    Job.objects.update(user=owner)
+    client.force_login(owner)
+    upload = SimpleUploadedFile("plan.txt", "一、重点任务\n1. 培养基层医务人员。".encode())
+    refused = client.post(reverse("plans:import"), {"file": upload})
+    assert refused.status_code == 429 and "已有 3 个后台任务" in refused.content.decode()
+    client.force_login(users["co"])  # everyone else is not held up by the cap
+    assert (
+        client.post(
+            reverse("ledger:upload"), {"file": _filled(client, plan, t1.code, "配合单位")}
+        ).status_code
+        == 302
+    )
+    Job.objects.filter(user=owner).update(state=Job.State.DONE)  # finished jobs do not count
+    client.force_login(owner)
+    upload = SimpleUploadedFile("plan.txt", "一、重点任务\n1. 培养基层医务人员。".encode())
+    assert client.post(reverse("plans:import"), {"file": upload}).status_code == 302
+
+
+def test_a_full_queue_does_not_use_up_the_confirmed_preview(
+    client, plan, users, t1, queued, settings
+) -> None:
+    settings.JOB_MAX_ACTIVE = 1
+    client.force_login(users["lead"])
+    client.post(reverse("ledger:upload"), {"file": _filled(client, plan, t1.code, "确认时队列已满")})
+    preview = _run(Job.objects.get(kind="ledger_preview").pk)
+    Job.objects.create(kind="plan_import", user=users["lead"], file_name="x.pdf")  # one more waiting
+    page = client.get(reverse("jobs:detail", args=[preview.pk])).content.decode()
+    digest = page.split('name="digest" value="')[1].split('"')[0]
+    refused = client.post(reverse("ledger:confirm"), {"job": preview.pk, "digest": digest})
+    assert refused.status_code == 429 and "已有 1 个后台任务" in refused.content.decode()
+    assert job_file(preview).is_file() and not Job.objects.filter(kind="ledger_apply").exists()

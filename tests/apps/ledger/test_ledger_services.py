@@ -262,3 +262,25 @@ def test_notices_issue_reply_and_escalate_once(t1, users) -> None:
     assert replied.replied_at is not None and replied.replied_by == users["lead"]
     with pytest.raises(LedgerError):
         notice_reply(notice=up, user=users["lead"], reply="再答")
+
+
+def test_decisions_on_an_item_are_in_the_audit_chain(t1, users) -> None:
+    """Probe (session 4): 销号, 退回, 延期 and 撤销 were kept only in the ledger's own history table, which
+    anyone with the database can rewrite unnoticed (who approved, when); the audit chain had none of them.
+    Each decision is now an audit event (progress reports are the ledger's records, not decisions)."""
+    from yigai.apps.audit.models import AuditEvent
+    from yigai.apps.audit.services import audit_verify
+
+    lead, reviewer = users["lead"], users["reviewer"]
+    act(t1, "start", lead)
+    report(t1, lead, 60)
+    evidence_attach(item=t1, user=lead, name="验收.pdf", data=PDF)
+    act(t1, "request_close", lead)
+    act(t1, "approve_close", reviewer)
+    events = AuditEvent.objects.filter(action="ledger.transition").order_by("seq")
+    assert [(e.actor_username, e.details["action"], e.details["to"]) for e in events] == [
+        ("lead", "start", "in_progress"),
+        ("lead", "request_close", "close_requested"),
+        ("rev", "approve_close", "closed"),
+    ]
+    assert events.last().object_repr.startswith(t1.code) and audit_verify().ok

@@ -137,3 +137,14 @@ def test_a_department_scheme_may_not_score_indicator_targets() -> None:
         text.splitlines().index("    rule: target_achievement") + 1,
         e.value.problems[-1][1],
     ) in e.value.problems
+
+
+@pytest.mark.parametrize("wanted", ["9999-12-31", "0001-01-01", "20240627", "2024-W26-1", "1999-12-31"])
+def test_an_ad_hoc_stage_is_a_plain_date_of_this_era(wanted: str) -> None:
+    """Probe (session 4): ``/assessment/<key>/9999-12-31/`` was a 500 (date overflow), and every spelling
+    of a day (``20240627``, ``2024-W26-1``) was a stage of its own — computed afresh (about 3 s on the demo)
+    and freezable once per spelling."""
+    s = load_scheme(example_text())
+    with pytest.raises(ValueError, match="也不是 2000 年至 2100 年间的日期"):
+        s.stage(wanted)
+    assert s.stage("2024-06-27").day == dt.date(2024, 6, 27)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
@@ -111,12 +112,18 @@ def stage_compute(scheme: Scheme, stage: Stage) -> tuple[tuple[UnitFacts, ...], 
 
 def stage_run(*, scheme: Scheme, stage: str, record: SchemeRecord | None = None) -> StageRun:
     """Scores of ``stage`` (a stage key of the scheme or any date). A frozen stage answers from its
-    snapshot, whatever changed since."""
-    st = scheme.stage(stage)
-    frozen = None if record is None else FrozenStage.objects.filter(scheme=record, stage=st.key).first()
+    snapshot, whatever changed since — the scheme included: it is read with the scheme text and stage frozen
+    with it, so a later edit of the scheme neither hides it (stage deleted) nor relabels its points."""
+    frozen = None if record is None else FrozenStage.objects.filter(scheme=record, stage=stage).first()
     if frozen is not None:
         snap = frozen.snapshot
+        # a text this version no longer reads keeps the current scheme's labels (the points stay as frozen)
+        with contextlib.suppress(SchemeError):
+            scheme = load_scheme(snap["scheme_text"], source=record.key if record else "scheme.yaml")
+        day = dt.date.fromisoformat(snap["stage"]["date"])
+        st = Stage(snap["stage"]["key"], day, snap["stage"]["label"])
         return StageRun(scheme, st, result_from_json(snap["result"]), facts_from_json(snap["inputs"]), frozen)
+    st = scheme.stage(stage)
     # An open stage is recomputed from the ledger, plans, indicators and marks (about 2 s on the demo): the
     # result is cached on the generations of what it reads (ADR 0004), so it is rebuilt after any write to
     # them, never served stale. The scheme's own text and today's date (stages in the future read "as of
@@ -161,9 +168,23 @@ def stage_freeze(
 
 
 def frozen_intact(frozen: FrozenStage) -> bool:
-    """Whether the stored snapshot still hashes to the digest recorded when it was frozen."""
+    """Whether the stored snapshot still hashes to the digest recorded when it was frozen — the digest in
+    the freeze's audit event (the keyed hash chain), not only the row's own copy, which whoever edits the
+    row can rewrite too. A stage with no freeze event is intact only when the event was pruned with the
+    chain's oldest records (frozen before the first record kept); else it was written past the service."""
+    from yigai.apps.audit.models import AuditEvent
+
     data: dict[str, Any] = frozen.snapshot
-    return digest(data) == frozen.digest
+    if digest(data) != frozen.digest:
+        return False
+    events = AuditEvent.objects.filter(
+        action="assessment.stage_freeze", object_type=frozen._meta.label_lower, object_id=str(frozen.pk)
+    )
+    recorded = [e.details.get("sha256") for e in events]
+    if recorded:
+        return frozen.digest in recorded
+    first = AuditEvent.objects.order_by("seq").values_list("created_at", flat=True).first()
+    return first is not None and frozen.frozen_at < first
 
 
 @transaction.atomic

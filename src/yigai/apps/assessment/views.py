@@ -23,7 +23,7 @@ from yigai.apps.assessment.export import stage_xlsx
 from yigai.apps.assessment.models import EvidenceMark, SchemeRecord
 from yigai.apps.audit.services import audit_record
 from yigai.apps.ledger.selectors import access_item
-from yigai.core.assessment import RULE_LABELS, Scheme, SchemeError, compare, example_text
+from yigai.core.assessment import RULE_LABELS, Scheme, SchemeError, Stage, compare, example_text
 from yigai.core.permissions import Perm, may
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,7 +56,10 @@ def index(request: AuthedRequest) -> HttpResponse:
         frozen = selectors.frozen_stages(record)
         try:
             scheme = services.scheme_parse(record.text)
-            stages, kind, error = [(s, frozen.get(s.key)) for s in scheme.stages], scheme.kind, ""
+            stages = [(s, frozen.get(s.key)) for s in scheme.stages]
+            named = {s.key for s, _f in stages}  # a frozen stage since deleted from the scheme stays listed
+            stages += [(Stage(f.stage, f.as_of, f.label), f) for f in frozen.values() if f.stage not in named]
+            kind, error = scheme.kind, ""
         except SchemeError as e:
             stages, kind, error = [], "", str(e)
         rows.append(

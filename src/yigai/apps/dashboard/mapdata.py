@@ -28,6 +28,7 @@ from yigai.apps.orgunits.models import OrgUnit
 from yigai.core.indicators import IndicatorValue, assess
 from yigai.core.indicators.status import STATUS_LABELS, STATUSES
 from yigai.core.indicators.text import target_text, value_text
+from yigai.core.params import db_int
 
 MODES = ("warning", "indicator", "target")
 STATUS_HEX = {"achieved": "#3ba272", "on_track": "#91cc75", "needs_acceleration": "#f0b400",
@@ -63,7 +64,8 @@ def target_name(t: IndicatorTarget) -> str:
 
 
 def access_target(*, user: User | None, target_id: str) -> IndicatorTarget:
-    found = target_list(user=user).filter(pk=int(target_id)).first() if target_id.isdigit() else None
+    pk = db_int(target_id)
+    found = None if pk is None else target_list(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404(_("找不到该目标或无权查看"))
     return found

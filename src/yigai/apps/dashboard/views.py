@@ -30,6 +30,7 @@ from yigai.apps.indicators.computing import completeness_threshold
 from yigai.apps.indicators.status import StatusRow
 from yigai.apps.ledger.board import ledger_plans, sees_plan
 from yigai.apps.ledger.services import lights_ensure
+from yigai.core.params import db_int
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,10 +50,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _plan(request: AuthedRequest) -> int | None:
-    raw = request.GET.get("plan", "").strip()
-    if not raw.isdigit():
+    pk = db_int(request.GET.get("plan"))
+    if pk is None:
         return None
-    return int(raw) if sees_plan(user=request.user, plan_id=int(raw)) else None
+    return pk if sees_plan(user=request.user, plan_id=pk) else None
 
 
 #: What the dashboard shows is read from these kinds of data (their generations key the cached body).

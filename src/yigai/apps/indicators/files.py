@@ -13,8 +13,6 @@ one data element per sheet named above the header ("数据项：实有床位数"
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -23,7 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from yigai.core.indicators import Period, PeriodError
-from yigai.core.limits import open_workbook, sheet_rows
+from yigai.core.limits import csv_rows, open_workbook, sheet_rows
 from yigai.core.uploads import UploadRejected
 
 LONG_HEADERS: dict[str, tuple[str, ...]] = {
@@ -106,9 +104,11 @@ def read_sheets(file_name: str, data: bytes) -> list[Sheet]:
             decoded = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        return [
-            Sheet(file_name, PurePath(file_name).stem, [list(r) for r in csv.reader(io.StringIO(decoded))])
-        ]
+        try:
+            rows = csv_rows(file_name, decoded, settings.INPUT_LIMITS)
+        except UploadRejected as exc:
+            raise ValueError(exc.message) from exc
+        return [Sheet(file_name, PurePath(file_name).stem, rows)]
     raise ValueError(_("无法识别文件编码（应为 UTF-8 或 GB18030）"))
 
 

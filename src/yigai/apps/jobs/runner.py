@@ -43,6 +43,12 @@ def _out_of_memory(job: Job) -> str:
 
 
 def run_in_process(job: Job) -> None:
+    from yigai.apps.accounts.backends import account_refusal
+
+    if job.user is not None and account_refusal(job.user) is not None:  # disabled or expired since it queued
+        message = _("%(file)s：提交任务的账号已停用或已过有效期，任务未执行") % {"file": job.file_name}
+        job_fail(job=job, message=message)
+        return
     try:
         data = job_file(job).read_bytes()
         KINDS[job.kind].handler(job, data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from pathlib import Path
@@ -9,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yigai.apps.accounts.models import User
 from yigai.apps.jobs.models import Job
@@ -20,13 +23,39 @@ def job_file(job: Job) -> Path:
     return Path(settings.DATA_DIR) / "jobs" / f"{job.pk}.bin"
 
 
+class JobsBusy(Exception):
+    """The user already has ``settings.JOB_MAX_ACTIVE`` jobs waiting or running (message in Chinese)."""
+
+    def __init__(self, limit: int) -> None:
+        self.message = _("已有 %(n)s 个后台任务在排队或处理中，请等其完成后再提交") % {"n": limit}
+        super().__init__(self.message)
+
+
+#: A waiting or running job untouched this long no longer counts against its user (its worker died).
+STALE = dt.timedelta(hours=1)
+
+
+def job_room_check(*, user: User | None) -> None:
+    """Raise :class:`JobsBusy` when ``user`` has ``settings.JOB_MAX_ACTIVE`` unfinished jobs (the command
+    line, ``user=None``, is not counted)."""
+    if user is None:
+        return
+    limit = settings.JOB_MAX_ACTIVE
+    unfinished = Job.objects.filter(
+        user=user, state__in=(Job.State.QUEUED, Job.State.RUNNING), updated_at__gte=timezone.now() - STALE
+    )
+    if unfinished.count() >= limit:
+        raise JobsBusy(limit)
+
+
 def job_create(*, kind: str, user: User | None, file_name: str, data: bytes, params: dict[str, Any]) -> Job:
     """Store the input and queue the job (after the transaction commits, so the worker finds it; at once
-    when the queue runs jobs immediately)."""
+    when the queue runs jobs immediately); :class:`JobsBusy` when the user has too many waiting already."""
     from huey.contrib.djhuey import HUEY
 
     from yigai.apps.jobs.tasks import job_task
 
+    job_room_check(user=user)
     job = Job.objects.create(kind=kind, user=user, file_name=file_name, params=params)
     path = job_file(job)
     path.parent.mkdir(parents=True, exist_ok=True)

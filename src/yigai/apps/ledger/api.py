@@ -26,6 +26,7 @@ from yigai.apps.audit.services import audit_record
 from yigai.apps.ledger import adapters, selectors, services
 from yigai.apps.ledger.models import LedgerItem
 from yigai.core.ledger import TransitionError, allowed_actions
+from yigai.core.params import db_int
 
 router = Router(tags=["工作台账"])
 
@@ -148,9 +149,9 @@ def _version(request: AuthedRequest) -> int:
     if not raw:
         raise HttpError(428, "缺少 If-Match 请求头：请先读取事项（ETag 即版本号）再提交")
     digits = raw.removeprefix("W/").strip('"')
-    if not digits.isdigit():
+    if (version := db_int(digits)) is None or digits != digits.strip():
         raise HttpError(400, f"If-Match 须为事项版本号（ETag），现为 {raw}")
-    return int(digits)
+    return version
 
 
 def _page(request: AuthedRequest, f: selectors.ItemFilters, limit: int, offset: int) -> list[dict[str, Any]]:

@@ -26,13 +26,14 @@ from yigai.apps.audit.services import audit_record
 from yigai.apps.caching.services import fragment, snapshot, visibility_key
 from yigai.apps.jobs.models import Job
 from yigai.apps.jobs.selectors import own_job
-from yigai.apps.jobs.services import job_create, job_file
+from yigai.apps.jobs.services import JobsBusy, job_create, job_file, job_room_check
 from yigai.apps.ledger import board, selectors
 from yigai.apps.ledger.excel_export import ledger_export
 from yigai.apps.ledger.excel_reading import quick_check
 from yigai.apps.ledger.figures import children_rollup
 from yigai.apps.ledger.services import lights_ensure
 from yigai.apps.ledger.views import COLOUR_CHOICES
+from yigai.core.params import db_int
 
 SESSION_KEY = "ledger_upload"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,9 +120,9 @@ KINDS = ("ledger_preview", "ledger_apply")
 def _pending(request: AuthedRequest) -> Job | None:
     """The user's import job awaiting confirmation: the one the form names, else the session's."""
     raw = request.POST.get("job") or str((request.session.get(SESSION_KEY) or {}).get("job", ""))
-    if not raw.isdigit():
+    if (pk := db_int(raw)) is None:
         return None
-    job = own_job(user=request.user, pk=int(raw), kinds=KINDS)  # another user's job: 404
+    job = own_job(user=request.user, pk=pk, kinds=KINDS)  # another user's job: 404
     result = job.result or {}
     if not result.get("confirmable") or result.get("confirmed") or not job_file(job).is_file():
         return None
@@ -164,7 +165,11 @@ def upload(request: AuthedRequest) -> HttpResponse:
     if refused:
         messages.error(request, refused)
         return render(request, "ledger/upload.html", {}, status=400)
-    job = job_create(kind="ledger_preview", user=request.user, file_name=name, data=data, params={})
+    try:
+        job = job_create(kind="ledger_preview", user=request.user, file_name=name, data=data, params={})
+    except JobsBusy as exc:
+        messages.error(request, exc.message)
+        return render(request, "ledger/upload.html", {}, status=429)
     _remember(request, job)
     return _shown(request, job)
 
@@ -177,6 +182,11 @@ def confirm(request: AuthedRequest) -> HttpResponse:
     if preview_job is None:
         messages.error(request, _("没有待确认的上传文件，请重新上传"))
         return redirect("ledger:upload")
+    try:  # before the preview's file is handed over: a full queue leaves it confirmable
+        job_room_check(user=request.user)
+    except JobsBusy as exc:
+        messages.error(request, exc.message)
+        return render(request, "ledger/upload.html", {"job": preview_job, "mine": True}, status=429)
     path = job_file(preview_job)
     data = path.read_bytes()
     path.unlink()

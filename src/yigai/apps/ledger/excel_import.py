@@ -52,6 +52,7 @@ from yigai.core.ledger import (
     transition,
 )
 from yigai.core.ledger.workflow import REASON_REQUIRED
+from yigai.core.params import db_int
 
 _CELL_ACTIONS = frozenset(Action) - REASON_REQUIRED - {
     Action.REQUEST_EXTENSION, Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION, Action.REPORT_PROGRESS,
@@ -180,7 +181,7 @@ class _Checker:
     def row(self, r: Row, item: LedgerItem) -> None:
         v, n, code = r.values, r.n, r.code
         tracked = [cell_text(v[h]) for h in TRACKED]
-        if not cell_text(v[VERSION]).isdigit():
+        if db_int(cell_text(v[VERSION])) is None:
             self.p.errors.append(_err(n, VERSION, "版本列被修改（应为导出时的数字），请重新导出", code))
             return
         touched = changed_cells(tracked, cell_text(v[CHECK]))
@@ -230,7 +231,7 @@ class _Checker:
         if not report and (target is None or target.value == item.status):
             self.p.unchanged += 1  # already as the file says (e.g. the same file uploaded again)
             return
-        if item.version != int(cell_text(r.values[VERSION])):
+        if item.version != db_int(cell_text(r.values[VERSION])):
             self._conflict(r, item, tracked)
             return
         self._plan(r, item, new_text, percent if report else None, report, target)

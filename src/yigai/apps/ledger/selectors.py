@@ -30,6 +30,7 @@ from yigai.core.ledger import (
     Role,
     UnitRate,
 )
+from yigai.core.params import db_int
 from yigai.core.permissions import role_of
 
 
@@ -224,7 +225,8 @@ def light_values(items: QuerySet[LedgerItem]) -> list[dict[str, Any]]:
 
 def access_item(*, user: User, item_id: int | str) -> LedgerItem:
     """The item (by id or code) if the user may see it, else 404 (never saying it exists)."""
-    key = Q(code=item_id) if isinstance(item_id, str) and not item_id.isdigit() else Q(pk=int(item_id))
+    pk = db_int(item_id) if isinstance(item_id, str) else item_id
+    key = Q(code=item_id) if pk is None else Q(pk=pk)
     # One row by a unique key: no ORDER BY (sorting needs nothing, and compiling the list order against the
     # whole rows' hundred-odd columns was most of the cost of every service call that checks access).
     item = next(iter(_whole_rows(item_filter(user=user).filter(key))[:1]), None)

@@ -32,6 +32,7 @@ from yigai.apps.ledger.models import LedgerItem, ProgressReport
 from yigai.apps.ledger.services import lights_ensure
 from yigai.core.ledger import Action, Role, Status, TransitionError, allowed_actions
 from yigai.core.ledger.workflow import REASON_REQUIRED
+from yigai.core.params import db_int
 from yigai.core.permissions import Perm, may
 
 COLOUR_CHOICES = (("red", _lazy("红")), ("orange", _lazy("橙")), ("yellow", _lazy("黄")), ("blue", _lazy("蓝")),
@@ -151,8 +152,7 @@ def item_detail(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 def _version(request: AuthedRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return db_int(request.POST.get("version"))
 
 
 def _date(raw: str) -> dt.date | None:
@@ -203,7 +203,7 @@ def item_report(request: AuthedRequest, code: str) -> HttpResponse:
     p = request.POST
     typed = {"text": p.get("text", ""), "percent": p.get("percent", "")}
     files = [(f.name or "upload", f.read()) for f in request.FILES.getlist("files")]
-    percent = int(typed["percent"]) if typed["percent"].strip().isdigit() else None
+    percent = db_int(typed["percent"])
     try:
         services.progress_report_submit(
             item=item, user=request.user, text=typed["text"], percent=percent,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from yigai.core.limits import open_workbook, sheet_rows
+from yigai.core.limits import csv_rows, open_workbook, sheet_rows
 from yigai.core.uploads import UploadRejected
 
 HEADERS = {
@@ -40,9 +38,13 @@ def _table(file_name: str, data: bytes) -> list[list[Any]]:
             raise ValueError(exc.message) from exc
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            return list(csv.reader(io.StringIO(data.decode(enc))))
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        try:
+            return csv_rows(file_name, text, settings.INPUT_LIMITS)
+        except UploadRejected as exc:
+            raise ValueError(exc.message) from exc
     raise ValueError(gettext("无法识别文件编码（应为 UTF-8 或 GB18030）"))
 
 

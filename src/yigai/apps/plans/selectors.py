@@ -25,6 +25,7 @@ from yigai.apps.accounts.models import Role, User
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.apps.plans.models import Plan, Section, Status, Target, Task
 from yigai.core.indicators import Suggestion
+from yigai.core.params import db_int
 from yigai.core.permissions import Perm, may
 
 
@@ -92,7 +93,7 @@ def plan_resolve(*, ref: str | int, plans: QuerySet[Plan] | None = None) -> Plan
     """A plan named by its id or its source file name (unique among ``plans``)."""
     qs = plan_list_all() if plans is None else plans
     ref = str(ref).strip()
-    if ref.isdigit() and (plan := qs.filter(pk=int(ref)).first()) is not None:
+    if (pk := db_int(ref)) is not None and (plan := qs.filter(pk=pk).first()) is not None:
         return plan
     matches = list(qs.filter(source=ref)[:5])
     if len(matches) == 1:

@@ -21,7 +21,7 @@ from yigai.apps import publishing
 from yigai.apps.accounts.requests import AuthedRequest
 from yigai.apps.caching.services import Snapshot, fragment, snapshot
 from yigai.apps.indicators.services.targets import target_suggest
-from yigai.apps.jobs.services import job_create
+from yigai.apps.jobs.services import JobsBusy, job_create
 from yigai.apps.orgunits.selectors import orgunit_list
 from yigai.apps.plans import selectors, services
 from yigai.apps.plans.forms import (
@@ -37,6 +37,7 @@ from yigai.apps.plans.models import Plan, Target
 from yigai.apps.plans.services.imports import DOCUMENT_EXTENSIONS
 from yigai.apps.plans.services.review import ReviewError
 from yigai.core.indicators import Suggestion
+from yigai.core.params import db_int
 from yigai.core.permissions import Perm, may
 
 
@@ -61,8 +62,12 @@ def plan_import(request: AuthedRequest) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             region = form.cleaned_data.get("region")
-            job = job_create(kind="plan_import", user=request.user, file_name=name, data=data,
-                             params={"region": region.pk if region else None})  # fmt: skip
+            try:
+                job = job_create(kind="plan_import", user=request.user, file_name=name, data=data,
+                                 params={"region": region.pk if region else None})  # fmt: skip
+            except JobsBusy as exc:
+                form.add_error("file", exc.message)
+                return render(request, "plans/import.html", {"form": form}, status=429)
             job.refresh_from_db()
             if job.state == job.State.DONE:  # the queue ran it already (immediate mode)
                 messages.success(request, job.message)
@@ -270,7 +275,7 @@ def task_split(request: AuthedRequest, task_id: int) -> HttpResponse:
 @require_POST
 def task_merge(request: AuthedRequest, ref: str) -> HttpResponse:
     plan = selectors.access_plan(user=request.user, ref=ref, for_edit=True)
-    ids = [int(i) for i in request.POST.getlist("task") if i.isdigit()]
+    ids = [i for i in map(db_int, request.POST.getlist("task")) if i is not None]
     tasks = list(
         selectors.task_list(user=request.user, filters=selectors.TaskFilters(plan=plan.pk)).filter(pk__in=ids)
     )
@@ -293,7 +298,7 @@ def _date(value: str | None) -> dt.date | None:
 def task_list(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     filters = selectors.TaskFilters(
-        plan=int(g["plan"]) if g.get("plan", "").isdigit() else None,
+        plan=db_int(g.get("plan")),
         unit=g.get("unit", "").strip(), org_unit=g.get("org_unit", "").strip(),
         deadline_from=_date(g.get("deadline_from")), deadline_to=_date(g.get("deadline_to")),
         section=g.get("section", "").strip(), q=g.get("q", "").strip(),

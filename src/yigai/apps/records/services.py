@@ -142,5 +142,5 @@ def _store(run: ElementRun, user: User | None) -> ImportBatch:
         return values_import(file_name=name, data=_values_csv(run, known), user=None, is_demo=demo).batch
     except ValuesRejected as exc:
         raise RecordsComputeError(
-            f"计算结果有 {len(exc.problems)} 处不能存入指标数据（如已审核锁定）：{exc.problems[0]}"
+            f"计算结果有 {exc.total} 处不能存入指标数据（如已审核锁定）：{exc.problems[0]}"
         ) from None

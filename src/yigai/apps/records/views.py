@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from yigai.apps.accounts.requests import AuthedRequest
-from yigai.apps.jobs.services import job_create
+from yigai.apps.jobs.services import JobsBusy, job_create
 from yigai.apps.records.forms import ComputeForm
 from yigai.apps.records.selectors import record_runs
 from yigai.apps.records.services import data_dir, may_compute
@@ -31,15 +31,19 @@ def index(request: AuthedRequest) -> HttpResponse:
         d = form.cleaned_data
         params = {"engine": d["engine"], "indicators": [d["indicator"]] if d["indicator"] else [],
                   "period": d["period"], "store": d["store"], "reason": d["reason"]}  # fmt: skip
-        job = job_create(
-            kind="records_compute", user=request.user, file_name="记录级指标计算", data=b"", params=params
-        )
-        return redirect("jobs:detail", job.pk)
+        try:
+            job = job_create(
+                kind="records_compute", user=request.user, file_name="记录级指标计算", data=b"", params=params
+            )
+        except JobsBusy as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("jobs:detail", job.pk)
     zone = data_dir()
     datasets = [{"spec": spec, "batches": batches(zone, spec.code)} for spec in shipped_specs().values()]
     context = {"form": form, "datasets": datasets, "weights": zone_drg_weights(zone),
                "runs": record_runs(user=request.user)[:20]}  # fmt: skip
-    return render(request, "records/index.html", context)
+    return render(request, "records/index.html", context, status=429 if form.non_field_errors() else 200)
 
 
 @login_required

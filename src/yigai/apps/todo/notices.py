@@ -17,6 +17,7 @@ from yigai.apps.ledger.board import ledger_plans
 from yigai.apps.ledger.models import SupervisionNotice
 from yigai.apps.todo.ledger import FINISHED, notices_in, notices_in_state
 from yigai.core.ledger.todo import NOTICE_STATES, NoticeState, notice_state
+from yigai.core.params import db_int
 
 #: How each state of :func:`yigai.core.ledger.todo.notice_state` reads (translated).
 STATE_LABELS: dict[str, Any] = {
@@ -47,7 +48,7 @@ class NoticeFilters:
         plan = g.get("plan", "").strip()
         return cls(
             state=state if state in NOTICE_STATES else None,
-            unit=g.get("unit", "").strip(), plan=int(plan) if plan.isdigit() else None,
+            unit=g.get("unit", "").strip(), plan=db_int(plan),
             reply_from=_date(g.get("reply_from", "")), reply_to=_date(g.get("reply_to", "")),
         )  # fmt: skip
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -24,6 +25,9 @@ from typing import Any
 from yigai.core.assessment.facts import UNIT_KINDS
 from yigai.core.assessment.rules import ParamError, Rule, UnknownRule, build_rule
 from yigai.core.assessment.yamlines import Path, YamlSyntaxError, load_with_lines
+from yigai.core.params import sane_day
+
+_AD_HOC = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # the one spelling of an ad-hoc stage's day
 
 SCHEMA = "yigai.assessment/1"
 EXAMPLE = "assessment_example.yaml"
@@ -81,17 +85,22 @@ class Scheme:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def stage(self, wanted: str) -> Stage:
-        """A named stage (``2025``), else any ISO date (``2025-06-30``) as an ad-hoc stage."""
+        """A named stage (``2025``), else a date ``YYYY-MM-DD`` of 2000–2100 as an ad-hoc stage (one spelling
+        per day: each ad-hoc stage is computed, cached and frozen under its key)."""
         for s in self.stages:
             if s.key == wanted:
                 return s
-        try:
-            day = dt.date.fromisoformat(wanted)
-        except ValueError:
+        day = None
+        if _AD_HOC.fullmatch(wanted):
+            try:
+                day = dt.date.fromisoformat(wanted)
+            except ValueError:
+                day = None
+        if day is None or not sane_day(day):
             names = "、".join(s.key for s in self.stages) or "无"
             raise ValueError(
-                f"方案中没有阶段 {wanted!r}（已定义：{names}），也不是日期（YYYY-MM-DD）"
-            ) from None
+                f"方案中没有阶段 {wanted!r}（已定义：{names}），也不是 2000 年至 2100 年间的日期（YYYY-MM-DD）"
+            )
         return Stage(wanted, day, f"{day.isoformat()} 评估")
 
 

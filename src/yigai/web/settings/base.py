@@ -15,6 +15,7 @@
   (default 64); ``YIGAI_MAX_UNZIPPED_MB`` (64), ``YIGAI_MAX_ZIP_RATIO`` (100), ``YIGAI_MAX_SHEET_ROWS``
   (50000), ``YIGAI_MAX_SHEET_CELLS`` (500000), ``YIGAI_MAX_PDF_PAGES`` (1000): limits on heavy input
   (:mod:`yigai.core.limits`).
+- ``YIGAI_JOB_MAX_ACTIVE``: background jobs one user may have waiting or running at once (default 3).
 """
 
 from __future__ import annotations
@@ -204,6 +205,9 @@ HUEY = {
         else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")}
     ),
 }
+# Jobs one user may have waiting or running at once (a flood from one account would hold the one worker
+# for everyone and fill the data directory with input files): YIGAI_JOB_MAX_ACTIVE, default 3.
+JOB_MAX_ACTIVE = int(os.environ.get("YIGAI_JOB_MAX_ACTIVE", "3"))
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yigai.apps.accounts.models import Role, User
+from yigai.apps.audit.services import audit_record
 from yigai.apps.indicators.models import Approval
 from yigai.apps.orgunits.models import OrgUnit
 from yigai.core.indicators import Period
@@ -44,9 +45,12 @@ def approval_approve(*, user: User | None, org_unit: OrgUnit, period: str) -> Ap
             _("%(org)s %(period)s 尚不能审核：下级 %(names)s 未审核（按县→市→省逐级审核）")
             % {"org": org_unit.name, "period": canonical, "names": names}
         )
-    approval, _created = Approval.objects.get_or_create(
+    approval, created = Approval.objects.get_or_create(
         org_unit=org_unit, period=canonical, defaults={"level": org_unit.level, "approved_by": user}
     )
+    if created:
+        audit_record(actor=user, action="indicators.approve", obj=approval,
+                     details={"org_unit": org_unit.code, "period": canonical})  # fmt: skip
     return approval
 
 
@@ -62,4 +66,6 @@ def approval_withdraw(*, user: User | None, org_unit: OrgUnit, period: str) -> N
             _("上级 %(parent)s 已审核 %(period)s，须先由上级退回")
             % {"parent": org_unit.parent.name if org_unit.parent else "", "period": canonical}
         )
-    Approval.objects.filter(org_unit=org_unit, period=canonical).delete()
+    if Approval.objects.filter(org_unit=org_unit, period=canonical).delete()[0]:
+        audit_record(actor=user, action="indicators.approval_withdraw", obj=org_unit,
+                     details={"org_unit": org_unit.code, "period": canonical})  # fmt: skip

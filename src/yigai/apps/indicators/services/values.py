@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yigai.apps.accounts.models import Role, User
+from yigai.apps.audit.services import audit_record
 from yigai.apps.indicators import outliers
 from yigai.apps.indicators.files import Problem, read_rows
 from yigai.apps.indicators.models import DataElement, DataValue, ImportBatch
@@ -26,9 +27,17 @@ class ValuesRejected(Exception):
     """Problems in a file (or a form); nothing of it was stored."""
 
     def __init__(self, file_name: str, problems: list[Problem]) -> None:
+        self.total = len(problems)  # a file of a million bad rows lists the first LISTED and a count
+        if self.total > LISTED:
+            more = _("另有 %(n)s 处错误未列出，请先改正以上错误后重新导入") % {"n": self.total - LISTED}
+            problems = [*problems[:LISTED], Problem(file_name, None, None, more)]
         super().__init__("\n".join(str(p) for p in problems))
         self.file_name = file_name
         self.problems = problems
+
+
+#: The problems a refusal lists (the page and the API answer stay small whatever the file).
+LISTED = 200
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ def values_import(
     *, file_name: str, data: bytes, user: User | None = None, data_element: str | None = None,
     is_demo: bool = False, progress: Progress | None = None,
 ) -> ImportResult:  # fmt: skip
-    """Import one CSV/Excel file; raises :class:`ValuesRejected` listing every bad row, storing nothing.
+    """Import one CSV/Excel file; raises :class:`ValuesRejected` listing the bad rows, storing nothing.
 
     The same bytes imported again return the earlier batch and change nothing.
     """
@@ -85,6 +94,10 @@ def _store_file(
             progress(min(start + CHUNK, len(values)), len(values))
     batch.created, batch.updated = created, updated
     batch.save(update_fields=["created", "updated"])
+    audit_record(actor=user, action="indicators.import", obj=batch, details={
+        "batch": batch.pk, "file": file_name, "sha256": digest, "rows": len(values), "created": created,
+        "updated": updated,
+    })  # fmt: skip
     outliers_refresh(series={(v.element.pk, v.org_unit.pk, v.disaggregation, v.period.type) for v in values})
     return ImportResult(batch, False, created, updated, len(values) - created - updated)
 
@@ -188,4 +201,6 @@ def values_enter(
                       "imported_by": user},
         )  # fmt: skip
     outliers_refresh(series={(v.element.pk, v.org_unit.pk, v.disaggregation, v.period.type) for v in values})
+    audit_record(actor=user, action="indicators.enter", obj=org_unit,
+                 details={"org_unit": org_unit.code, "period": period, "cells": len(values)})  # fmt: skip
     return len(values)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yigai.apps.accounts.models import User
+from yigai.apps.audit.services import audit_record
 from yigai.apps.ledger import adapters
 from yigai.apps.ledger.models import LedgerItem, ProgressReport, Transition
 from yigai.apps.ledger.selectors import access_item_row, is_co_reporter, item_role
@@ -25,11 +26,19 @@ STATE_FIELDS = ["status", "deadline", "close_requested_by", "pending_deadline", 
 
 
 def _record(item: LedgerItem, user: User, rec: TransitionRecord) -> Transition:
-    return Transition.objects.create(
+    """The ledger's history row; a decision (every action but a progress report, which is a record of its
+    own) also goes into the audit chain, where a later edit of the history table cannot follow it."""
+    row = Transition.objects.create(
         item=item, user=user, who=rec.who, role=rec.role.value, action=rec.action.value,
         from_status=rec.from_status.value, to_status=rec.to_status.value, reason=rec.reason or "",
         at=rec.at, old_deadline=rec.old_deadline, new_deadline=rec.new_deadline,
     )  # fmt: skip
+    if rec.action is not Action.REPORT_PROGRESS:
+        audit_record(actor=user, action="ledger.transition", obj=item, details={
+            "action": rec.action.value, "from": rec.from_status.value, "to": rec.to_status.value,
+            "reason": rec.reason or "", "old_deadline": rec.old_deadline, "new_deadline": rec.new_deadline,
+        })  # fmt: skip
+    return row
 
 
 def _apply(
