@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from yigai.core.records.cells import literal, quote
+from yigai.core.records.cell_sql import literal, quote
 from yigai.core.records.spec import PID, Condition, DatasetSpec, Measure
 from yigai.core.records.zone import ZoneError, batch_files, batches, connect
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from yigai.core.records.cells import literal
+from yigai.core.records.cell_sql import literal
 from yigai.core.records.idnumber import sql_check_digit
 from yigai.core.records.spec import shipped_specs
 

@@ -45,7 +45,7 @@ from typing import Any
 import duckdb
 
 from yigai.core.records import idnumber
-from yigai.core.records.cells import Cells, literal, quote
+from yigai.core.records.cell_sql import Cells, literal, quote
 from yigai.core.records.keys import PseudonymKey
 from yigai.core.records.spec import DatasetSpec
 
