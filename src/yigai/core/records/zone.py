@@ -27,11 +27,9 @@ a problem names the part and its row.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
 import secrets
@@ -46,15 +44,14 @@ import duckdb
 
 from yigai.core.records import idnumber
 from yigai.core.records.cell_sql import Cells, literal, quote
+from yigai.core.records.input_files import CHUNK, Progress, content_digest, parts
 from yigai.core.records.keys import PseudonymKey
 from yigai.core.records.spec import DatasetSpec
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 ZONE = "records"
 DATA_FILE = "data.parquet"
 META_FILE = "batch.json"
 MAX_LISTED = 100  # problems listed in full; the rest are counted
-_CHUNK = 8 << 20
 MEMORY_ENV = "YIGAI_RECORDS_MEMORY_LIMIT"
 DEFAULT_MEMORY = "2GB"  # DuckDB's working memory for ingest and compute (it spills beyond it)
 
@@ -149,7 +146,7 @@ def ingest(
         lookups = default_lookups(spec, data_dir)
     name = source_name or path.name
     kind = _kind(path, name)
-    digest, utf8 = _hash(path, name, kind, progress)
+    digest, utf8 = content_digest(path, kind, progress)
     root = dataset_dir(data_dir, spec.code)
     _mkdir(root.parent)
     _mkdir(root)
@@ -178,12 +175,6 @@ def default_lookups(spec: DatasetSpec, data_dir: Path) -> dict[str, Collection[s
     return {"drg_weights": set(zone_drg_weights(data_dir).weights)} if "drg_weights" in wanted else {}
 
 
-def parts(path: Path) -> list[Path]:
-    """The Parquet parts of a directory batch, in name order (hidden files and directories skipped)."""
-    found = (p for p in path.rglob("*.parquet") if p.is_file())
-    return sorted(p for p in found if not any(x.startswith((".", "_")) for x in p.relative_to(path).parts))
-
-
 def _kind(path: Path, name: str) -> str:
     if path.is_dir():
         if not parts(path):
@@ -199,52 +190,11 @@ def _kind(path: Path, name: str) -> str:
     raise RecordsRejected(name, [RecordProblem(name, None, None, "不支持的文件类型（可用 .csv、.parquet）")])
 
 
-def _hash(path: Path, name: str, kind: str, progress: Progress | None) -> tuple[str, bool]:
-    """SHA-256 of the bytes and whether they are valid UTF-8, in one pass."""
-    if kind == "parquet_dir":
-        return _hash_parts(path, progress), True
-    total, done, sha = path.stat().st_size, 0, hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = kind == "csv"
-    with path.open("rb") as src:
-        while chunk := src.read(_CHUNK):
-            sha.update(chunk)
-            if utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-            done += len(chunk)
-            if progress:
-                progress("读取并计算哈希", done, total)
-    if utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    return sha.hexdigest(), utf8 or kind == "parquet"
-
-
-def _hash_parts(path: Path, progress: Progress | None) -> str:
-    """One digest over every part's relative path and bytes: the same directory gives the same batch."""
-    files = parts(path)
-    total, done, sha = sum(f.stat().st_size for f in files), 0, hashlib.sha256()
-    for part in files:
-        sha.update(part.relative_to(path).as_posix().encode() + b"\0")
-        with part.open("rb") as src:
-            while chunk := src.read(_CHUNK):
-                sha.update(chunk)
-                done += len(chunk)
-                if progress:
-                    progress("读取并计算哈希", done, total)
-    return sha.hexdigest()
-
-
 def _transcode(path: Path, name: str, target: Path) -> Path:
     """A GB18030 CSV (Excel's default on Chinese Windows) rewritten as UTF-8 inside the zone's temp dir."""
     try:
         with path.open(encoding="gb18030", newline="") as src, _private(target) as out:
-            shutil.copyfileobj(src, out, _CHUNK)
+            shutil.copyfileobj(src, out, CHUNK)
     except UnicodeDecodeError:
         raise RecordsRejected(
             name, [RecordProblem(name, None, None, "无法识别文件编码（应为 UTF-8 或 GB18030）")]
